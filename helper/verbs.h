@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* verbs.h - the verbs of netnsctl(8); each returns 0 or a negative errno (already logged) */
+#pragma once
+
+#include <stdbool.h>
+
+struct verb_args {
+        bool json;
+        bool no_legend;
+        bool dry_run;
+};
+
+extern struct verb_args arg;
+
+int verb_check(int argc, char **argv);
+int verb_up(int argc, char **argv);
+int verb_down(int argc, char **argv);
+int verb_exec(int argc, char **argv);
+int verb_list(int argc, char **argv);

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* conf.h - the model of /etc/netns/NAME.conf (netns.conf(5)) and its parser */
+#pragma once
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "macro.h"
+
+#define NETNS_CONF_DIR "/etc/netns"
+#define NETNS_RUN_DIR "/run/netns"
+#define NETNSCTL_RUN_DIR "/run/netnsctl"
+
+/* Directories, overridable for tests through $NETNSCTL_CONF_DIR, $NETNS_RUN_DIR, $NETNSCTL_RUN_DIR
+ * (read with secure_getenv()). */
+const char *netns_conf_dir(void);
+const char *netns_run_dir(void);
+const char *netnsctl_run_dir(void);
+
+union in_addr_union {
+        struct in_addr in;
+        struct in6_addr in6;
+        uint8_t bytes[16];
+};
+
+/* Where a setting came from, for messages at run time ("vpn.conf:7: address ... in use"). */
+struct conf_origin {
+        const char *file; /* points into netns_config.files, owned there */
+        unsigned line;
+};
+
+struct netns_addr {
+        int family; /* AF_INET or AF_INET6 */
+        union in_addr_union addr;
+};
+
+struct netns_prefix {
+        int family; /* AF_INET or AF_INET6 */
+        union in_addr_union addr;
+        uint8_t prefixlen;
+        struct conf_origin origin;
+};
+
+struct netns_sysctl {
+        char *key;   /* normalised with '.' as separator: "net.ipv4.ip_forward" */
+        char *value;
+        struct conf_origin origin;
+};
+
+enum netns_masquerade {
+        NETNS_MASQ_NO = 0,
+        NETNS_MASQ_IPV4 = 1 << 0,
+        NETNS_MASQ_IPV6 = 1 << 1,
+        NETNS_MASQ_BOTH = NETNS_MASQ_IPV4 | NETNS_MASQ_IPV6,
+};
+
+/* Port=[PROTO:][HOSTADDR:]HOSTPORT[-END][:NSPORT[-END]]; IPv6 HOSTADDR in brackets. */
+struct netns_port {
+        uint8_t protocol;        /* IPPROTO_TCP (default) or IPPROTO_UDP */
+        int host_family;         /* AF_UNSPEC: every local address of the host, v4 and v6 */
+        union in_addr_union host_addr;
+        uint16_t host_port;      /* first host port */
+        uint16_t host_port_end;  /* == host_port unless a range */
+        uint16_t ns_port;        /* first port inside; == host_port when omitted */
+        struct conf_origin origin;
+};
+
+enum netns_link_kind {
+        NETNS_LINK_PHYSICAL, /* an existing host link moved in, given back on stop */
+        NETNS_LINK_MACVLAN,
+        NETNS_LINK_IPVLAN,
+        NETNS_LINK_VLAN,
+        _NETNS_LINK_KIND_MAX,
+};
+
+enum netns_macvlan_mode {
+        NETNS_MACVLAN_PRIVATE,
+        NETNS_MACVLAN_VEPA,
+        NETNS_MACVLAN_BRIDGE, /* default */
+        NETNS_MACVLAN_PASSTHRU,
+        NETNS_MACVLAN_SOURCE,
+};
+
+enum netns_ipvlan_mode {
+        NETNS_IPVLAN_L2,
+        NETNS_IPVLAN_L3, /* default */
+        NETNS_IPVLAN_L3S,
+};
+
+/* One [Link] section: a device that enters the namespace. Each [Link] header starts a new one. */
+struct netns_link {
+        enum netns_link_kind kind;   /* Type= (required) */
+        char *parent;                /* Parent=: the host link moved in, or the parent of macvlan/ipvlan/vlan (required) */
+        char *name;                  /* Name=: the name inside; NULL = Parent's name for physical, else derived */
+        int mode;                    /* Mode=: enum netns_macvlan_mode / enum netns_ipvlan_mode, -1 = default */
+        uint16_t vlan_id;            /* VLANId= 1..4094, VLAN only (required there) */
+        uint32_t mtu;                /* MTUBytes=/MTU=, 0 = unchanged */
+        struct netns_prefix *addresses; /* Address=, repeatable */
+        size_t n_addresses;
+        struct netns_addr *gateways;    /* Gateway=, repeatable: default route via it, per family */
+        size_t n_gateways;
+        struct conf_origin origin;   /* the [Link] header line */
+};
+
+struct netns_veth {
+        char *host_name;             /* HostName=, NULL = netns_ifname_host() */
+        char *peer_name;             /* PeerName=, NULL = NETNS_PEER_NAME_DEFAULT */
+        bool address_auto;           /* Address=auto */
+        struct netns_prefix *addresses;
+        size_t n_addresses;
+        bool peer_address_auto;      /* PeerAddress=auto */
+        struct netns_prefix *peer_addresses;
+        size_t n_peer_addresses;
+        bool default_route;          /* DefaultRoute=, default yes */
+        uint32_t mtu;                /* MTU=, 0 = kernel default */
+        struct netns_prefix pool;    /* AddressPool= for auto IPv4, default NETNS_AUTO_POOL_DEFAULT */
+        struct conf_origin origin;   /* the [Veth] header line */
+};
+
+#define NETNS_PEER_NAME_DEFAULT "host0"
+#define NETNS_AUTO_POOL_DEFAULT "10.250.0.0/16"
+
+struct netns_config {
+        char *name;
+        char **files;                /* NULL-terminated: main file first, then drop-ins, as read */
+
+        /* [Namespace] */
+        bool boot;                   /* Boot=, default yes */
+        struct netns_sysctl *sysctls;
+        size_t n_sysctls;
+        struct netns_addr *dns;      /* DNS= */
+        size_t n_dns;
+        char **domains;              /* Domains=, NULL-terminated */
+        char **units;                /* Units=, NULL-terminated, each a valid unit name */
+
+        /* [Veth] */
+        bool has_veth;
+        struct netns_veth veth;
+
+        /* [NAT] */
+        int masquerade;              /* enum netns_masquerade */
+        struct netns_port *ports;
+        size_t n_ports;
+        struct conf_origin nat_origin;
+
+        /* [Link], repeatable */
+        struct netns_link *links;
+        size_t n_links;
+};
+
+/**
+ * netns_config_new() - an empty config with all defaults set
+ * @name: namespace name (copied)
+ * Return: the config, or NULL on OOM.
+ */
+struct netns_config *netns_config_new(const char *name);
+void netns_config_free(struct netns_config *c);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct netns_config *, netns_config_free);
+#define _cleanup_config_ _cleanup_(netns_config_freep)
+
+/**
+ * netns_config_parse_text() - parse one file's text into @c (appending/overriding)
+ * @c: config being built
+ * @path: file name used in messages (stored in @c->files)
+ * @text: contents, need not be NUL-terminated
+ * @size: length of @text
+ *
+ * Reports every problem as "PATH:LINE: message" through log_syntax() and keeps going,
+ * so one run lists all problems of a file.
+ * Return: 0 on success, -EINVAL if any problem was found, -ENOMEM.
+ */
+int netns_config_parse_text(struct netns_config *c, const char *path, const char *text, size_t size);
+
+/**
+ * netns_config_verify() - checks across keys and sections, after all files are parsed
+ * (duplicate link names, Port= without a veth, Gateway= without a matching address, ...)
+ * Return: 0 or -EINVAL (each problem reported with file:line).
+ */
+int netns_config_verify(struct netns_config *c);
+
+/**
+ * netns_config_load() - read DIR/NAME.conf and DIR/NAME.conf.d/\*.conf (lexical order)
+ * @dir: config directory, NULL = netns_conf_dir()
+ * @name: namespace name; an invalid name is reported naming the file
+ * @ret: the parsed and verified config
+ *
+ * Return: 0, -ENOENT if DIR/NAME.conf does not exist (not reported), -EINVAL on any
+ * problem (reported), other -errno on I/O errors (reported).
+ */
+int netns_config_load(const char *dir, const char *name, struct netns_config **ret);
+
+/**
+ * netns_config_load_path() - like netns_config_load() for an explicit PATH ending in .conf;
+ * the namespace name is the file name without ".conf"; drop-ins beside it are read too.
+ */
+int netns_config_load_path(const char *path, struct netns_config **ret);
+
+/* Parsers of single values, shared with the helper's command line; 0 or -EINVAL. */
+int parse_boolean(const char *s);   /* 1, 0, or -EINVAL: yes/no/true/false/on/off/1/0 */
+int parse_prefix(const char *s, struct netns_prefix *ret);  /* ADDR[/LEN]; no LEN = host prefix */
+int parse_addr(const char *s, struct netns_addr *ret);
+int parse_port_spec(const char *s, struct netns_port *ret);
+int parse_masquerade(const char *s); /* enum netns_masquerade or -EINVAL */

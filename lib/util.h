@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* util.h - file, string and list helpers */
+#pragma once
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "macro.h"
+
+/* Append a copy of @s to the NULL-terminated list *@l. 0 or -ENOMEM. */
+int strv_extend(char ***l, const char *s);
+/* Append @s, taking ownership (freed on failure). 0 or -ENOMEM. */
+int strv_consume(char ***l, char *s);
+bool strv_contains(char *const *l, const char *s);
+/* Sort a NULL-terminated list in place (strcmp order). */
+void strv_sort(char **l);
+
+/* Grow a typed array by one zeroed element: GREEDY_APPEND(arr, n) returns a pointer to the new element or NULL. */
+void *array_append(void **array, size_t *n, size_t elem_size);
+#define ARRAY_APPEND(array, n) ((__typeof__(*(array)) *) array_append((void **) &(array), &(n), sizeof(*(array))))
+
+/* asprintf() that returns the string or NULL */
+char *strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Read a whole file (up to @max bytes, NUL-terminated). Returns 0 or -errno. */
+int read_full_file(const char *path, size_t max, char **ret, size_t *ret_size);
+/* Write @s to @path, atomically (temp file + rename), mode 0644. */
+int write_file_atomic(const char *path, const char *s);
+/* Write @s to an existing file such as /proc/sys/... (no create, no truncate dance). */
+int write_string_file(const char *path, const char *s);
+/* mkdir -p with @mode */
+int mkdir_p(const char *path, mode_t mode);
+/* rm -rf of @path without crossing mount points; 0 when it did not exist */
+int rm_rf(const char *path);

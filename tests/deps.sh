@@ -1,0 +1,18 @@
+#!/bin/bash
+# tests/deps.sh - install what building and testing netnsctl needs (Debian 12, as root)
+set -eu
+pkgs=(
+        build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
+        libsystemd-dev libmount-dev libmnl-dev libnftables-dev
+        iproute2 nftables util-linux mandoc python3 socat
+        systemd systemd-container dbus dnsmasq
+)
+missing=()
+for p in "${pkgs[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -q
+        apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
