@@ -1,12 +1,317 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* updown.c - netnsctl up/down (being written) */
+/* updown.c - netnsctl up/down: the steps as one all-or-nothing transaction, and their undo */
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+
+#include "conf.h"
 #include "log.h"
+#include "name.h"
+#include "ns.h"
+#include "steps.h"
+#include "util.h"
 #include "verbs.h"
 
+/* In order. Each later feature adds its steps here and its undo handlers below. */
+static const struct up_step up_steps[] = {
+        { "namespace", step_namespace },
+        { "loopback",  step_loopback },
+        { "sysctl",    step_sysctl },
+};
+
+static const struct undo_handler undo_handlers[] = {
+        { "pin",   undo_netns },
+        { "netns", undo_netns },
+};
+
+int ctx_nl_host(struct up_ctx *c, struct nl_sock **ret) {
+        if (!c->nl_host) {
+                int r = nl_open(-1, &c->nl_host);
+                if (r < 0)
+                        return r;
+        }
+        *ret = c->nl_host;
+        return 0;
+}
+
+int ctx_nl_ns(struct up_ctx *c, struct nl_sock **ret) {
+        if (!c->nl_ns) {
+                int r = nl_open(c->netns_fd, &c->nl_ns);
+                if (r < 0)
+                        return r;
+        }
+        *ret = c->nl_ns;
+        return 0;
+}
+
+int undo_nl_host(struct undo_ctx *u, struct nl_sock **ret) {
+        if (!u->nl_host) {
+                int r = nl_open(-1, &u->nl_host);
+                if (r < 0)
+                        return r;
+        }
+        *ret = u->nl_host;
+        return 0;
+}
+
+int undo_nl_ns(struct undo_ctx *u, struct nl_sock **ret) {
+        if (u->netns_fd < 0)
+                return -ESRCH;
+        if (!u->nl_ns) {
+                int r = nl_open(u->netns_fd, &u->nl_ns);
+                if (r < 0)
+                        return r;
+        }
+        *ret = u->nl_ns;
+        return 0;
+}
+
+/* One lock for all of netnsctl's state changes: up/down runs are short (milliseconds), and
+ * serialising them keeps the nftables tables and /run/netns consistent. Released on exit. */
+static int take_lock(void) {
+        const char *dir = netnsctl_run_dir();
+        int fd, r;
+
+        r = mkdir_p(dir, 0755);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create %s: %m", dir);
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return log_error_errno(errno, "Failed to open %s: %m", dir);
+        if (flock(fd, LOCK_EX) < 0) {
+                r = -errno;
+                (void) close(fd);
+                return log_error_errno(r, "Failed to lock %s: %m", dir);
+        }
+        return fd; /* kept open until exit */
+}
+
+static int check_name(const char *name) {
+        if (!netns_name_is_valid(name))
+                return log_error_errno(EINVAL,
+                                       "Invalid namespace name '%s': 1-64 characters of [A-Za-z0-9_.-], not starting with '.' or '-'.",
+                                       name);
+        log_set_namespace(name);
+        return 0;
+}
+
+static void undo_ctx_done(struct undo_ctx *u) {
+        nl_close(u->nl_host);
+        nl_close(u->nl_ns);
+        (void) safe_close(u->netns_fd);
+        free(u->pin);
+}
+
+/**
+ * undo_record() - undo what a record of namespace @name says was made, newest first
+ * Return: 0 when everything is gone (the record too), else the first error (logged)
+ */
+static int undo_record(const char *name, char **lines) {
+        struct undo_ctx u = { .name = name, .netns_fd = -1 };
+        size_t n = strv_length(lines);
+        int ret = 0, r;
+
+        u.pin = netns_pin_path(name);
+        if (!u.pin)
+                return log_oom();
+        STRV_FOREACH(l, lines) {
+                if (sscanf(*l, "netns %llu", &u.netns_ino) == 1)
+                        break;
+        }
+        if (u.netns_ino) {
+                unsigned long long ino = 0;
+
+                if (netns_pin_inspect(u.pin, &ino) == PIN_NSFS && ino == u.netns_ino)
+                        u.netns_fd = netns_open(name);
+        }
+
+        for (size_t i = n; i > 0; i--) {
+                char *line = lines[i - 1], *args;
+                const struct undo_handler *h = NULL;
+                size_t klen = strcspn(line, " ");
+
+                if (streq(line, "complete"))
+                        continue;
+                args = line + klen + (line[klen] ? 1 : 0);
+                for (size_t j = 0; j < ELEMENTSOF(undo_handlers); j++)
+                        if (strlen(undo_handlers[j].key) == klen && strneq(line, undo_handlers[j].key, klen))
+                                h = &undo_handlers[j];
+                if (!h) {
+                        log_warning("Unknown entry in state record of '%s', ignoring: %s", name, line);
+                        continue;
+                }
+                r = h->undo(&u, args);
+                if (r < 0 && ret == 0)
+                        ret = r;
+        }
+        undo_ctx_done(&u);
+        if (ret < 0)
+                return ret;
+        r = record_remove(name);
+        if (r < 0)
+                return log_error_errno(r, "Failed to remove state of '%s': %m", name);
+        return 0;
+}
+
+/* Undo the record of @name if there is one. Return: 1 if something was undone, 0 if no record. */
+static int undo_existing(const char *name) {
+        _cleanup_strv_free_ char **lines = NULL;
+        int r;
+
+        r = record_load(name, &lines);
+        if (r == -ENOENT)
+                return 0;
+        if (r == -EPERM)
+                return log_error_errno(r, "State of '%s' in %s is not owned by root or is writable by others; refusing to use it.",
+                                       name, netnsctl_run_dir());
+        if (r < 0)
+                return log_error_errno(r, "Failed to read state of '%s': %m", name);
+        r = undo_record(name, lines);
+        return r < 0 ? r : 1;
+}
+
+static int test_hook(const char *step) {
+        const char *fail = secure_getenv("NETNSCTL_TEST_FAIL_STEP");
+        const char *kill_after = secure_getenv("NETNSCTL_TEST_KILL_AFTER");
+
+        if (kill_after && streq(kill_after, step))
+                (void) raise(SIGKILL);
+        if (fail && streq(fail, step))
+                return log_error_errno(EIO, "Injected failure after step '%s' (NETNSCTL_TEST_FAIL_STEP).", step);
+        return 0;
+}
+
+/* What is there before we start: a finished "up" (refuse), a crash leftover (clean it),
+ * a stale pin (remove it), a namespace that is not ours (refuse). */
+static int prepare_up(const char *name, const char *pin) {
+        _cleanup_strv_free_ char **lines = NULL;
+        unsigned long long ino = 0, rec_ino = 0;
+        bool complete = false;
+        int state, r;
+
+        r = record_load(name, &lines);
+        if (r < 0 && r != -ENOENT)
+                return undo_existing(name); /* logs the reason */
+        state = netns_pin_inspect(pin, &ino);
+        if (state < 0)
+                return log_error_errno(state, "Failed to inspect %s: %m", pin);
+
+        if (r >= 0) {
+                STRV_FOREACH(l, lines) {
+                        (void) sscanf(*l, "netns %llu", &rec_ino);
+                        if (streq(*l, "complete"))
+                                complete = true;
+                }
+                if (complete && state == PIN_NSFS && ino == rec_ino)
+                        return log_error_errno(EALREADY, "Namespace '%s' is already up. Run 'netnsctl down %s' first.", name, name);
+                log_notice("Cleaning up what an earlier, interrupted run left of namespace '%s'.", name);
+                r = undo_record(name, lines);
+                if (r < 0)
+                        return r;
+                state = netns_pin_inspect(pin, &ino);
+                if (state < 0)
+                        return log_error_errno(state, "Failed to inspect %s: %m", pin);
+        }
+
+        if (state == PIN_NSFS)
+                return log_error_errno(EEXIST,
+                                       "Namespace '%s' exists (%s) but was not made by netnsctl; remove it (ip netns delete %s) or choose another name.",
+                                       name, pin, name);
+        if (state == PIN_STALE) {
+                log_notice("Removing stale pin %s (not a namespace mount; left by an interrupted 'ip netns add'?).", pin);
+                r = netns_unpin(pin);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to remove stale %s: %m", pin);
+        }
+        return 0;
+}
+
 int verb_up(int argc, char **argv) {
-        return log_error_errno(EOPNOTSUPP, "up: not implemented yet");
+        _cleanup_config_ struct netns_config *cfg = NULL;
+        _cleanup_(record_closep) struct record *rec = NULL;
+        _cleanup_free_ char *pin = NULL;
+        struct up_ctx c = { .netns_fd = -1 };
+        const char *name = argv[1];
+        int lock, r;
+
+        r = check_name(name);
+        if (r < 0)
+                return r;
+        r = netns_config_load(NULL, name, &cfg);
+        if (r == -ENOENT)
+                return log_error_errno(r, "No configuration for namespace '%s': %s/%s.conf does not exist.",
+                                       name, netns_conf_dir(), name);
+        if (r < 0)
+                return log_error_errno(r, "Not bringing up namespace '%s': configuration invalid.", name);
+
+        lock = take_lock();
+        if (lock < 0)
+                return lock;
+        pin = netns_pin_path(name);
+        if (!pin)
+                return log_oom();
+        r = prepare_up(name, pin);
+        if (r < 0)
+                return r;
+
+        r = record_create(name, &rec);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create state record for '%s' in %s: %m", name, netnsctl_run_dir());
+
+        c = (struct up_ctx) { .name = name, .cfg = cfg, .rec = rec, .pin = pin, .netns_fd = -1 };
+        for (size_t i = 0; i < ELEMENTSOF(up_steps); i++) {
+                r = up_steps[i].run(&c);
+                if (r >= 0)
+                        r = test_hook(up_steps[i].name);
+                if (r < 0) {
+                        log_error("Failed to bring up namespace '%s' at step '%s'; undoing what was done.", name, up_steps[i].name);
+                        break;
+                }
+        }
+        if (r >= 0)
+                r = record_add(rec, "complete");
+
+        nl_close(c.nl_host);
+        nl_close(c.nl_ns);
+        (void) safe_close(c.netns_fd);
+        if (r < 0) {
+                _cleanup_strv_free_ char **lines = NULL;
+                int q;
+
+                record_close(TAKE_PTR(rec));
+                q = record_load(name, &lines);
+                if (q >= 0)
+                        q = undo_record(name, lines);
+                if (q < 0)
+                        log_error_errno(q, "Cleanup after failure incomplete; 'netnsctl down %s' retries it.", name);
+                return r;
+        }
+        log_debug("Namespace '%s' is up.", name);
+        return 0;
 }
 
 int verb_down(int argc, char **argv) {
-        return log_error_errno(EOPNOTSUPP, "down: not implemented yet");
+        _cleanup_free_ char *pin = NULL;
+        const char *name = argv[1];
+        int lock, r, state;
+
+        r = check_name(name);
+        if (r < 0)
+                return r;
+        lock = take_lock();
+        if (lock < 0)
+                return lock;
+        r = undo_existing(name);
+        if (r < 0)
+                return r;
+        if (r == 0) {
+                pin = netns_pin_path(name);
+                if (!pin)
+                        return log_oom();
+                state = netns_pin_inspect(pin, NULL);
+                if (state == PIN_NSFS)
+                        log_notice("Namespace '%s' was not made by netnsctl; leaving %s alone.", name, pin);
+        }
+        return 0;
 }

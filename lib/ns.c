@@ -1,2 +1,257 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* ns.c - (to be written) */
+/* ns.c - creating, pinning, inspecting and entering named network namespaces */
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include "conf.h"
+#include "log.h"
+#include "ns.h"
+#include "util.h"
+
+char *netns_pin_path(const char *name) {
+        return strdup_printf("%s/%s", netns_run_dir(), name);
+}
+
+int netns_pin_inspect(const char *path, unsigned long long *ret_ino) {
+        struct statfs sfs;
+        struct stat st;
+
+        if (lstat(path, &st) < 0)
+                return errno == ENOENT ? PIN_ABSENT : -errno;
+        /* statfs() follows the mount: on a pin it reports nsfs, on a placeholder the
+         * file system of the directory (tmpfs). */
+        if (statfs(path, &sfs) < 0)
+                return -errno;
+        if ((unsigned long) sfs.f_type != NSFS_MAGIC)
+                return PIN_STALE;
+        if (stat(path, &st) < 0)
+                return -errno;
+        if (ret_ino)
+                *ret_ino = (unsigned long long) st.st_ino;
+        return PIN_NSFS;
+}
+
+int netns_run_dir_prepare(void) {
+        const char *dir = netns_run_dir();
+        _cleanup_close_ int fd = -1;
+        bool made = false;
+        int r;
+
+        r = mkdir_p(dir, 0755);
+        if (r < 0)
+                return r;
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        /* Serialise against other netnsctl runs: two of them both finding the directory not a
+         * mount point would both bind it onto itself, and mounts stack up. The lock is on the
+         * directory inode underneath, which stays the same before and after the bind. */
+        if (flock(fd, LOCK_EX) < 0)
+                return -errno;
+        for (;;) {
+                if (mount("", dir, NULL, MS_SHARED | MS_REC, NULL) >= 0)
+                        return 0;
+                if (errno != EINVAL || made)
+                        return -errno;
+                /* not a mount point yet: make it one */
+                if (mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) < 0)
+                        return -errno;
+                made = true;
+        }
+}
+
+int netns_create_pinned(const char *path, int (*on_created)(unsigned long long ino, void *userdata),
+                        void *userdata, unsigned long long *ret_ino, int *ret_fd) {
+        _cleanup_close_ int orig = -1, new_fd = -1, placeholder = -1;
+        struct stat st;
+        int r;
+
+        orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (orig < 0)
+                return -errno;
+
+        /* The mode-0 placeholder, exactly like "ip netns add": its existence claims the name. */
+        placeholder = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0);
+        if (placeholder < 0)
+                return -errno;
+        placeholder = safe_close(placeholder);
+
+        if (unshare(CLONE_NEWNET) < 0) {
+                r = -errno;
+                goto fail_unlink;
+        }
+        new_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (new_fd < 0 || fstat(new_fd, &st) < 0) {
+                r = negative_errno();
+                goto fail_restore;
+        }
+        /* Back to where we came from before anything else: our sockets and the caller's
+         * assumptions stay in the original namespace. */
+        if (setns(orig, CLONE_NEWNET) < 0) {
+                r = -errno;
+                goto fail_unlink;
+        }
+
+        if (on_created) {
+                r = on_created((unsigned long long) st.st_ino, userdata);
+                if (r < 0)
+                        goto fail_unlink;
+        }
+
+        {
+                char fdpath[64];
+
+                (void) snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", new_fd);
+                if (mount(fdpath, path, NULL, MS_BIND, NULL) < 0) {
+                        r = -errno;
+                        goto fail_unlink;
+                }
+        }
+
+        if (ret_ino)
+                *ret_ino = (unsigned long long) st.st_ino;
+        if (ret_fd)
+                *ret_fd = TAKE_FD(new_fd);
+        return 0;
+
+fail_restore:
+        (void) setns(orig, CLONE_NEWNET);
+fail_unlink:
+        (void) unlink(path);
+        return r;
+}
+
+int netns_unpin(const char *path) {
+        int state = netns_pin_inspect(path, NULL);
+
+        if (state < 0)
+                return state;
+        if (state == PIN_ABSENT)
+                return 0;
+        if (state == PIN_NSFS && umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL)
+                return -errno;
+        if (unlink(path) < 0 && errno != ENOENT)
+                return -errno;
+        return 1;
+}
+
+int netns_open(const char *name) {
+        _cleanup_free_ char *path = netns_pin_path(name);
+        _cleanup_close_ int fd = -1;
+        struct statfs sfs;
+
+        if (!path)
+                return -ENOMEM;
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        if (fstatfs(fd, &sfs) < 0)
+                return -errno;
+        if ((unsigned long) sfs.f_type != NSFS_MAGIC)
+                return -ENOMEDIUM;
+        return TAKE_FD(fd);
+}
+
+int netns_run_in(int netns_fd, int (*fn)(void *userdata), void *userdata) {
+        _cleanup_close_ int orig = -1;
+        int r;
+
+        if (netns_fd < 0)
+                return fn(userdata);
+        orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (orig < 0)
+                return -errno;
+        if (setns(netns_fd, CLONE_NEWNET) < 0)
+                return -errno;
+        r = fn(userdata);
+        if (setns(orig, CLONE_NEWNET) < 0) {
+                /* Cannot happen short of a kernel bug; continuing in the wrong namespace would
+                 * configure the wrong one. */
+                log_error_errno(errno, "Failed to return to the original network namespace: %m");
+                abort();
+        }
+        return r;
+}
+
+struct sysctl_io {
+        const char *key;
+        const char *value;
+        char *buf;
+        size_t size;
+};
+
+static int sysctl_path(const char *key, char *path, size_t size) {
+        int n = snprintf(path, size, "/proc/sys/%s", key);
+
+        if (n < 0 || (size_t) n >= size)
+                return -ENAMETOOLONG;
+        /* '.' separates components; a '/' in the key would have been normalised by the parser */
+        for (char *p = path + STRLEN("/proc/sys/"); *p; p++)
+                if (*p == '.')
+                        *p = '/';
+                else if (*p == '/')
+                        *p = '.'; /* "net.ipv4.conf.eth0/1.x": interface names may contain '.', written as '/' */
+        return 0;
+}
+
+static int sysctl_write_cb(void *userdata) {
+        struct sysctl_io *io = userdata;
+        char path[512];
+        int r = sysctl_path(io->key, path, sizeof(path));
+
+        if (r < 0)
+                return r;
+        return write_string_file(path, io->value);
+}
+
+static int sysctl_read_cb(void *userdata) {
+        struct sysctl_io *io = userdata;
+        char path[512];
+        _cleanup_close_ int fd = -1;
+        ssize_t n;
+        int r = sysctl_path(io->key, path, sizeof(path));
+
+        if (r < 0)
+                return r;
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        n = read(fd, io->buf, io->size - 1);
+        if (n < 0)
+                return -errno;
+        while (n > 0 && (io->buf[n - 1] == '\n' || io->buf[n - 1] == ' '))
+                n--;
+        io->buf[n] = 0;
+        return 0;
+}
+
+int netns_sysctl_set(int netns_fd, const char *key, const char *value) {
+        struct sysctl_io io = { .key = key, .value = value };
+
+        /* /proc/sys/net shows the network namespace of whoever opens it, so open it inside. */
+        return netns_run_in(netns_fd, sysctl_write_cb, &io);
+}
+
+int netns_sysctl_get(int netns_fd, const char *key, char *buf, size_t size) {
+        struct sysctl_io io = { .key = key, .buf = buf, .size = size };
+
+        return netns_run_in(netns_fd, sysctl_read_cb, &io);
+}
+
+long long netns_inode_of_pid(int pid) {
+        char p[64];
+        struct stat st;
+
+        if (pid == 0)
+                (void) snprintf(p, sizeof(p), "/proc/self/ns/net");
+        else
+                (void) snprintf(p, sizeof(p), "/proc/%d/ns/net", pid);
+        if (stat(p, &st) < 0)
+                return -errno;
+        return (long long) st.st_ino;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* steps.h - the steps of "netnsctl up" and the undo handlers "down" runs for them */
+#pragma once
+
+#include <stdbool.h>
+
+#include "conf.h"
+#include "nl.h"
+#include "record.h"
+
+/*
+ * "up" runs the steps of updown.c's table in order, as one transaction. A step first
+ * records what it is about to make (record_add(c->rec, "KEY ARGS")), then makes it. When a
+ * step fails, or after a crash, "down" reads the record backwards and calls the undo
+ * handler registered for each KEY. Undo handlers must succeed when the object is already
+ * gone, and must touch only what the line names.
+ */
+
+struct up_ctx {
+        const char *name;
+        struct netns_config *cfg;
+        struct record *rec;
+        char *pin;                   /* /run/netns/NAME */
+        int netns_fd;                /* the new namespace, from the "namespace" step on */
+        unsigned long long netns_ino;
+        struct nl_sock *nl_host;     /* use ctx_nl_host()/ctx_nl_ns(): opened on first use */
+        struct nl_sock *nl_ns;
+};
+
+struct undo_ctx {
+        const char *name;
+        char *pin;
+        unsigned long long netns_ino; /* from the record's "netns" line; 0 = none */
+        int netns_fd;                 /* the recorded namespace if its pin is still live, else -1 */
+        struct nl_sock *nl_host;      /* use undo_nl_host()/undo_nl_ns() */
+        struct nl_sock *nl_ns;
+};
+
+struct up_step {
+        const char *name;            /* shown in "Failed to bring up NAME: step 'veth': ..." */
+        int (*run)(struct up_ctx *c); /* 0, or -errno after logging what failed and why */
+};
+
+struct undo_handler {
+        const char *key;
+        int (*undo)(struct undo_ctx *u, const char *args); /* 0 when done or nothing to do */
+};
+
+int ctx_nl_host(struct up_ctx *c, struct nl_sock **ret);
+int ctx_nl_ns(struct up_ctx *c, struct nl_sock **ret);
+int undo_nl_host(struct undo_ctx *u, struct nl_sock **ret);
+int undo_nl_ns(struct undo_ctx *u, struct nl_sock **ret); /* -ESRCH when the namespace is gone */
+
+/* step-ns.c */
+int step_namespace(struct up_ctx *c);
+int step_loopback(struct up_ctx *c);
+int step_sysctl(struct up_ctx *c);
+int undo_netns(struct undo_ctx *u, const char *args);

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ns.h - creating, pinning, inspecting and entering named network namespaces */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/stat.h>
+
+#ifndef NSFS_MAGIC
+#define NSFS_MAGIC 0x6e736673
+#endif
+
+enum pin_state {
+        PIN_ABSENT,      /* no file at the pin path */
+        PIN_NSFS,        /* an nsfs mount: a live network namespace */
+        PIN_STALE,       /* a file that is not an nsfs mount (e.g. the mode-000 placeholder of a killed "ip netns add") */
+};
+
+/* RUN_DIR/NAME, malloc'd; NULL on OOM */
+char *netns_pin_path(const char *name);
+
+/**
+ * netns_pin_inspect() - what is at a pin path
+ * @path: e.g. /run/netns/vpn
+ * @ret_ino: if not NULL and the pin is live, the namespace's inode (as /proc/PID/ns/net shows it)
+ * Return: enum pin_state, or -errno
+ */
+int netns_pin_inspect(const char *path, unsigned long long *ret_ino);
+
+/**
+ * netns_run_dir_prepare() - mkdir the pin directory and make it a shared mount
+ *
+ * Exactly as "ip netns add" does: pins made in one mount namespace then show up in every
+ * other, and an unmount in one removes them everywhere. A flock on the directory keeps
+ * parallel netnsctl runs from stacking bind mounts on it (Debian #949235).
+ * Return: 0 or -errno
+ */
+int netns_run_dir_prepare(void);
+
+/**
+ * netns_create_pinned() - make a new network namespace and bind-mount it at @path
+ * @path: the pin path; must not exist (it is created with O_EXCL, mode 0, like iproute2)
+ * @ret_ino: the new namespace's inode
+ * @ret_fd: if not NULL, an O_CLOEXEC fd of the new namespace
+ *
+ * The caller's own network namespace is unchanged on return.
+ * @on_placeholder is called after the placeholder exists and before the mount, so the caller can
+ * record the inode first (crash safety); may be NULL.
+ * Return: 0 or -errno; on error nothing is left at @path.
+ */
+int netns_create_pinned(const char *path, int (*on_created)(unsigned long long ino, void *userdata),
+                        void *userdata, unsigned long long *ret_ino, int *ret_fd);
+
+/**
+ * netns_unpin() - unmount (lazily) and remove a pin
+ * Return: 1 if something was removed, 0 if nothing was there, -errno
+ */
+int netns_unpin(const char *path);
+
+/**
+ * netns_open() - open the pin of namespace @name
+ * Return: an O_CLOEXEC fd, -ENOENT when absent, -ENOMEDIUM when the pin is stale, -errno
+ */
+int netns_open(const char *name);
+
+/**
+ * netns_run_in() - call @fn inside network namespace @netns_fd, then return to the current one
+ * Return: what @fn returned, or -errno when entering/leaving failed
+ */
+int netns_run_in(int netns_fd, int (*fn)(void *userdata), void *userdata);
+
+/**
+ * netns_sysctl_set() - write a net.* sysctl inside a namespace
+ * @netns_fd: namespace fd, or -1 for the current namespace
+ * @key: "net.ipv4.ip_forward" ('.'-separated)
+ * @value: the value to write
+ * Return: 0 or -errno (-ENOENT: no such sysctl)
+ */
+int netns_sysctl_set(int netns_fd, const char *key, const char *value);
+int netns_sysctl_get(int netns_fd, const char *key, char *buf, size_t size);
+
+/* inode of /proc/self/ns/net of @pid (0 = self) or -errno */
+long long netns_inode_of_pid(int pid);
