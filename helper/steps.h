@@ -25,6 +25,15 @@ struct up_ctx {
         unsigned long long netns_ino;
         struct nl_sock *nl_host;     /* use ctx_nl_host()/ctx_nl_ns(): opened on first use */
         struct nl_sock *nl_ns;
+
+        /* Filled by the veth step for the steps after it (NAT, resolv.conf): the names and
+         * addresses in force, "auto" resolved. Owned by the context. */
+        char host_ifname[16];
+        char peer_ifname[16];
+        struct netns_prefix *host_addrs;
+        size_t n_host_addrs;
+        struct netns_prefix *peer_addrs;
+        size_t n_peer_addrs;
 };
 
 struct undo_ctx {

@@ -275,6 +275,8 @@ int verb_up(int argc, char **argv) {
         nl_close(c.nl_host);
         nl_close(c.nl_ns);
         (void) safe_close(c.netns_fd);
+        free(c.host_addrs);
+        free(c.peer_addrs);
         if (r < 0) {
                 _cleanup_strv_free_ char **lines = NULL;
                 int q;
