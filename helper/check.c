@@ -1,8 +1,223 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* check.c - netnsctl check: validate configuration files (to be written) */
+/* check.c - netnsctl check: validate configuration files, like "nginx -t" */
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "conf.h"
 #include "log.h"
+#include "name.h"
+#include "util.h"
 #include "verbs.h"
 
+struct checked {
+        struct netns_config **configs;
+        size_t n_configs;
+        bool failed;
+};
+
+static bool has_suffix(const char *s, const char *suffix) {
+        size_t a = strlen(s), b = strlen(suffix);
+
+        return a >= b && streq(s + a - b, suffix);
+}
+
+/* Keep a loaded config for the checks across namespaces. */
+static int keep(struct checked *k, struct netns_config *c) {
+        struct netns_config **p = ARRAY_APPEND(k->configs, k->n_configs);
+
+        if (!p) {
+                netns_config_free(c);
+                return log_oom();
+        }
+        *p = c;
+        return 0;
+}
+
+/* Load one namespace; problems are reported by the loader, only the outcome is kept here. */
+static int check_one(struct checked *k, const char *dir, const char *name, const char *path) {
+        struct netns_config *c = NULL;
+        int r;
+
+        r = path ? netns_config_load_path(path, &c) : netns_config_load(dir, name, &c);
+        if (r == -ENOMEM)
+                return r;
+        if (r == -ENOENT) {
+                /* the loader is silent about a missing file: here it was asked for */
+                log_error("%s%s%s%s: No such file or directory", path ?: dir ?: netns_conf_dir(),
+                          path ? "" : "/", path ? "" : name, path ? "" : ".conf");
+                k->failed = true;
+                return 0;
+        }
+        if (r < 0) {
+                k->failed = true; /* reported already: FILE:LINE, or the read error */
+                return 0;
+        }
+        return keep(k, c);
+}
+
+static int check_arg(struct checked *k, const char *a) {
+        _cleanup_free_ char *dir = NULL, *main_path = NULL;
+        const char *slash;
+        struct stat st;
+
+        if (!strchr(a, '/') && !has_suffix(a, ".conf")) {
+                /* a name; the loader reports an invalid one, naming the file */
+                return check_one(k, NULL, a, NULL);
+        }
+
+        if (stat(a, &st) < 0) {
+                log_error_errno(errno, "%s: %m", a);
+                k->failed = true;
+                return 0;
+        }
+        if (!has_suffix(a, ".conf")) {
+                log_error("%s: not a namespace configuration file (NAME.conf).", a);
+                k->failed = true;
+                return 0;
+        }
+
+        /* a drop-in: check the namespace it belongs to, which reads it too */
+        slash = strrchr(a, '/');
+        if (slash) {
+                dir = strndup(a, (size_t) (slash - a));
+                if (!dir)
+                        return log_oom();
+                if (has_suffix(dir, ".conf.d")) {
+                        main_path = strndup(dir, strlen(dir) - STRLEN(".d"));
+                        if (!main_path)
+                                return log_oom();
+                        return check_one(k, NULL, NULL, main_path);
+                }
+        }
+        return check_one(k, NULL, NULL, a);
+}
+
+static int check_dir(struct checked *k, const char *dir) {
+        _cleanup_strv_free_ char **files = NULL;
+        DIR *d;
+        struct dirent *de;
+        int r = 0;
+
+        d = opendir(dir);
+        if (!d) {
+                if (errno == ENOENT)
+                        return 0; /* nothing configured: nothing wrong */
+                log_error_errno(errno, "%s: failed to open: %m", dir);
+                k->failed = true;
+                return 0;
+        }
+        while ((errno = 0, de = readdir(d)))
+                if (has_suffix(de->d_name, ".conf") && strv_extend(&files, de->d_name) < 0) {
+                        r = -ENOMEM;
+                        break;
+                }
+        if (r == 0 && errno != 0) {
+                log_error_errno(errno, "%s: failed to read: %m", dir);
+                k->failed = true;
+        }
+        closedir(d);
+        if (r < 0)
+                return log_oom();
+        strv_sort(files);
+
+        STRV_FOREACH(f, files) {
+                _cleanup_free_ char *name = strndup(*f, strlen(*f) - STRLEN(".conf"));
+
+                if (!name)
+                        return log_oom();
+                /* the loader names the file when the name is invalid */
+                r = check_one(k, dir, name, NULL);
+                if (r < 0)
+                        return log_oom();
+        }
+        return 0;
+}
+
+struct host_use {
+        const char *name;
+        const struct netns_config *c;
+        struct conf_origin origin;
+        const char *what;
+};
+
+static int host_use_cmp(const void *a, const void *b) {
+        const struct host_use *x = a, *y = b;
+        int r = strcmp(x->name, y->name);
+
+        if (r != 0)
+                return r;
+        return strcmp(x->c->name, y->c->name);
+}
+
+/* Host-side names two namespaces would both claim: a veth host name (explicit or derived),
+ * a host link moved in. Either would make the second namespace fail to start. */
+static int check_across(struct checked *k) {
+        _cleanup_free_ struct host_use *u = NULL;
+        _cleanup_free_ char *derived = NULL;
+        size_t n = 0, m = 0;
+
+        for (size_t i = 0; i < k->n_configs; i++)
+                m += 1 + k->configs[i]->n_links;
+        u = calloc(m ?: 1, sizeof(*u));
+        derived = calloc(k->n_configs ?: 1, IFNAMSIZ);
+        if (!u || !derived)
+                return log_oom();
+
+        for (size_t i = 0; i < k->n_configs; i++) {
+                const struct netns_config *c = k->configs[i];
+
+                if (c->has_veth) {
+                        const char *h = c->veth.host_name;
+
+                        if (!h) {
+                                if (netns_ifname_host(c->name, derived + i * IFNAMSIZ) < 0)
+                                        continue;
+                                h = derived + i * IFNAMSIZ;
+                        }
+                        u[n++] = (struct host_use) { h, c, c->veth.origin, "its veth" };
+                }
+                for (size_t j = 0; j < c->n_links; j++)
+                        if (c->links[j].kind == NETNS_LINK_PHYSICAL && c->links[j].parent)
+                                u[n++] = (struct host_use) { c->links[j].parent, c, c->links[j].origin,
+                                                             "a [Link] that moves it in" };
+        }
+        qsort(u, n, sizeof(*u), host_use_cmp);
+        for (size_t i = 1; i < n; i++)
+                if (streq(u[i].name, u[i - 1].name) && u[i].c != u[i - 1].c) {
+                        (void) log_syntax(u[i].origin.file ?: u[i].c->name, u[i].origin.line,
+                                          "Host interface \"%s\" is also claimed by namespace %s, by %s (%s:%u).",
+                                          u[i].name, u[i - 1].c->name, u[i - 1].what,
+                                          u[i - 1].origin.file ?: "?", u[i - 1].origin.line);
+                        k->failed = true;
+                }
+        return 0;
+}
+
+/**
+ * verb_check() - "netnsctl check [NAME|PATH...]"
+ * @argc: argument count, the verb included
+ * @argv: the verb, then namespace names or paths; none = every *.conf in netns_conf_dir()
+ *
+ * Silent when everything is fine; one line per problem otherwise.
+ * Return: 0, or -EINVAL if any problem was found (already reported).
+ */
 int verb_check(int argc, char **argv) {
-        return log_error_errno(EOPNOTSUPP, "check: not implemented yet");
+        struct checked k = {};
+        int r = 0;
+
+        if (argc <= 1)
+                r = check_dir(&k, netns_conf_dir());
+        else
+                for (int i = 1; i < argc && r >= 0; i++)
+                        r = check_arg(&k, argv[i]);
+        if (r >= 0)
+                r = check_across(&k);
+
+        for (size_t i = 0; i < k.n_configs; i++)
+                netns_config_free(k.configs[i]);
+        free(k.configs);
+        if (r < 0)
+                return r == -ENOMEM ? log_oom() : r;
+        return k.failed ? -EINVAL : 0;
 }
