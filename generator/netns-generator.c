@@ -1,5 +1,474 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* netns-generator.c - (to be written) */
-int main(void) {
+/* netns-generator.c - systemd generator: /etc/netns/NAME.conf -> boot symlinks and Units= drop-ins */
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "conf.h"
+#include "log.h"
+#include "name.h"
+#include "util.h"
+
+/* The installed template every boot symlink points at (the build's unit dir, from config.h). */
+#define NETNS_TEMPLATE_PATH UNITDIR "/netns@.service"
+#define NETNS_BOOT_TARGET_WANTS "multi-user.target.wants"
+
+/* A Units= entry already given a drop-in: two namespaces must never both claim one unit, or
+ * the unit would run in whichever namespace's drop-in happens to sort last. (Templates,
+ * whose drop-ins would apply to all instances, are refused by the parser.) */
+struct claim {
+        char *unit;
+        const char *source;     /* config file of the namespace that got it; points into sources */
+};
+
+struct generator {
+        const char *dest;       /* the normal generator dir; early and late are not used */
+        const char *conf_dir;
+        bool wants_dir_made;
+        struct claim *claims;
+        size_t n_claims;
+        char **sources;         /* config paths the claims point at */
+};
+
+/* The values of one namespace as they go into unit files, already escaped. */
+struct dropin_values {
+        const char *source;     /* raw config path, for the comment header */
+        char *source_esc;       /* SourcePath= */
+        char *unit_esc;         /* "netns@NAME.service", for BindsTo=/After= */
+        char *pin_esc;          /* NetworkNamespacePath= */
+};
+
+static void generator_done(struct generator *g) {
+        for (size_t i = 0; i < g->n_claims; i++)
+                free(g->claims[i].unit);
+        free(g->claims);
+        strv_free(g->sources);
+}
+
+static void dropin_values_done(struct dropin_values *v) {
+        free(v->source_esc);
+        free(v->unit_esc);
+        free(v->pin_esc);
+}
+
+static bool endswith(const char *s, const char *suffix) {
+        size_t n = strlen(s), m = strlen(suffix);
+
+        return n >= m && streq(s + n - m, suffix);
+}
+
+/*
+ * Make @s safe as a unit file value: every value we write undergoes specifier expansion, so
+ * '%' becomes "%%"; a newline would end the directive and start one of the value's choosing,
+ * so control characters are refused (names are validated already; paths come from the
+ * environment in tests). Returns 0, -EINVAL or -ENOMEM.
+ */
+static int unit_value_escape(const char *s, char **ret) {
+        char *e, *p;
+        size_t n = 0;
+
+        for (const char *q = s; *q; q++) {
+                if ((unsigned char) *q < 0x20 || *q == 0x7f)
+                        return -EINVAL;
+                n += *q == '%' ? 2 : 1;
+        }
+        e = p = malloc(n + 1);
+        if (!e)
+                return -ENOMEM;
+        for (const char *q = s; *q; q++) {
+                if (*q == '%')
+                        *p++ = '%';
+                *p++ = *q;
+        }
+        *p = 0;
+        *ret = e;
         return 0;
+}
+
+/* A file name as it can go into a log line: control and non-ASCII bytes as \xNN. */
+static char *printable(const char *s) {
+        char *e = malloc(strlen(s) * 4 + 1), *p = e;
+
+        if (!e)
+                return NULL;
+        for (const unsigned char *q = (const unsigned char *) s; *q; q++)
+                if (*q < 0x20 || *q >= 0x7f || *q == '\\')
+                        p += sprintf(p, "\\x%02x", *q);
+                else
+                        *p++ = (char) *q;
+        *p = 0;
+        return e;
+}
+
+/* The section of a unit type that takes NetworkNamespacePath=, or NULL for types that run
+ * no processes of their own (.target, .timer, .path, ...). */
+static const char *exec_section_of(const char *unit) {
+        static const char *const map[][2] = {
+                { ".service", "Service" },
+                { ".socket", "Socket" },
+                { ".mount", "Mount" },
+                { ".swap", "Swap" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(map); i++)
+                if (endswith(unit, map[i][0]))
+                        return map[i][1];
+        return NULL;
+}
+
+/* Create the file @path for writing, with its parent directories; fails if it exists. */
+static int output_open(const char *path, FILE **ret) {
+        _cleanup_free_ char *dir = strdup(path);
+        char *slash;
+        FILE *f = NULL;
+        int r;
+
+        if (!dir)
+                return -ENOMEM;
+        slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+                *slash = 0;
+                /* usually only the UNIT.d level is missing: one mkdir(), not one per level */
+                if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+                        if (errno != ENOENT)
+                                return -errno;
+                        r = mkdir_p(dir, 0755);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        f = fopen(path, "wxe");
+        if (!f)
+                return -errno;
+        *ret = f;
+        return 0;
+}
+
+/* Flush and close @f; a short write (ENOSPC, EIO) removes @path rather than leaving a
+ * drop-in that binds the unit to the namespace but lacks NetworkNamespacePath=. */
+static int output_close(FILE *f, const char *path) {
+        int r = 0;
+
+        if (fflush(f) != 0 || ferror(f))
+                r = errno > 0 ? -errno : -EIO;
+        if (fclose(f) != 0 && r == 0)
+                r = negative_errno();
+        if (r < 0)
+                (void) unlink(path);
+        return r;
+}
+
+/*
+ * The body of the drop-in that puts @unit into the namespace of @c. This is the one place
+ * that decides what an attached unit gets; add lines here.
+ *
+ * BindsTo= + After=: the unit starts only once the pin exists (and starting it starts the
+ * namespace), and stops when the namespace goes away, instead of running on in the host's
+ * network. NetworkNamespacePath= goes into the unit type's own section.
+ */
+static void write_dropin_body(FILE *f, const struct netns_config *c, const struct dropin_values *v,
+                              const char *section) {
+        (void) c;
+        fprintf(f,
+                "[Unit]\n"
+                "SourcePath=%s\n"
+                "BindsTo=%s\n"
+                "After=%s\n"
+                "\n"
+                "[%s]\n"
+                "NetworkNamespacePath=%s\n",
+                v->source_esc, v->unit_esc, v->unit_esc, section, v->pin_esc);
+}
+
+/* Record that @source attaches @unit. 1 = claimed, -EEXIST = claimed by another namespace
+ * (logged), -ENOMEM. The parser drops duplicates within one namespace. */
+static int claim_unit(struct generator *g, const char *unit, const char *source) {
+        struct claim *cl;
+        char *u;
+
+        /* linear: a thousand namespaces with a unit or two each take well under a millisecond */
+        for (size_t i = 0; i < g->n_claims; i++)
+                if (streq(g->claims[i].unit, unit)) {
+                        log_error("%s: %s is already attached to a namespace by %s, not attaching it again.",
+                                  source, unit, g->claims[i].source);
+                        return -EEXIST;
+                }
+
+        u = strdup(unit);
+        if (!u)
+                return -ENOMEM;
+        cl = ARRAY_APPEND(g->claims, g->n_claims);
+        if (!cl) {
+                free(u);
+                return -ENOMEM;
+        }
+        cl->unit = u;
+        cl->source = source;
+        return 1;
+}
+
+/* Write DEST/UNIT.d/50-netns-NAME.conf. 0 = written or deliberately skipped (logged),
+ * <0 = an error writing the output (logged). */
+static int add_dropin(struct generator *g, const struct netns_config *c, const struct dropin_values *v,
+                      const char *unit) {
+        _cleanup_free_ char *path = NULL;
+        const char *section;
+        FILE *f = NULL;
+        int r;
+
+        /* The parser validates Units=; these checks only keep a broken value out of unit files. */
+        if (!unit_name_is_valid(unit)) {
+                log_error("%s: invalid unit name in Units=, ignoring.", v->source);
+                return 0;
+        }
+        if (startswith(unit, "netns@")) {
+                log_error("%s: %s cannot run inside a namespace, ignoring.", v->source, unit);
+                return 0;
+        }
+        section = exec_section_of(unit);
+        if (!section) {
+                log_error("%s: %s runs no processes, so it cannot be put into a network namespace; "
+                          "list the units it starts instead. Ignoring.", v->source, unit);
+                return 0;
+        }
+
+        r = claim_unit(g, unit, v->source);
+        if (r == -EEXIST)
+                return 0;
+        if (r < 0)
+                return log_oom();
+
+        path = strdup_printf("%s/%s.d/50-netns-%s.conf", g->dest, unit, c->name);
+        if (!path)
+                return log_oom();
+        r = output_open(path, &f);
+        if (r == -EEXIST) {
+                log_error("%s: %s exists already, not attaching %s.", v->source, path, unit);
+                return 0;
+        }
+        if (r < 0)
+                return log_error_errno(r, "Failed to create %s: %m", path);
+
+        fprintf(f, "# Automatically generated by netns-generator from %s\n\n", v->source);
+        write_dropin_body(f, c, v, section);
+
+        r = output_close(f, path);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write %s: %m", path);
+        return 0;
+}
+
+/* DEST/multi-user.target.wants/netns@NAME.service -> UNITDIR/netns@.service */
+static int add_boot_symlink(struct generator *g, const char *name) {
+        _cleanup_free_ char *wants = NULL, *link = NULL;
+        int r;
+
+        wants = strdup_printf("%s/" NETNS_BOOT_TARGET_WANTS, g->dest);
+        if (!wants)
+                return log_oom();
+        if (!g->wants_dir_made) {
+                r = mkdir_p(wants, 0755);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to create %s: %m", wants);
+                g->wants_dir_made = true;
+        }
+
+        link = strdup_printf("%s/netns@%s.service", wants, name);
+        if (!link)
+                return log_oom();
+        if (symlink(NETNS_TEMPLATE_PATH, link) < 0) {
+                if (errno == EEXIST) {
+                        log_error("%s exists already, not linking it.", link);
+                        return 0;
+                }
+                return log_error_errno(errno, "Failed to create symlink %s: %m", link);
+        }
+        return 0;
+}
+
+/* Load one namespace and write what it needs. 0 = done or skipped because of its
+ * configuration (logged); <0 = internal error (logged), stop. */
+static int process_namespace(struct generator *g, const char *filename) {
+        _cleanup_config_ struct netns_config *c = NULL;
+        _cleanup_free_ char *name = NULL, *source = NULL, *pin = NULL, *unit = NULL;
+        struct dropin_values v = {};
+        int r;
+
+        source = strdup_printf("%s/%s", g->conf_dir, filename);
+        name = strndup(filename, strlen(filename) - STRLEN(".conf"));
+        if (!source || !name)
+                return log_oom();
+
+        if (!netns_name_is_valid(name)) {
+                _cleanup_free_ char *p = printable(source);
+
+                if (!p)
+                        return log_oom();
+                log_error("%s: invalid namespace name: 1-%d characters of A-Z a-z 0-9 _ . -, "
+                          "not starting with '.' or '-'. Ignoring file.", p, NETNS_NAME_MAX);
+                return 0;
+        }
+
+        r = netns_config_load(g->conf_dir, name, &c);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r == -ENOENT) {
+                /* removed since we listed the directory, or a dangling symlink */
+                log_warning("%s: no such file, skipping namespace %s.", source, name);
+                return 0;
+        }
+        if (r < 0) {
+                /* the parser has reported FILE:LINE already */
+                if (r == -EINVAL)
+                        log_error("Skipping namespace %s: configuration invalid", name);
+                else
+                        log_error_errno(r, "Skipping namespace %s: configuration unreadable: %m", name);
+                return 0;
+        }
+
+        pin = strdup_printf("%s/%s", netns_run_dir(), name);
+        unit = strdup_printf("netns@%s.service", name);
+        if (!pin || !unit)
+                return log_oom();
+        v.source = source;
+        r = unit_value_escape(source, &v.source_esc);
+        if (r >= 0)
+                r = unit_value_escape(unit, &v.unit_esc);
+        if (r >= 0)
+                r = unit_value_escape(pin, &v.pin_esc);
+        if (r < 0) {
+                dropin_values_done(&v);
+                if (r == -ENOMEM)
+                        return log_oom();
+                return log_error_errno(r, "Configuration or run directory path contains control characters, "
+                                       "refusing to write it into unit files.");
+        }
+
+        if (c->boot) {
+                r = add_boot_symlink(g, name);
+                if (r < 0)
+                        goto finish;
+        }
+
+        if (c->units) {
+                /* claims point at the source path: keep it as long as the generator runs */
+                r = strv_extend(&g->sources, source);
+                if (r < 0) {
+                        r = log_oom();
+                        goto finish;
+                }
+                v.source = g->sources[strv_length(g->sources) - 1];
+        }
+        STRV_FOREACH(u, c->units) {
+                r = add_dropin(g, c, &v, *u);
+                if (r < 0)
+                        break;
+        }
+
+finish:
+        dropin_values_done(&v);
+        return r < 0 ? r : 0;
+}
+
+/* The *.conf files directly in @dir, sorted. -ENOENT when @dir does not exist. */
+static int list_conf_files(const char *dir, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+        struct dirent *de;
+        DIR *d;
+        int r = 0;
+
+        d = opendir(dir);
+        if (!d)
+                return -errno;
+
+        while ((errno = 0, de = readdir(d))) {
+                struct stat st;
+
+                if (!endswith(de->d_name, ".conf"))
+                        continue;
+                /* NAME.conf.d/ does not match; a directory called NAME.conf is not a config */
+                if (de->d_type == DT_DIR ||
+                    (de->d_type == DT_UNKNOWN && fstatat(dirfd(d), de->d_name, &st, 0) >= 0 &&
+                     S_ISDIR(st.st_mode)))
+                        continue;
+                r = strv_extend(&l, de->d_name);
+                if (r < 0)
+                        break;
+        }
+        if (r == 0 && errno > 0)
+                r = -errno;
+        closedir(d);
+        if (r < 0)
+                return r;
+
+        strv_sort(l);
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+static int run(const char *dest) {
+        _cleanup_strv_free_ char **files = NULL;
+        struct generator g = {
+                .dest = dest,
+                .conf_dir = netns_conf_dir(),
+        };
+        int r;
+
+        r = list_conf_files(g.conf_dir, &files);
+        if (r == -ENOENT) {
+                log_debug("%s does not exist, nothing to do.", g.conf_dir);
+                return 0;
+        }
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s: %m", g.conf_dir);
+
+        STRV_FOREACH(f, files) {
+                r = process_namespace(&g, *f);
+                if (r < 0)
+                        break;
+        }
+
+        generator_done(&g);
+        return r < 0 ? r : 0;
+}
+
+/* Run by systemd: log to /dev/kmsg, the journal is not up yet. The manager sets
+ * $SYSTEMD_SCOPE for generators (and runs them from a helper process, so the parent is not
+ * always PID 1); run by hand or by the tests: log to stderr. $SYSTEMD_LOG_TARGET wins. */
+static void log_setup(void) {
+        const char *t = secure_getenv("SYSTEMD_LOG_TARGET");
+        enum log_target target = LOG_TARGET_CONSOLE;
+
+        if (getppid() == 1 || secure_getenv("SYSTEMD_SCOPE"))
+                target = LOG_TARGET_KMSG;
+        if (t && streq(t, "kmsg"))
+                target = LOG_TARGET_KMSG;
+        else if (t && streq(t, "console"))
+                target = LOG_TARGET_CONSOLE;
+
+        log_set_prefix("netns-generator");
+        log_set_target(target);
+        log_parse_environment();
+}
+
+int main(int argc, char *argv[]) {
+        int r;
+
+        log_setup();
+
+        /* systemd passes three dirs (normal, early, late); one dir means all three */
+        if (argc != 2 && argc != 4) {
+                log_error("This program takes one or three arguments.");
+                return EXIT_FAILURE;
+        }
+
+        umask(0022);
+        r = run(argv[1]);
+
+        /* A bad /etc/netns file is logged and skipped: exit 0, or systemd warns about the
+         * generator on every boot. Fail only when the output could not be written. */
+        return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
