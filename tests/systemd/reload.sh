@@ -1,0 +1,62 @@
+#!/bin/bash
+# reload.sh - a namespace configured after boot: `systemctl daemon-reload` re-runs
+# the generator, `systemctl start netns@new` works, and a unit named in the new
+# file's Units= now runs inside it.
+. "$(dirname "$0")/lib.sh"
+
+ct_setup
+ct_write /etc/systemd/system/late.service <<'UNIT'
+[Unit]
+Description=netnsctl test unit attached after boot
+
+[Service]
+ExecStart=/bin/sleep infinity
+UNIT
+ct_boot
+
+assert_eq "ip netns list after boot" "" "$(netns_list)"
+assert_eq "NetworkNamespacePath of late.service before" "" \
+        "$(in_ct systemctl show -P NetworkNamespacePath late.service)"
+
+ct_write /etc/netns/new.conf <<'CONF'
+[Namespace]
+Boot=yes
+Sysctl=net.ipv4.ip_forward=1
+Units=late.service
+CONF
+ct_daemon_reload
+# a reload does not start anything by itself
+assert_state netns@new.service inactive
+assert_eq "NetworkNamespacePath of late.service after reload" /run/netns/new \
+        "$(in_ct systemctl show -P NetworkNamespacePath late.service)"
+
+if ct_systemctl start netns@new.service; then
+        ok "systemctl start netns@new"
+else
+        fail "systemctl start netns@new exited non-zero"
+        in_ct journalctl -b -u netns@new.service --no-pager -o cat | tail -20 | sed 's/^/#   /'
+fi
+assert_state netns@new.service active
+assert_pin new
+assert_eq "net.ipv4.ip_forward in new" 1 "$(in_netns new cat /proc/sys/net/ipv4/ip_forward 2>&1)"
+assert_eq "ip netns list" new "$(netns_list)"
+
+ct_systemctl start late.service || fail "systemctl start late.service exited non-zero"
+assert_state late.service active
+pid=$(in_ct systemctl show -P MainPID late.service)
+assert_eq "netns inode of late.service (MainPID $pid) vs /run/netns/new" "$(pin_inode new)" \
+        "$(pid_netns_inode "${pid:-0}")"
+
+# the file changes again: a restart applies the new configuration
+ct_write /etc/netns/new.conf <<'CONF'
+[Namespace]
+Boot=yes
+Sysctl=net.ipv4.ip_forward=0
+Units=late.service
+CONF
+ct_daemon_reload
+ct_systemctl restart netns@new.service || fail "systemctl restart netns@new exited non-zero"
+assert_state netns@new.service active
+assert_eq "net.ipv4.ip_forward in new after edit+restart" 0 "$(in_netns new cat /proc/sys/net/ipv4/ip_forward 2>&1)"
+
+ct_finish
