@@ -409,11 +409,23 @@ static int list_conf_files(const char *dir, char ***ret) {
 
 static int run(const char *dest) {
         _cleanup_strv_free_ char **files = NULL;
+        _cleanup_free_ char *cwd = NULL, *abs_dir = NULL;
         struct generator g = {
                 .dest = dest,
                 .conf_dir = netns_conf_dir(),
         };
         int r;
+
+        /* systemd ignores a relative SourcePath=; only a hand-set $NETNSCTL_CONF_DIR can be one */
+        if (g.conf_dir[0] != '/') {
+                cwd = get_current_dir_name();
+                if (!cwd)
+                        return log_error_errno(errno, "Failed to get the current directory: %m");
+                abs_dir = strdup_printf("%s/%s", cwd, g.conf_dir);
+                if (!abs_dir)
+                        return log_oom();
+                g.conf_dir = abs_dir;
+        }
 
         r = list_conf_files(g.conf_dir, &files);
         if (r == -ENOENT) {

@@ -24,7 +24,8 @@
 set -eu -o pipefail
 
 gen=${NETNS_GENERATOR:?NETNS_GENERATOR must point at the netns-generator binary}
-here=$(cd "$(dirname "$0")" && pwd)
+case "$gen" in /*) ;; *) gen=$PWD/$gen ;; esac
+here=$(cd "$(dirname "$0")" && pwd -P)
 canon_unitdir=/lib/systemd/system
 unitdir=$canon_unitdir
 cases=()
@@ -170,6 +171,13 @@ check_args() {
         [ "$rc" = 0 ] || fail "args: one dir: exit status $rc"
         out1=$(listing "$tmp/one")
         [ -n "$out1" ] && [ "$out1" = "$out3" ] || fail "args: one dir does not give what three give"
+
+        # a relative $NETNSCTL_CONF_DIR still gives an absolute SourcePath= (systemd ignores others)
+        mkdir "$tmp/rel"
+        (cd "$here/cases" && env -u SYSTEMD_SCOPE -u NETNS_RUN_DIR NETNSCTL_CONF_DIR=units/input "$gen" "$tmp/rel") ||
+                fail "args: relative config dir: exit status $?"
+        grep -qxF "SourcePath=$here/cases/units/input/vpn.conf" "$tmp/rel/bird.service.d/50-netns-vpn.conf" ||
+                fail "args: relative config dir: SourcePath= not absolute"
 }
 
 # an output dir that cannot be written is an internal error: non-zero exit, message
