@@ -183,14 +183,19 @@ static int check_across(struct checked *k) {
                                                              "a [Link] that moves it in" };
         }
         qsort(u, n, sizeof(*u), host_use_cmp);
-        for (size_t i = 1; i < n; i++)
-                if (streq(u[i].name, u[i - 1].name) && u[i].c != u[i - 1].c) {
-                        (void) log_syntax(u[i].origin.file ?: u[i].c->name, u[i].origin.line,
-                                          "Host interface \"%s\" is also claimed by namespace %s, by %s (%s:%u).",
-                                          u[i].name, u[i - 1].c->name, u[i - 1].what,
-                                          u[i - 1].origin.file ?: "?", u[i - 1].origin.line);
-                        k->failed = true;
+        for (size_t i = 1, first = 0; i < n; i++) {
+                if (!streq(u[i].name, u[first].name)) {
+                        first = i;
+                        continue;
                 }
+                if (u[i].c == u[first].c)
+                        continue; /* inside one namespace: its own check reported it */
+                (void) log_syntax(u[i].origin.file ?: u[i].c->name, u[i].origin.line,
+                                  "Host interface \"%s\" is also claimed by namespace %s, by %s (%s:%u).",
+                                  u[i].name, u[first].c->name, u[first].what,
+                                  u[first].origin.file ?: "?", u[first].origin.line);
+                k->failed = true;
+        }
         return 0;
 }
 

@@ -1329,11 +1329,13 @@ static int units_dedup(struct netns_config *c) {
         for (size_t i = 0; i < n; i++)
                 idx[i] = i;
         qsort_r(idx, n, sizeof(*idx), unit_index_cmp, c->units);
-        for (size_t i = 1; i < n; i++)
-                if (streq(c->units[idx[i]], c->units[idx[i - 1]])) {
+        /* sorted by name, then position: the first of each run of equal names is kept */
+        for (size_t i = 1, keep = idx[0]; i < n; i++)
+                if (streq(c->units[idx[i]], c->units[keep])) {
                         free(c->units[idx[i]]);
                         c->units[idx[i]] = NULL;
-                }
+                } else
+                        keep = idx[i];
         for (size_t i = 0; i < n; i++)
                 if (c->units[i])
                         c->units[j++] = c->units[i];
@@ -1448,7 +1450,8 @@ static int parse_file(struct netns_config *c, const char *path, bool *failed) {
         r = read_full_file(path, CONF_FILE_MAX, &text, &size);
         if (r == -EFBIG) {
                 *failed = true;
-                return log_syntax(path, 0, "File is larger than 1 MiB, refusing it.");
+                (void) log_syntax(path, 0, "File is larger than 1 MiB, refusing it.");
+                return 0;
         }
         if (r < 0)
                 return r;
