@@ -80,7 +80,8 @@ snapshot() { # FILE
                 echo "== sysctls"
                 sysctl -a 2>/dev/null | grep -E '^net\.(ipv4\.(ip_forward|conf\.(all|default)\.)|ipv6\.conf\.(all|default)\.)' | grep -v -E 'stable_secret' | sort
                 echo "== mounts"
-                awk '{print $5, $9}' /proc/self/mountinfo | sort
+                # /run/netns bound onto itself and made shared stays, as after "ip netns add"
+                awk '$5 != "/run/netns" {print $5, $9}' /proc/self/mountinfo | sort
                 echo "== run"
                 (cd /run && find . -path ./test.* -prune -o -print | sort)
                 echo "== netns"
