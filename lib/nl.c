@@ -1,13 +1,21 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nl.c - rtnetlink over libmnl: one socket per namespace, one builder per message */
 
+#include <linux/net_namespace.h>
 #include <linux/netlink.h>
 #include <net/if.h>
 #include <time.h>
 
+#include "addr.h"
 #include "log.h"
 #include "nl.h"
 #include "ns.h"
+#include "util.h"
+
+/* Routes that claim address space: not local/broadcast/multicast/anycast entries, which only
+ * mirror addresses, and not unspec/nat/xresolve. */
+#define IN_SET_ROUTE_TYPE(t) \
+        ((t) == RTN_UNICAST || (t) == RTN_BLACKHOLE || (t) == RTN_UNREACHABLE || (t) == RTN_PROHIBIT || (t) == RTN_THROW)
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -100,49 +108,145 @@ static void parse_extack(struct nl_sock *s, const struct nlmsghdr *nlh) {
         }
 }
 
-int nl_call(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb, void *data) {
-        uint32_t seq = nlh->nlmsg_seq;
-        int r = MNL_CB_OK;
+/*
+ * Read replies until each of the @n requests starting at sequence number @seq_first has been
+ * answered: an ACK or error (NLMSG_ERROR), or for a dump its NLMSG_DONE. Messages of other
+ * sequence numbers (late answers to an earlier, abandoned call) are skipped.
+ * Return: the first error's -errno (index in *ret_failed, extack text in s->extack), else
+ * what @cb last returned (MNL_CB_OK = 1), or 0 if @cb asked to stop.
+ */
+static int collect(struct nl_sock *s, uint32_t seq_first, unsigned n, mnl_cb_t cb, void *data, unsigned *ret_failed) {
+        unsigned answered = 0;
+        int r = MNL_CB_OK, err = 0;
+        bool stopped = false;
 
         s->extack[0] = 0;
-        if (mnl_socket_sendto(s->mnl, nlh, nlh->nlmsg_len) < 0)
-                return negative_errno();
-
-        for (;;) {
-                ssize_t n = mnl_socket_recvfrom(s->mnl, s->buf, s->buf_size);
+        while (answered < n) {
+                ssize_t len_read = mnl_socket_recvfrom(s->mnl, s->buf, s->buf_size);
                 const struct nlmsghdr *h;
-                size_t len;
+                int len;
 
-                if (n < 0)
+                if (len_read < 0)
                         return negative_errno();
-                len = (size_t) n;
+                len = (int) len_read;
                 /* Walk the messages ourselves rather than through mnl_cb_run(), which turns
                  * NLMSG_ERROR into errno but drops the extended ACK text. */
-                for (h = (const struct nlmsghdr *) s->buf; mnl_nlmsg_ok(h, (int) len);
-                     h = mnl_nlmsg_next(h, (int *) &len)) {
-                        if (h->nlmsg_seq != seq || h->nlmsg_pid != s->portid)
+                for (h = (const struct nlmsghdr *) s->buf; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+                        uint32_t i = h->nlmsg_seq - seq_first;
+                        int e = 0;
+
+                        if (i >= n || h->nlmsg_pid != s->portid)
                                 continue;
                         if (h->nlmsg_type == NLMSG_ERROR) {
-                                const struct nlmsgerr *err = mnl_nlmsg_get_payload(h);
+                                const struct nlmsgerr *me = mnl_nlmsg_get_payload(h);
 
-                                if (h->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
-                                        return -EBADMSG;
-                                if (err->error != 0)
+                                if (h->nlmsg_len < mnl_nlmsg_size(sizeof(*me)))
+                                        e = -EBADMSG;
+                                else if (me->error > 0)
+                                        e = -EPROTO;
+                                else
+                                        e = me->error;
+                                if (e < 0 && err == 0)
                                         parse_extack(s, h);
-                                /* an ACK (error 0) ends a request; a dump ends with NLMSG_DONE */
-                                return err->error < 0 ? err->error : r;
-                        }
-                        if (h->nlmsg_type == NLMSG_DONE)
-                                return r;
-                        if (cb) {
+                                answered++;
+                        } else if (h->nlmsg_type == NLMSG_DONE) {
+                                /* a dump's end; its payload, when present, is the dump's error */
+                                if (mnl_nlmsg_get_payload_len(h) >= sizeof(int)) {
+                                        e = *(const int *) mnl_nlmsg_get_payload(h);
+                                        if (e > 0)
+                                                e = -EPROTO;
+                                        if (e < 0 && err == 0)
+                                                parse_extack(s, h);
+                                }
+                                answered++;
+                        } else if (cb && !stopped && err == 0) {
                                 r = cb(h, data);
                                 if (r == MNL_CB_ERROR)
-                                        return -EIO;
-                                if (r == MNL_CB_STOP)
-                                        return 0;
+                                        e = -EIO;
+                                else if (r == MNL_CB_STOP)
+                                        stopped = true;
+                        }
+                        if (e < 0 && err == 0) {
+                                err = e;
+                                if (ret_failed)
+                                        *ret_failed = i;
                         }
                 }
         }
+        if (err < 0)
+                return err;
+        return stopped ? 0 : r;
+}
+
+int nl_call(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb, void *data) {
+        s->extack[0] = 0;
+        if (mnl_socket_sendto(s->mnl, nlh, nlh->nlmsg_len) < 0)
+                return negative_errno();
+        return collect(s, nlh->nlmsg_seq, 1, cb, data, NULL);
+}
+
+void nl_batch_init(struct nl_batch *b, struct nl_sock *s, void *buf, size_t size) {
+        *b = (struct nl_batch) { .s = s, .buf = buf, .size = size };
+}
+
+int nl_batch_run(struct nl_batch *b, unsigned *ret_failed) {
+        unsigned n = b->n;
+        int r;
+
+        b->s->extack[0] = 0;
+        if (b->overflow)
+                r = -ENOBUFS;
+        else if (n == 0)
+                r = 0;
+        else if (mnl_socket_sendto(b->s->mnl, b->buf, b->len) < 0)
+                r = negative_errno();
+        else
+                r = collect(b->s, b->seq_first, n, NULL, NULL, ret_failed);
+        b->len = 0;
+        b->n = 0;
+        b->overflow = false;
+        return r < 0 ? r : 0;
+}
+
+/* Start the next request of @b; NULL (and the batch marked overflowed) when even the bare
+ * headers do not fit. */
+static struct nlmsghdr *batch_msg(struct nl_batch *b, uint16_t type, uint16_t flags, size_t extra) {
+        struct nlmsghdr *nlh;
+
+        if (b->overflow || b->len + MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(extra) > b->size) {
+                b->overflow = true;
+                return NULL;
+        }
+        nlh = nl_msg_new(b->s, b->buf + b->len, type, flags);
+        if (b->n == 0)
+                b->seq_first = nlh->nlmsg_seq;
+        (void) mnl_nlmsg_put_extra_header(nlh, extra);
+        return nlh;
+}
+
+/* Room left for the request at @nlh, for the mnl_attr_put_*_check() calls */
+static size_t batch_room(const struct nl_batch *b, const struct nlmsghdr *nlh) {
+        return b->size - (size_t) ((const char *) nlh - b->buf);
+}
+
+/* Finish the request at @nlh: its index, or -ENOBUFS when an attribute did not fit. */
+static int batch_end(struct nl_batch *b, struct nlmsghdr *nlh, bool ok) {
+        if (!ok) {
+                /* drop it; the sequence number it used is simply skipped */
+                b->overflow = true;
+                return -ENOBUFS;
+        }
+        b->len += MNL_ALIGN(nlh->nlmsg_len);
+        return (int) b->n++;
+}
+
+/* Send a batch that holds one request. */
+static int run_one(struct nl_batch *b, int r) {
+        if (r < 0) {
+                b->s->extack[0] = 0;
+                return r;
+        }
+        return nl_batch_run(b, NULL);
 }
 
 static int ifindex_cb(const struct nlmsghdr *h, void *data) {
@@ -168,16 +272,348 @@ int nl_link_ifindex(struct nl_sock *s, const char *name) {
         return idx;
 }
 
-int nl_link_set_up(struct nl_sock *s, int ifindex) {
-        char buf[512];
-        struct nlmsghdr *nlh = nl_msg_new(s, buf, RTM_NEWLINK, 0);
-        struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+int nl_batch_link_set_up(struct nl_batch *b, int ifindex) {
+        struct nlmsghdr *nlh = batch_msg(b, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+        struct ifinfomsg *ifi;
 
+        if (!nlh)
+                return -ENOBUFS;
+        ifi = mnl_nlmsg_get_payload(nlh);
         ifi->ifi_family = AF_UNSPEC;
         ifi->ifi_index = ifindex;
         ifi->ifi_flags = IFF_UP;
         ifi->ifi_change = IFF_UP;
-        return nl_call(s, nlh, NULL, NULL);
+        return batch_end(b, nlh, true);
+}
+
+int nl_link_set_up(struct nl_sock *s, int ifindex) {
+        char buf[512];
+        struct nl_batch b;
+
+        nl_batch_init(&b, s, buf, sizeof(buf));
+        return run_one(&b, nl_batch_link_set_up(&b, ifindex));
+}
+
+int nl_veth_add(struct nl_sock *s, const char *name, const char *peer, int peer_netns_fd, uint32_t mtu) {
+        char buf[1024];
+        struct nl_batch b;
+        struct nlmsghdr *nlh;
+        struct nlattr *info, *data, *peer_nest;
+        struct ifinfomsg *ifi;
+        size_t room;
+        bool ok;
+
+        nl_batch_init(&b, s, buf, sizeof(buf));
+        nlh = batch_msg(&b, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+        if (!nlh)
+                return -ENOBUFS;
+        room = batch_room(&b, nlh);
+        ifi = mnl_nlmsg_get_payload(nlh);
+        ifi->ifi_family = AF_UNSPEC;
+
+        ok = mnl_attr_put_strz_check(nlh, room, IFLA_IFNAME, name);
+        if (ok && mtu > 0)
+                ok = mnl_attr_put_u32_check(nlh, room, IFLA_MTU, mtu);
+        ok = ok && (info = mnl_attr_nest_start_check(nlh, room, IFLA_LINKINFO));
+        ok = ok && mnl_attr_put_strz_check(nlh, room, IFLA_INFO_KIND, "veth");
+        ok = ok && (data = mnl_attr_nest_start_check(nlh, room, IFLA_INFO_DATA));
+        ok = ok && (peer_nest = mnl_attr_nest_start_check(nlh, room, 1 /* VETH_INFO_PEER */));
+        /* The peer's attributes are a whole RTM_NEWLINK body: an ifinfomsg, then IFLA_*. */
+        ok = ok && nlh->nlmsg_len + MNL_ALIGN(sizeof(struct ifinfomsg)) <= room;
+        if (ok) {
+                struct ifinfomsg *pi = mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
+                pi->ifi_family = AF_UNSPEC;
+        }
+        ok = ok && mnl_attr_put_strz_check(nlh, room, IFLA_IFNAME, peer);
+        if (ok && peer_netns_fd >= 0)
+                ok = mnl_attr_put_u32_check(nlh, room, IFLA_NET_NS_FD, (uint32_t) peer_netns_fd);
+        if (ok && mtu > 0)
+                ok = mnl_attr_put_u32_check(nlh, room, IFLA_MTU, mtu);
+        if (ok) {
+                mnl_attr_nest_end(nlh, peer_nest);
+                mnl_attr_nest_end(nlh, data);
+                mnl_attr_nest_end(nlh, info);
+        }
+        return run_one(&b, batch_end(&b, nlh, ok));
+}
+
+int nl_link_del(struct nl_sock *s, int ifindex) {
+        char buf[512];
+        struct nl_batch b;
+        struct nlmsghdr *nlh;
+
+        nl_batch_init(&b, s, buf, sizeof(buf));
+        nlh = batch_msg(&b, RTM_DELLINK, 0, sizeof(struct ifinfomsg));
+        if (!nlh)
+                return -ENOBUFS;
+        ((struct ifinfomsg *) mnl_nlmsg_get_payload(nlh))->ifi_index = ifindex;
+        return run_one(&b, batch_end(&b, nlh, true));
+}
+
+static size_t family_addr_len(int family) {
+        return family == AF_INET ? sizeof(struct in_addr) : family == AF_INET6 ? sizeof(struct in6_addr) : 0;
+}
+
+int nl_batch_addr_add(struct nl_batch *b, int ifindex, const struct netns_prefix *p, const union in_addr_union *peer) {
+        size_t alen = family_addr_len(p->family), room;
+        struct nlmsghdr *nlh;
+        struct ifaddrmsg *ifa;
+        uint32_t flags = 0;
+        bool ok;
+
+        if (alen == 0)
+                return -EAFNOSUPPORT;
+        nlh = batch_msg(b, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifaddrmsg));
+        if (!nlh)
+                return -ENOBUFS;
+        room = batch_room(b, nlh);
+        if (p->family == AF_INET6)
+                flags |= IFA_F_NODAD;
+        ifa = mnl_nlmsg_get_payload(nlh);
+        ifa->ifa_family = (uint8_t) p->family;
+        ifa->ifa_prefixlen = p->prefixlen;
+        ifa->ifa_flags = (uint8_t) flags;
+        ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+        ifa->ifa_index = (uint32_t) ifindex;
+        ok = mnl_attr_put_check(nlh, room, IFA_LOCAL, alen, &p->addr);
+        ok = ok && mnl_attr_put_check(nlh, room, IFA_ADDRESS, alen, peer ?: &p->addr);
+        ok = ok && mnl_attr_put_u32_check(nlh, room, IFA_FLAGS, flags);
+        return batch_end(b, nlh, ok);
+}
+
+int nl_addr_add(struct nl_sock *s, int ifindex, const struct netns_prefix *p, const union in_addr_union *peer) {
+        char buf[512];
+        struct nl_batch b;
+
+        nl_batch_init(&b, s, buf, sizeof(buf));
+        return run_one(&b, nl_batch_addr_add(&b, ifindex, p, peer));
+}
+
+int nl_batch_route_add_default(struct nl_batch *b, int family, const union in_addr_union *gw, int ifindex, bool onlink) {
+        size_t alen = family_addr_len(family), room;
+        struct nlmsghdr *nlh;
+        struct rtmsg *rtm;
+        bool ok = true;
+
+        if (alen == 0)
+                return -EAFNOSUPPORT;
+        nlh = batch_msg(b, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct rtmsg));
+        if (!nlh)
+                return -ENOBUFS;
+        room = batch_room(b, nlh);
+        rtm = mnl_nlmsg_get_payload(nlh);
+        rtm->rtm_family = (uint8_t) family;
+        rtm->rtm_dst_len = 0;
+        rtm->rtm_table = RT_TABLE_MAIN;
+        rtm->rtm_protocol = RTPROT_STATIC;
+        rtm->rtm_scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+        rtm->rtm_type = RTN_UNICAST;
+        if (gw && onlink)
+                rtm->rtm_flags |= RTNH_F_ONLINK;
+        if (gw)
+                ok = mnl_attr_put_check(nlh, room, RTA_GATEWAY, alen, gw);
+        ok = ok && mnl_attr_put_u32_check(nlh, room, RTA_OIF, (uint32_t) ifindex);
+        return batch_end(b, nlh, ok);
+}
+
+int nl_route_add_default(struct nl_sock *s, int family, const union in_addr_union *gw, int ifindex, bool onlink) {
+        char buf[512];
+        struct nl_batch b;
+
+        nl_batch_init(&b, s, buf, sizeof(buf));
+        return run_one(&b, nl_batch_route_add_default(&b, family, gw, ifindex, onlink));
+}
+
+static int link_attr_cb(const struct nlattr *attr, void *data) {
+        const struct nlattr **tb = data;
+        uint16_t type = mnl_attr_get_type(attr);
+
+        if (mnl_attr_type_valid(attr, IFLA_MAX) > 0)
+                tb[type] = attr;
+        return MNL_CB_OK;
+}
+
+static int linkinfo_attr_cb(const struct nlattr *attr, void *data) {
+        const struct nlattr **tb = data;
+        uint16_t type = mnl_attr_get_type(attr);
+
+        if (mnl_attr_type_valid(attr, IFLA_INFO_MAX) > 0)
+                tb[type] = attr;
+        return MNL_CB_OK;
+}
+
+static int link_get_cb(const struct nlmsghdr *h, void *data) {
+        const struct nlattr *tb[IFLA_MAX + 1] = {}, *info[IFLA_INFO_MAX + 1] = {};
+        const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(h);
+        struct nl_link *l = data;
+
+        if (h->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(h) < sizeof(*ifi))
+                return MNL_CB_OK;
+        *l = (struct nl_link) { .ifindex = ifi->ifi_index, .flags = ifi->ifi_flags, .link_netnsid = -1 };
+        if (mnl_attr_parse(h, sizeof(*ifi), link_attr_cb, tb) < 0)
+                return MNL_CB_ERROR;
+        if (tb[IFLA_IFNAME] && mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_NUL_STRING) >= 0)
+                (void) snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(tb[IFLA_IFNAME]));
+        if (tb[IFLA_MTU] && mnl_attr_validate(tb[IFLA_MTU], MNL_TYPE_U32) >= 0)
+                l->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
+        if (tb[IFLA_LINK_NETNSID] && mnl_attr_validate(tb[IFLA_LINK_NETNSID], MNL_TYPE_U32) >= 0)
+                l->link_netnsid = (int) mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]);
+        if (tb[IFLA_LINKINFO] && mnl_attr_parse_nested(tb[IFLA_LINKINFO], linkinfo_attr_cb, info) >= 0 &&
+            info[IFLA_INFO_KIND] && mnl_attr_validate(info[IFLA_INFO_KIND], MNL_TYPE_NUL_STRING) >= 0)
+                (void) snprintf(l->kind, sizeof(l->kind), "%s", mnl_attr_get_str(info[IFLA_INFO_KIND]));
+        return MNL_CB_OK;
+}
+
+int nl_link_get(struct nl_sock *s, const char *name, struct nl_link *ret) {
+        char buf[512];
+        struct nlmsghdr *nlh = nl_msg_new(s, buf, RTM_GETLINK, 0);
+        struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+        struct nl_link l = { .ifindex = 0 };
+        int r;
+
+        ifi->ifi_family = AF_UNSPEC;
+        if (!mnl_attr_put_strz_check(nlh, sizeof(buf), IFLA_IFNAME, name))
+                return -EINVAL;
+        r = nl_call(s, nlh, link_get_cb, &l);
+        if (r == -ENODEV || (r >= 0 && l.ifindex <= 0))
+                return -ENODEV;
+        if (r < 0)
+                return r;
+        *ret = l;
+        return 0;
+}
+
+static int nsid_attr_cb(const struct nlattr *attr, void *data) {
+        if (mnl_attr_get_type(attr) == NETNSA_NSID && mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+                *(int32_t *) data = (int32_t) mnl_attr_get_u32(attr);
+        return MNL_CB_OK;
+}
+
+static int nsid_cb(const struct nlmsghdr *h, void *data) {
+        if (h->nlmsg_type == RTM_NEWNSID &&
+            mnl_attr_parse(h, sizeof(struct rtgenmsg), nsid_attr_cb, data) < 0)
+                return MNL_CB_ERROR;
+        return MNL_CB_OK;
+}
+
+int nl_netns_id(struct nl_sock *s, int netns_fd) {
+        char buf[512];
+        struct nlmsghdr *nlh = nl_msg_new(s, buf, RTM_GETNSID, 0);
+        struct rtgenmsg *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+        int32_t id = -1; /* NETNSA_NSID_NOT_ASSIGNED */
+        int r;
+
+        g->rtgen_family = AF_UNSPEC;
+        mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t) netns_fd);
+        r = nl_call(s, nlh, nsid_cb, &id);
+        if (r < 0)
+                return r;
+        return id < 0 ? -ENOENT : id;
+}
+
+struct dump_state {
+        int family;
+        struct nl_prefix_use **arr;
+        size_t *n;
+};
+
+static int dump_add(struct dump_state *d, const void *addr, size_t alen, unsigned prefixlen,
+                    int ifindex, bool route, uint32_t table) {
+        struct nl_prefix_use *u;
+        struct netns_prefix p = { .family = d->family, .prefixlen = (uint8_t) prefixlen };
+
+        if (alen != family_addr_len(d->family))
+                return MNL_CB_OK;
+        memcpy(&p.addr, addr, alen);
+        u = ARRAY_APPEND(*d->arr, *d->n);
+        if (!u)
+                return MNL_CB_ERROR;
+        *u = (struct nl_prefix_use) {
+                .prefix = addr_prefix_network(&p),
+                .ifindex = ifindex,
+                .route = route,
+                .table = table,
+        };
+        return MNL_CB_OK;
+}
+
+static int addr_attr_cb(const struct nlattr *attr, void *data) {
+        const struct nlattr **tb = data;
+
+        if (mnl_attr_type_valid(attr, IFA_MAX) > 0)
+                tb[mnl_attr_get_type(attr)] = attr;
+        return MNL_CB_OK;
+}
+
+static int addr_dump_cb(const struct nlmsghdr *h, void *data) {
+        const struct nlattr *tb[IFA_MAX + 1] = {};
+        const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(h);
+        struct dump_state *d = data;
+        int r = MNL_CB_OK;
+
+        if (h->nlmsg_type != RTM_NEWADDR || mnl_nlmsg_get_payload_len(h) < sizeof(*ifa) || ifa->ifa_family != d->family)
+                return MNL_CB_OK;
+        if (mnl_attr_parse(h, sizeof(*ifa), addr_attr_cb, tb) < 0)
+                return MNL_CB_ERROR;
+        /* IFA_LOCAL is the address; IFA_ADDRESS the peer on point-to-point links (else the same) */
+        if (tb[IFA_LOCAL])
+                r = dump_add(d, mnl_attr_get_payload(tb[IFA_LOCAL]), mnl_attr_get_payload_len(tb[IFA_LOCAL]),
+                             ifa->ifa_prefixlen, (int) ifa->ifa_index, false, 0);
+        if (r == MNL_CB_OK && tb[IFA_ADDRESS])
+                r = dump_add(d, mnl_attr_get_payload(tb[IFA_ADDRESS]), mnl_attr_get_payload_len(tb[IFA_ADDRESS]),
+                             ifa->ifa_prefixlen, (int) ifa->ifa_index, false, 0);
+        return r;
+}
+
+static int route_attr_cb(const struct nlattr *attr, void *data) {
+        const struct nlattr **tb = data;
+
+        if (mnl_attr_type_valid(attr, RTA_MAX) > 0)
+                tb[mnl_attr_get_type(attr)] = attr;
+        return MNL_CB_OK;
+}
+
+static int route_dump_cb(const struct nlmsghdr *h, void *data) {
+        const struct nlattr *tb[RTA_MAX + 1] = {};
+        const struct rtmsg *rtm = mnl_nlmsg_get_payload(h);
+        struct dump_state *d = data;
+        uint32_t table;
+        int oif = 0;
+
+        if (h->nlmsg_type != RTM_NEWROUTE || mnl_nlmsg_get_payload_len(h) < sizeof(*rtm) || rtm->rtm_family != d->family)
+                return MNL_CB_OK;
+        if (rtm->rtm_dst_len == 0 || (rtm->rtm_flags & RTM_F_CLONED))
+                return MNL_CB_OK;
+        if (!IN_SET_ROUTE_TYPE(rtm->rtm_type))
+                return MNL_CB_OK;
+        if (mnl_attr_parse(h, sizeof(*rtm), route_attr_cb, tb) < 0)
+                return MNL_CB_ERROR;
+        table = tb[RTA_TABLE] && mnl_attr_validate(tb[RTA_TABLE], MNL_TYPE_U32) >= 0 ? mnl_attr_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
+        if (table == RT_TABLE_LOCAL || !tb[RTA_DST])
+                return MNL_CB_OK;
+        if (tb[RTA_OIF] && mnl_attr_validate(tb[RTA_OIF], MNL_TYPE_U32) >= 0)
+                oif = (int) mnl_attr_get_u32(tb[RTA_OIF]);
+        return dump_add(d, mnl_attr_get_payload(tb[RTA_DST]), mnl_attr_get_payload_len(tb[RTA_DST]),
+                        rtm->rtm_dst_len, oif, true, table);
+}
+
+int nl_dump_prefixes(struct nl_sock *s, int family, struct nl_prefix_use **ret, size_t *ret_n) {
+        struct dump_state d = { .family = family, .arr = ret, .n = ret_n };
+        char buf[512];
+        struct nlmsghdr *nlh;
+        int r;
+
+        if (family_addr_len(family) == 0)
+                return -EAFNOSUPPORT;
+        nlh = nl_msg_new(s, buf, RTM_GETADDR, NLM_F_DUMP);
+        ((struct ifaddrmsg *) mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifaddrmsg)))->ifa_family = (uint8_t) family;
+        r = nl_call(s, nlh, addr_dump_cb, &d);
+        if (r < 0)
+                return r;
+        nlh = nl_msg_new(s, buf, RTM_GETROUTE, NLM_F_DUMP);
+        ((struct rtmsg *) mnl_nlmsg_put_extra_header(nlh, sizeof(struct rtmsg)))->rtm_family = (uint8_t) family;
+        r = nl_call(s, nlh, route_dump_cb, &d);
+        return r < 0 ? r : 0;
 }
 
 const char *nl_extack(const struct nl_sock *s) {

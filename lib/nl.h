@@ -4,8 +4,11 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "conf.h"
 #include "macro.h"
 
 struct nl_sock {
@@ -50,6 +53,135 @@ int nl_call(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 int nl_link_ifindex(struct nl_sock *s, const char *name);
 /* set a link UP (by ifindex) */
 int nl_link_set_up(struct nl_sock *s, int ifindex);
+
+/*
+ * Batches: several requests in one sendto(), then all their ACKs collected. The kernel runs
+ * the requests of one batch in order and answers each, also after one failed, so a later
+ * request may rely on an earlier one (an address on a link the batch just set UP).
+ */
+struct nl_batch {
+        struct nl_sock *s;
+        char *buf;
+        size_t size;       /* of @buf */
+        size_t len;        /* bytes used */
+        unsigned n;        /* requests in the batch */
+        uint32_t seq_first;
+        bool overflow;     /* a request did not fit: nl_batch_run() fails with -ENOBUFS */
+};
+
+/* Start an empty batch on @s in @buf (@size bytes, e.g. MNL_SOCKET_BUFFER_SIZE). */
+void nl_batch_init(struct nl_batch *b, struct nl_sock *s, void *buf, size_t size);
+
+/**
+ * nl_batch_run() - send every request of @b at once and collect their ACKs
+ * @b: the batch (empty afterwards)
+ * @ret_failed: if not NULL, set to the index (0 = first request added) of the first request
+ *              that failed; unchanged on success
+ *
+ * Return: 0 or the first failure's -errno; its extack text is left in s->extack.
+ */
+int nl_batch_run(struct nl_batch *b, unsigned *ret_failed);
+
+/*
+ * Builders. Each nl_batch_X() appends one request to a batch and returns its index in the
+ * batch, or -ENOBUFS when it does not fit; nl_X() sends the same request on its own and
+ * returns 0 or the kernel's -errno (text in s->extack).
+ */
+
+/* set a link UP (by ifindex) */
+int nl_batch_link_set_up(struct nl_batch *b, int ifindex);
+
+/**
+ * nl_veth_add() - create a veth pair whose second end is born inside another namespace
+ * @s: socket in the namespace of the first end (the host)
+ * @name: name of the first end
+ * @peer: name of the second end
+ * @peer_netns_fd: namespace of the second end (IFLA_NET_NS_FD in the peer's info), or -1
+ *                 for the same namespace as @s
+ * @mtu: MTU of both ends, 0 = kernel default
+ *
+ * Creating the peer where it belongs avoids moving it afterwards (a move costs an RCU grace
+ * period). Both ends are created DOWN: asking for the peer UP in the same request fails
+ * (ENOTCONN), bring it up from inside. NLM_F_EXCL: an existing @name is -EEXIST.
+ * Return: 0 or the kernel's -errno.
+ */
+int nl_veth_add(struct nl_sock *s, const char *name, const char *peer, int peer_netns_fd, uint32_t mtu);
+
+/* Delete a link by ifindex (a veth takes its peer with it). 0 or -errno (-ENODEV: gone). */
+int nl_link_del(struct nl_sock *s, int ifindex);
+
+/**
+ * nl_addr_add() - add an address to a link
+ * @s: socket
+ * @ifindex: the link
+ * @p: address and prefix length
+ * @peer: the other end for a point-to-point address (IFA_ADDRESS), or NULL
+ *
+ * IPv6 addresses get IFA_F_NODAD: the link is ours alone, and the address is usable at once
+ * instead of after a second of duplicate address detection.
+ * Return: 0 or the kernel's -errno (-EEXIST when the link has it already).
+ */
+int nl_addr_add(struct nl_sock *s, int ifindex, const struct netns_prefix *p, const union in_addr_union *peer);
+int nl_batch_addr_add(struct nl_batch *b, int ifindex, const struct netns_prefix *p, const union in_addr_union *peer);
+
+/**
+ * nl_route_add_default() - add a default route in the main table
+ * @s: socket
+ * @family: AF_INET or AF_INET6
+ * @gw: gateway, or NULL for a route straight onto the link
+ * @ifindex: the link
+ * @onlink: the gateway is on the link even if no prefix of the link covers it (RTNH_F_ONLINK)
+ *
+ * Return: 0 or the kernel's -errno.
+ */
+int nl_route_add_default(struct nl_sock *s, int family, const union in_addr_union *gw, int ifindex, bool onlink);
+int nl_batch_route_add_default(struct nl_batch *b, int family, const union in_addr_union *gw, int ifindex, bool onlink);
+
+/* What a link lookup tells. */
+struct nl_link {
+        int ifindex;
+        unsigned flags;          /* IFF_* */
+        uint32_t mtu;
+        char name[IFNAMSIZ];
+        char kind[16];           /* IFLA_INFO_KIND: "veth", "dummy", ...; "" for none */
+        int link_netnsid;        /* IFLA_LINK_NETNSID: for a veth, the namespace of its peer as
+                                  * @s's namespace numbers it; -1 when the peer is in the same
+                                  * namespace (or the link has no peer) */
+};
+
+/**
+ * nl_link_get() - look a link up by name
+ * Return: 0, -ENODEV when there is no such link, or -errno
+ */
+int nl_link_get(struct nl_sock *s, const char *name, struct nl_link *ret);
+
+/**
+ * nl_netns_id() - the id @s's namespace uses for namespace @netns_fd (RTM_GETNSID)
+ * Return: the id (>= 0), -ENOENT when none is assigned, or -errno
+ */
+int nl_netns_id(struct nl_sock *s, int netns_fd);
+
+/* One address or route, as a prefix: what an auto subnet must not overlap. */
+struct nl_prefix_use {
+        struct netns_prefix prefix; /* the network (host bits cleared) */
+        int ifindex;                /* the link; 0 for routes without one (blackhole, ...) */
+        bool route;                 /* false: an address; true: a route */
+        uint32_t table;             /* routes only */
+};
+
+/**
+ * nl_dump_prefixes() - every address and route of one family in @s's namespace
+ * @s: socket
+ * @family: AF_INET or AF_INET6
+ * @ret: array of entries, malloc'd; appended to (may be non-NULL on entry)
+ * @ret_n: entries in @ret; appended to
+ *
+ * Addresses: their prefix (and for a point-to-point address, the peer's prefix). Routes:
+ * their destination, from every table except "local", leaving out default routes,
+ * multicast/broadcast/local routes and cached clones.
+ * Return: 0 or -errno.
+ */
+int nl_dump_prefixes(struct nl_sock *s, int family, struct nl_prefix_use **ret, size_t *ret_n);
 
 /* " (kernel: MESSAGE)" when the last call carried an extack message, else "" — for log lines */
 const char *nl_extack(const struct nl_sock *s);
