@@ -1,7 +1,7 @@
 #!/bin/bash
 # boot.sh - at boot, with no command, Boot=yes (the default) namespaces are up and
 # Boot=no ones are not; the latter start on demand. A second boot does it again.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname -- "$0")/lib.sh" || exit 1
 
 ct_setup
 ct_write /etc/netns/up.conf <<'CONF'

@@ -2,7 +2,7 @@
 # broken.sh - a bad /etc/netns file affects only its own namespace: good.conf is up
 # after boot, `systemctl start netns@bad` fails, nothing of bad exists, and the
 # journal names the file and line ("bad.conf:3" is the contract here).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname -- "$0")/lib.sh" || exit 1
 
 ct_setup
 ct_write /etc/netns/good.conf <<'CONF'

@@ -15,6 +15,10 @@
 # CT_TIMEOUT (seconds for every wait, default 30), V=1 (trace).
 #
 # Exit codes: 0 pass, 77 skip (reason on the last line of stdout), else fail.
+#
+# Cleanup: the test re-execs itself in a private mount namespace (unshare), so its
+# mounts never show on the machine; an EXIT trap stops nspawn and unmounts; a
+# detached guard (ct_guard) kills the container if the test is SIGKILLed.
 
 set -u
 set -o pipefail
@@ -102,7 +106,7 @@ ct_cleanup() {
                 echo "Root: $CT_ROOT.  Press Enter (or Ctrl-C) to tear it down."
                 # a trapped signal interrupts read/sleep, and teardown goes on
                 trap ':' INT TERM HUP
-                read -r _ </dev/tty 2>/dev/null || sleep infinity &
+                { read -r _ </dev/tty || sleep infinity; } 2>/dev/null &
                 wait $! 2>/dev/null
                 kill $! 2>/dev/null
                 trap - INT TERM HUP
@@ -304,6 +308,13 @@ ct_install() {
         exe=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$(ct_unit_path netns@.service)" 2>/dev/null)
         [ -n "$exe" ] || die "installed netns@.service not found or has no ExecStart="
         [ -x "$CT_ROOT$exe" ] || die "ExecStart= binary $exe of the installed unit is not in the root"
+        # one of the generator dirs systemd 252 runs (/lib is /usr/lib on Debian 12)
+        local d found=
+        for d in /etc/systemd/system-generators /usr/local/lib/systemd/system-generators \
+                /usr/lib/systemd/system-generators /lib/systemd/system-generators; do
+                [ -x "$CT_ROOT$d/netns-generator" ] && found=$d
+        done
+        [ -n "$found" ] || die "netns-generator not installed in a directory systemd runs generators from"
 }
 
 # ct_unit_path UNIT: path of UNIT as installed in the root (host side)

@@ -2,7 +2,7 @@
 # reload.sh - a namespace configured after boot: `systemctl daemon-reload` re-runs
 # the generator, `systemctl start netns@new` works, and a unit named in the new
 # file's Units= now runs inside it.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname -- "$0")/lib.sh" || exit 1
 
 ct_setup
 ct_write /etc/systemd/system/late.service <<'UNIT'

@@ -1,7 +1,7 @@
 #!/bin/bash
 # start-stop.sh - `systemctl start netns@a` makes the pinned namespace with lo up and
 # its Sysctl= applied; `systemctl stop netns@a` removes all of it.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname -- "$0")/lib.sh" || exit 1
 
 ct_setup
 ct_write /etc/netns/a.conf <<'CONF'

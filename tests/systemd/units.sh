@@ -3,7 +3,7 @@
 # netns@svc in (generator drop-in: BindsTo=, After=, NetworkNamespacePath=), its
 # main process is in the pinned namespace, sees the namespace's /sys/class/net and
 # /etc/netns/svc/* over /etc, and stopping netns@svc stops it too.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname -- "$0")/lib.sh" || exit 1
 
 ct_setup
 # Boot=no, so that only probe.service can have started it
@@ -61,7 +61,7 @@ assert_ne "netns inode of probe vs the container's PID 1" "$(pid_netns_inode 1)"
 
 # its /sys/class/net is the namespace's: a link made in svc after the start shows
 # up there (live sysfs of that namespace) and is not in the container's own
-in_ct ip -n svc link add nt-probe0 type dummy || fail "could not add a dummy link in svc"
+in_ct ip -n svc link add nt-probe0 type veth peer name nt-probe1 || fail "could not add a veth pair in svc"
 if in_ct nsenter -t "$pid" -m -- test -e /sys/class/net/nt-probe0; then
         ok "probe sees svc's link in /sys/class/net"
 else
