@@ -755,6 +755,8 @@ static int prefix_word(struct parse_state *s, const struct conf_item *it, const 
 }
 
 static int config_parse_prefixes(struct parse_state *s, const struct conf_item *it, const char *value, void *base) {
+        if (auto_flag(s, it))
+                s->c->veth.addresses_set = true;
         if (!*value) {
                 struct netns_prefix **arr = FIELD(base, it, struct netns_prefix *);
                 bool *a = auto_flag(s, it);
@@ -1373,6 +1375,10 @@ int netns_config_verify(struct netns_config *c) {
                 if (l->kind == NETNS_LINK_VLAN && l->vlan_id == 0)
                         (void) verify_fail(&failed, l->origin, "[Link] with Type=vlan needs VLANId=.");
         }
+
+        /* a [Veth] that names no address at all gets automatic ones on both ends */
+        if (c->has_veth && !c->veth.addresses_set)
+                c->veth.address_auto = c->veth.peer_address_auto = true;
 
         r = verify_ifnames(c, &failed);
         if (r < 0)

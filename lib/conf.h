@@ -43,7 +43,9 @@ struct netns_prefix {
 };
 
 struct netns_sysctl {
-        char *key;   /* normalised with '.' as separator: "net.ipv4.ip_forward" */
+        char *key;   /* normalised with '.' as separator: "net.ipv4.ip_forward"; as in sysctl.d(5), a key
+                      * written with '/' has '.' and '/' swapped ("net.ipv4.conf.eth0/100.rp_filter"),
+                      * so the /proc/sys path is the key with '.' and '/' swapped back */
         char *value;
         struct conf_origin origin;
 };
@@ -115,6 +117,8 @@ struct netns_veth {
         bool default_route;          /* DefaultRoute=, default yes */
         uint32_t mtu;                /* MTU=, 0 = kernel default */
         struct netns_prefix pool;    /* AddressPool= for auto IPv4, default NETNS_AUTO_POOL_DEFAULT */
+        bool addresses_set;          /* Address= or PeerAddress= appeared in some file; if neither did,
+                                      * netns_config_verify() sets both *_auto flags (a bare [Veth] works) */
         struct conf_origin origin;   /* the [Veth] header line */
 };
 

@@ -464,10 +464,22 @@ static void test_namespace(void) {
 static void test_veth(void) {
         struct netns_config *c;
 
+        /* a bare [Veth]: automatic addresses on both ends */
         c = parse_ok("[Veth]\n");
         CHECK(c->has_veth);
-        CHECK(!c->veth.host_name && !c->veth.peer_name && !c->veth.address_auto && !c->veth.peer_address_auto);
+        CHECK(!c->veth.host_name && !c->veth.peer_name && c->veth.address_auto && c->veth.peer_address_auto);
+        CHECK(c->veth.n_addresses == 0 && c->veth.n_peer_addresses == 0);
         CHECK(c->veth.origin.line == 1);
+        netns_config_free(c);
+        /* any Address= or PeerAddress=, even empty, turns that off */
+        c = parse_ok("[Veth]\nPeerAddress=192.0.2.2/31\n");
+        CHECK(!c->veth.address_auto && !c->veth.peer_address_auto && c->veth.n_peer_addresses == 1);
+        netns_config_free(c);
+        c = parse_ok("[Veth]\nAddress=\n");
+        CHECK(!c->veth.address_auto && !c->veth.peer_address_auto);
+        netns_config_free(c);
+        c = parse_ok("[Veth]\nAddress=auto\n");
+        CHECK(c->veth.address_auto && !c->veth.peer_address_auto);
         netns_config_free(c);
 
         c = parse_ok("[Veth]\nHostName=to-vpn\nPeerName=uplink\nAddress=auto 192.0.2.1/31\nAddress=2001:db8::1/64\n"
@@ -560,7 +572,9 @@ static void test_nat(void) {
 
         /* forwarding goes to the veth peer */
         CHECK(bad("[NAT]\nPort=80\n", "t.conf:2: Port= needs a [Veth] section (ports are forwarded to the veth peer address)."));
-        CHECK(bad("[Veth]\n[NAT]\nPort=80\n", "t.conf:3: Port= needs a PeerAddress= in [Veth] to forward to."));
+        CHECK(ok("[Veth]\n[NAT]\nPort=80\n")); /* auto */
+        CHECK(bad("[Veth]\nAddress=\nPeerAddress=\n[NAT]\nPort=80\n", "t.conf:5: Port= needs a PeerAddress= in [Veth] to forward to."));
+        CHECK(bad("[Veth]\nAddress=192.0.2.1/31\n[NAT]\nPort=80\n", "t.conf:4: Port= needs a PeerAddress= in [Veth] to forward to."));
         CHECK(bad("[Veth]\nPeerAddress=192.0.2.2/31\n[NAT]\nPort=[2001:db8::1]:80\n",
                   "t.conf:4: Port= needs an IPv6 PeerAddress= in [Veth] to forward to."));
         CHECK(ok("[Veth]\nPeerAddress=192.0.2.2/31\n[NAT]\nPort=192.0.2.10:80\n"));
