@@ -65,3 +65,7 @@ int step_namespace(struct up_ctx *c);
 int step_loopback(struct up_ctx *c);
 int step_sysctl(struct up_ctx *c);
 int undo_netns(struct undo_ctx *u, const char *args);
+
+/* step-veth.c */
+int step_veth(struct up_ctx *c);
+int undo_veth(struct undo_ctx *u, const char *args);

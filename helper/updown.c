@@ -18,11 +18,13 @@ static const struct up_step up_steps[] = {
         { "namespace", step_namespace },
         { "loopback",  step_loopback },
         { "sysctl",    step_sysctl },
+        { "veth",      step_veth },
 };
 
 static const struct undo_handler undo_handlers[] = {
         { "pin",   undo_netns },
         { "netns", undo_netns },
+        { "veth",  undo_veth },
 };
 
 int ctx_nl_host(struct up_ctx *c, struct nl_sock **ret) {

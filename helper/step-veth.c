@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* step-veth.c - up step "veth": the veth pair, its addresses (static and auto), default routes inside */
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sys/stat.h>
+
+#include "addr.h"
+#include "log.h"
+#include "name.h"
+#include "steps.h"
+#include "util.h"
+
+/* The host's addresses and routes, as prefixes an address of ours must not overlap. */
+struct host_use {
+        struct nl_prefix_use *use;
+        size_t n;
+};
+
+static void host_use_done(struct host_use *h) {
+        free(h->use);
+}
+
+static int host_use_load(struct nl_sock *nl, struct host_use *h) {
+        int r;
+
+        r = nl_dump_prefixes(nl, AF_INET, &h->use, &h->n);
+        if (r >= 0)
+                r = nl_dump_prefixes(nl, AF_INET6, &h->use, &h->n);
+        return r;
+}
+
+/* "address 192.0.2.1/24 on eth0" or "route 10.0.0.0/8 dev tun0 (table 100)" */
+static const char *use_describe(const struct nl_prefix_use *u, char *buf, size_t size) {
+        char p[ADDR_PREFIX_STRLEN], ifname[IF_NAMESIZE] = "", table[24] = "";
+
+        (void) addr_prefix_to_string(&u->prefix, p);
+        if (u->ifindex > 0 && !if_indextoname((unsigned) u->ifindex, ifname))
+                (void) snprintf(ifname, sizeof(ifname), "#%d", u->ifindex);
+        if (u->route && u->table != RT_TABLE_MAIN)
+                (void) snprintf(table, sizeof(table), " (table %u)", u->table);
+        if (!u->route)
+                (void) snprintf(buf, size, "address %s on %s", p, ifname);
+        else if (ifname[0])
+                (void) snprintf(buf, size, "route %s dev %s%s", p, ifname, table);
+        else
+                (void) snprintf(buf, size, "route %s%s", p, table);
+        return buf;
+}
+
+static bool is_link_local6(const struct netns_prefix *p) {
+        return p->family == AF_INET6 && p->addr.bytes[0] == 0xfe && (p->addr.bytes[1] & 0xc0) == 0x80;
+}
+
+/* A static Address=/PeerAddress= must not overlap anything on the host: the host would route
+ * part of that range elsewhere, or answer for it twice. IPv6 link-local ranges overlap on
+ * every link by design and are left out. */
+static int check_static(const struct host_use *h, const struct netns_prefix *list, size_t n, const char *key) {
+        for (size_t i = 0; i < n; i++) {
+                if (is_link_local6(&list[i]))
+                        continue;
+                for (size_t j = 0; j < h->n; j++) {
+                        char p[ADDR_PREFIX_STRLEN], what[128];
+
+                        if (!addr_prefix_overlaps(&list[i], &h->use[j].prefix))
+                                continue;
+                        return log_error_errno(EADDRINUSE,
+                                               "%s:%u: %s=%s overlaps the %s on the host; refusing to create an overlapping subnet.",
+                                               strempty(list[i].origin.file), list[i].origin.line, key,
+                                               addr_prefix_to_string(&list[i], p),
+                                               use_describe(&h->use[j], what, sizeof(what)));
+                }
+        }
+        return 0;
+}
+
+static int prefix_push(struct netns_prefix **arr, size_t *n, const struct netns_prefix *p) {
+        struct netns_prefix *e = ARRAY_APPEND(*arr, *n);
+
+        if (!e)
+                return -ENOMEM;
+        *e = *p;
+        return 0;
+}
+
+/* Pick the automatic subnets: home slot from the name, probing past whatever is taken on
+ * the host (other namespaces' subnets included: they are host addresses) and past this
+ * config's own static addresses. */
+static int plan_auto(struct up_ctx *c, const struct host_use *h, struct addr_auto *v4, struct addr_auto *v6) {
+        const struct netns_veth *v = &c->cfg->veth;
+        _cleanup_free_ struct netns_prefix *taken = NULL;
+        size_t n_taken = 0;
+        struct netns_prefix pool = v->pool;
+        char a[ADDR_PREFIX_STRLEN], b[ADDR_PREFIX_STRLEN], what[128];
+        int r;
+
+        if (pool.family == AF_UNSPEC)
+                (void) parse_prefix(NETNS_AUTO_POOL_DEFAULT, &pool);
+        for (size_t i = 0; i < h->n; i++)
+                if (prefix_push(&taken, &n_taken, &h->use[i].prefix) < 0)
+                        return log_oom();
+        for (size_t i = 0; i < v->n_addresses; i++)
+                if (prefix_push(&taken, &n_taken, &v->addresses[i]) < 0)
+                        return log_oom();
+        for (size_t i = 0; i < v->n_peer_addresses; i++)
+                if (prefix_push(&taken, &n_taken, &v->peer_addresses[i]) < 0)
+                        return log_oom();
+
+        r = addr_auto_v4(c->name, &pool, taken, n_taken, v4);
+        if (r < 0) {
+                const char *blocker = v4->blocker >= 0 && (size_t) v4->blocker < h->n ?
+                        use_describe(&h->use[v4->blocker], what, sizeof(what)) :
+                        v4->blocker >= 0 ? "a static address of this namespace" : "?";
+
+                return log_error_errno(r, "%s:%u: No free /31 in the pool %s for the automatic IPv4 addresses (first conflict: %s); choose another AddressPool= or static addresses.",
+                                       strempty(v->origin.file), v->origin.line, addr_prefix_to_string(&pool, a), blocker);
+        }
+        if (v4->probes > 0) {
+                struct netns_prefix home = v4->host;
+                uint32_t base = ntohl(addr_prefix_network(&pool).addr.in.s_addr);
+
+                home.addr.in.s_addr = htonl(base + (uint32_t) (2 * v4->home));
+                log_notice("Automatic IPv4 subnet %s of '%s' (slot %llu) overlaps the %s; using %s (slot %llu) instead.",
+                           addr_prefix_to_string(&home, a), c->name, (unsigned long long) v4->home,
+                           (size_t) v4->blocker < h->n ? use_describe(&h->use[v4->blocker], what, sizeof(what)) :
+                           "static address of this namespace",
+                           addr_prefix_to_string(&v4->host, b), (unsigned long long) v4->slot);
+        }
+
+        r = addr_auto_v6(c->name, taken, n_taken, v6);
+        if (r < 0) {
+                const char *blocker = v6->blocker >= 0 && (size_t) v6->blocker < h->n ?
+                        use_describe(&h->use[v6->blocker], what, sizeof(what)) : "?";
+
+                return log_error_errno(r, "%s:%u: No free IPv6 /64 in %s for the automatic IPv6 addresses (first conflict: %s); use static addresses.",
+                                       strempty(v->origin.file), v->origin.line, ADDR_AUTO_V6_POOL, blocker);
+        }
+        if (v6->probes > 0) {
+                struct netns_prefix net = addr_prefix_network(&v6->host);
+
+                log_notice("Automatic IPv6 subnet of '%s' overlaps the %s; using %s instead (%u further).",
+                           c->name,
+                           (size_t) v6->blocker < h->n ? use_describe(&h->use[v6->blocker], what, sizeof(what)) :
+                           "static address of this namespace",
+                           addr_prefix_to_string(&net, a), v6->probes);
+        }
+        return 0;
+}
+
+/* Resolve names and addresses into the context, and check them against the host, before
+ * anything is made. */
+static int plan(struct up_ctx *c, struct nl_sock *nl) {
+        const struct netns_veth *v = &c->cfg->veth;
+        struct host_use h = {};
+        struct addr_auto v4, v6;
+        bool need_auto = v->address_auto || v->peer_address_auto;
+        int r;
+
+        if (v->n_addresses + v->n_peer_addresses == 0 && !need_auto)
+                return 0;
+
+        r = host_use_load(nl, &h);
+        if (r < 0) {
+                host_use_done(&h);
+                return log_error_errno(r, "Failed to list the host's addresses and routes: %m%s", nl_extack(nl));
+        }
+        r = check_static(&h, v->addresses, v->n_addresses, "Address");
+        if (r >= 0)
+                r = check_static(&h, v->peer_addresses, v->n_peer_addresses, "PeerAddress");
+        if (r >= 0 && need_auto)
+                r = plan_auto(c, &h, &v4, &v6);
+        host_use_done(&h);
+        if (r < 0)
+                return r;
+
+        if (v->address_auto) {
+                v4.host.origin = v6.host.origin = v->origin;
+                if (prefix_push(&c->host_addrs, &c->n_host_addrs, &v4.host) < 0 ||
+                    prefix_push(&c->host_addrs, &c->n_host_addrs, &v6.host) < 0)
+                        return log_oom();
+        }
+        for (size_t i = 0; i < v->n_addresses; i++)
+                if (prefix_push(&c->host_addrs, &c->n_host_addrs, &v->addresses[i]) < 0)
+                        return log_oom();
+        if (v->peer_address_auto) {
+                v4.peer.origin = v6.peer.origin = v->origin;
+                if (prefix_push(&c->peer_addrs, &c->n_peer_addrs, &v4.peer) < 0 ||
+                    prefix_push(&c->peer_addrs, &c->n_peer_addrs, &v6.peer) < 0)
+                        return log_oom();
+        }
+        for (size_t i = 0; i < v->n_peer_addresses; i++)
+                if (prefix_push(&c->peer_addrs, &c->n_peer_addrs, &v->peer_addresses[i]) < 0)
+                        return log_oom();
+        return 0;
+}
+
+/* The gateway of the default route of @family inside: a host-side address, preferably one
+ * a peer prefix covers (a plain "via"); else the first one, marked onlink (the veth is a
+ * point-to-point wire, so any host-side address is reachable on it). NULL: no route. */
+static const struct netns_prefix *pick_gateway(const struct up_ctx *c, int family, bool *ret_onlink) {
+        const struct netns_prefix *first = NULL;
+        bool peer_has = false;
+
+        for (size_t j = 0; j < c->n_peer_addrs; j++)
+                if (c->peer_addrs[j].family == family && !is_link_local6(&c->peer_addrs[j]))
+                        peer_has = true;
+        if (!peer_has)
+                return NULL;
+        for (size_t i = 0; i < c->n_host_addrs; i++) {
+                const struct netns_prefix *g = &c->host_addrs[i];
+
+                if (g->family != family || is_link_local6(g))
+                        continue;
+                if (!first)
+                        first = g;
+                for (size_t j = 0; j < c->n_peer_addrs; j++)
+                        if (addr_prefix_contains(&c->peer_addrs[j], family, &g->addr)) {
+                                *ret_onlink = false;
+                                return g;
+                        }
+        }
+        *ret_onlink = true;
+        return first;
+}
+
+/* What request i of a batch was, to name it when it fails. */
+struct op {
+        enum { OP_UP, OP_ADDR, OP_ROUTE } kind;
+        const struct netns_prefix *p; /* OP_ADDR: the address; OP_ROUTE: the gateway */
+};
+
+static int report_failed(int r, struct nl_sock *nl, const struct op *op, const char *ifname, const char *where) {
+        char a[ADDR_PREFIX_STRLEN], g[INET6_ADDRSTRLEN], o[300] = "";
+
+        switch (op->kind) {
+        case OP_UP:
+                return log_error_errno(r, "Failed to bring up veth end %s (%s): %m%s", ifname, where, nl_extack(nl));
+        case OP_ADDR:
+                if (op->p->origin.file)
+                        (void) snprintf(o, sizeof(o), " (%s:%u)", op->p->origin.file, op->p->origin.line);
+                return log_error_errno(r, "Failed to add address %s to %s (%s): %m%s%s",
+                                       addr_prefix_to_string(op->p, a), ifname, where, nl_extack(nl), o);
+        case OP_ROUTE:
+                return log_error_errno(r, "Failed to add default route via %s dev %s (%s): %m%s",
+                                       addr_to_string(op->p->family, &op->p->addr, g), ifname, where, nl_extack(nl));
+        default:
+                return log_error_errno(r, "Failed to configure %s (%s): %m%s", ifname, where, nl_extack(nl));
+        }
+}
+
+/* Bring one end up and give it its addresses (and inside, the default routes), in one batch. */
+static int configure_end(struct up_ctx *c, struct nl_sock *nl, const char *ifname, const char *where,
+                         const struct netns_prefix *addrs, size_t n_addrs, bool routes) {
+        _cleanup_free_ struct op *ops = NULL;
+        _cleanup_free_ char *buf = NULL;
+        size_t n_ops = 0, size = 512 * (n_addrs + 4);
+        struct nl_batch b;
+        struct nl_link l;
+        unsigned failed = 0;
+        int r;
+
+        r = nl_link_get(nl, ifname, &l);
+        if (r < 0)
+                return log_error_errno(r, "Failed to find veth end %s (%s): %m%s", ifname, where, nl_extack(nl));
+        buf = malloc(size);
+        ops = calloc(n_addrs + 3, sizeof(*ops));
+        if (!buf || !ops)
+                return log_oom();
+        nl_batch_init(&b, nl, buf, size);
+
+        /* UP first: an IPv4 gateway must be on a link that is up (kernel: "Nexthop device is
+         * not up"), and the batch runs in order. */
+        (void) nl_batch_link_set_up(&b, l.ifindex);
+        ops[n_ops++] = (struct op) { OP_UP };
+        for (size_t i = 0; i < n_addrs; i++) {
+                (void) nl_batch_addr_add(&b, l.ifindex, &addrs[i], NULL);
+                ops[n_ops++] = (struct op) { OP_ADDR, &addrs[i] };
+        }
+        for (int f = 0; routes && f < 2; f++) {
+                int family = f ? AF_INET6 : AF_INET;
+                bool onlink = false;
+                const struct netns_prefix *gw = pick_gateway(c, family, &onlink);
+
+                if (!gw)
+                        continue;
+                (void) nl_batch_route_add_default(&b, family, &gw->addr, l.ifindex, onlink);
+                ops[n_ops++] = (struct op) { OP_ROUTE, gw };
+        }
+        r = nl_batch_run(&b, &failed);
+        if (r == -ENOBUFS && b.s->extack[0] == 0)
+                return log_error_errno(r, "Failed to configure %s (%s): too many addresses for one request.", ifname, where);
+        if (r < 0)
+                return report_failed(r, nl, &ops[failed < n_ops ? failed : 0], ifname, where);
+        return 0;
+}
+
+int step_veth(struct up_ctx *c) {
+        const struct netns_veth *v = &c->cfg->veth;
+        struct nl_sock *host, *ns;
+        struct nl_link l;
+        int r;
+
+        if (!c->cfg->has_veth)
+                return 0;
+
+        if (v->host_name)
+                (void) snprintf(c->host_ifname, sizeof(c->host_ifname), "%s", v->host_name);
+        else if (netns_ifname_host(c->name, c->host_ifname) < 0)
+                return log_error_errno(EINVAL, "Cannot derive a host interface name from '%s'.", c->name);
+        (void) snprintf(c->peer_ifname, sizeof(c->peer_ifname), "%s", v->peer_name ?: NETNS_PEER_NAME_DEFAULT);
+
+        r = ctx_nl_host(c, &host);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open netlink socket on the host: %m");
+
+        /* Refuse an existing name before recording anything: the link is someone else's. */
+        r = nl_link_get(host, c->host_ifname, &l);
+        if (r >= 0)
+                return log_error_errno(EEXIST,
+                                       "Failed to create veth %s/%s: a link named '%s' (%s) already exists on the host; set HostName= in [Veth] (%s:%u) or remove it.",
+                                       c->host_ifname, c->peer_ifname, c->host_ifname, l.kind[0] ? l.kind : "no kind",
+                                       strempty(v->origin.file), v->origin.line);
+        if (r != -ENODEV)
+                return log_error_errno(r, "Failed to look up link '%s': %m%s", c->host_ifname, nl_extack(host));
+
+        r = plan(c, host);
+        if (r < 0)
+                return r;
+
+        r = record_add(c->rec, "veth %s", c->host_ifname);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write state record: %m");
+        r = nl_veth_add(host, c->host_ifname, c->peer_ifname, c->netns_fd, v->mtu);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create veth %s/%s: %m%s", c->host_ifname, c->peer_ifname,
+                                       nl_extack(host));
+
+        /* Host end UP first, so the peer has carrier the moment it comes up. Addresses need no
+         * record lines: the host's go with the veth, the peer's with the namespace. */
+        r = configure_end(c, host, c->host_ifname, "host", c->host_addrs, c->n_host_addrs, false);
+        if (r < 0)
+                return r;
+        r = ctx_nl_ns(c, &ns);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open netlink socket in namespace '%s': %m", c->name);
+        return configure_end(c, ns, c->peer_ifname, c->name, c->peer_addrs, c->n_peer_addrs, v->default_route);
+}
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
+
+/* A namespace whose pin is gone may live on in a process; find it by its inode. */
+static int netns_open_by_inode(unsigned long long ino) {
+        _cleanup_(closedirp) DIR *d = opendir("/proc");
+        struct dirent *de;
+
+        if (!d)
+                return -errno;
+        while ((de = readdir(d))) {
+                char path[sizeof(de->d_name) + 16];
+                struct stat st;
+                int fd;
+
+                if (de->d_name[0] < '1' || de->d_name[0] > '9')
+                        continue;
+                (void) snprintf(path, sizeof(path), "/proc/%s/ns/net", de->d_name);
+                if (stat(path, &st) < 0 || (unsigned long long) st.st_ino != ino)
+                        continue;
+                fd = open(path, O_RDONLY | O_CLOEXEC);
+                if (fd < 0)
+                        continue;
+                if (fstat(fd, &st) < 0 || (unsigned long long) st.st_ino != ino) {
+                        (void) safe_close(fd);
+                        continue;
+                }
+                return fd;
+        }
+        return -ENOENT;
+}
+
+/* "veth NAME": delete host link NAME, but only while it is a veth whose peer lives in the
+ * recorded namespace. A veth goes with its peer, so when the namespace is gone the link is
+ * gone too, and a link of that name now is someone else's.
+ *
+ * The namespace's destruction would remove the veth by itself, without the RCU grace period
+ * an explicit delete costs; but it runs asynchronously (and not at all while some process
+ * still holds the namespace), so the name would still be taken for a moment after "down",
+ * and an immediate "up" would fail. Correct first: delete it here. */
+int undo_veth(struct undo_ctx *u, const char *args) {
+        _cleanup_close_ int scanned_fd = -1;
+        struct nl_sock *nl;
+        struct nl_link l;
+        int r, nsfd = u->netns_fd, id;
+
+        r = undo_nl_host(u, &nl);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open netlink socket on the host: %m");
+        r = nl_link_get(nl, args, &l);
+        if (r == -ENODEV)
+                return 0;
+        if (r < 0)
+                return log_error_errno(r, "Failed to look up link '%s': %m%s", args, nl_extack(nl));
+        if (!streq(l.kind, "veth") || l.link_netnsid < 0) {
+                log_warning("Link %s is not a veth into another namespace; not the one netnsctl made for '%s', leaving it alone.",
+                            args, u->name);
+                return 0;
+        }
+        if (nsfd < 0 && u->netns_ino > 0) {
+                scanned_fd = netns_open_by_inode(u->netns_ino);
+                nsfd = scanned_fd;
+        }
+        id = nsfd >= 0 ? nl_netns_id(nl, nsfd) : -ENOENT;
+        if (id < 0 && id != -ENOENT)
+                return log_error_errno(id, "Failed to get the id of namespace '%s': %m%s", u->name, nl_extack(nl));
+        if (id != l.link_netnsid) {
+                log_warning("Veth %s leads to a namespace other than the one netnsctl made for '%s'; leaving it alone.",
+                            args, u->name);
+                return 0;
+        }
+        r = nl_link_del(nl, l.ifindex);
+        if (r < 0 && r != -ENODEV)
+                return log_error_errno(r, "Failed to delete veth %s: %m%s", args, nl_extack(nl));
+        return 0;
+}
