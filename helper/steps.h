@@ -69,3 +69,16 @@ int undo_netns(struct undo_ctx *u, const char *args);
 /* step-veth.c */
 int step_veth(struct up_ctx *c);
 int undo_veth(struct undo_ctx *u, const char *args);
+
+/**
+ * netns_lock() - take the lock every state change of netnsctl holds (up, down, gc)
+ * Return: an fd to keep open until exit (the lock goes with it), or -errno (logged)
+ */
+int netns_lock(void);
+
+/**
+ * netns_undo_record() - undo what the record of @name says was made, then remove the record
+ * Call with netns_lock() held. The undo handlers touch only what the record names.
+ * Return: 1 if a record was undone, 0 if there was none, -errno (logged)
+ */
+int netns_undo_record(const char *name);

@@ -319,3 +319,12 @@ int verb_down(int argc, char **argv) {
         }
         return 0;
 }
+
+/* For gc: the same lock and the same undo as "down". */
+int netns_lock(void) {
+        return take_lock();
+}
+
+int netns_undo_record(const char *name) {
+        return undo_existing(name);
+}
