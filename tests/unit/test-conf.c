@@ -914,6 +914,100 @@ static void test_big(void) {
         free(text);
 }
 
+/* ---- the examples of netns.conf(5) are valid ---- */
+
+/* troff escapes used in the examples: "\-" and "\e" */
+static char *unescape_troff(const char *s, size_t n) {
+        char *r = malloc(n + 1), *w = r;
+
+        for (size_t i = 0; i < n; i++) {
+                if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '-' || s[i + 1] == 'e')) {
+                        *w++ = s[i + 1] == '-' ? '-' : '\\';
+                        i++;
+                } else
+                        *w++ = s[i];
+        }
+        *w = 0;
+        return r;
+}
+
+static void test_man_examples(void) {
+        const char *src = getenv("SOURCE_DIR");
+        char path[512], *man = NULL;
+        size_t size, examples = 0, ports = 0;
+        struct netns_config *vpn = NULL;
+
+        snprintf(path, sizeof(path), "%s/man/netns.conf.5", src ?: "..");
+        if (read_full_file(path, 1 << 20, &man, &size) < 0) {
+                printf("# %s not found, man page examples not checked\n", path);
+                return;
+        }
+        for (const char *p = man; (p = strstr(p, "\n.EX\n"));) {
+                const char *b = p + 5, *e = strstr(b, ".EE\n");
+                char *text;
+                char *log;
+                int r;
+
+                CHECK(e != NULL);
+                if (!e)
+                        break;
+                text = unescape_troff(b, (size_t) (e - b));
+                if (startswith(text, "[NAT]")) {
+                        /* the drop-in example extends the vpn example */
+                        CHECK(vpn != NULL);
+                        if (vpn) {
+                                capture_start();
+                                r = netns_config_parse_text(vpn, "50-more.conf", text, strlen(text));
+                                if (r == 0)
+                                        r = netns_config_verify(vpn);
+                                log = capture_end();
+                                CHECK(r == 0 && !*log);
+                                CHECK(vpn->n_ports == 1 && vpn->ports[0].host_port == 8080 && vpn->ports[0].ns_port == 80);
+                                free(log);
+                        }
+                } else {
+                        struct netns_config *c;
+
+                        r = parse_full(text, true, &c, &log);
+                        if (r != 0 || *log)
+                                fprintf(stderr, "man page example does not parse:\n%s\n%s", text, log);
+                        CHECK(r == 0 && !*log);
+                        free(log);
+                        if (c->has_veth && c->n_ports > 0 && !vpn)
+                                vpn = c;
+                        else
+                                netns_config_free(c);
+                }
+                free(text);
+                examples++;
+                p = e;
+        }
+        netns_config_free(vpn);
+        CHECK(examples >= 4);
+
+        /* the Port= examples: ".B Port=SPEC" lines */
+        for (const char *p = man; (p = strstr(p, "\n.B Port="));) {
+                const char *b = p + STRLEN("\n.B Port=");
+                size_t n = strcspn(b, "\n");
+                char *spec;
+                struct netns_port port;
+
+                p = b;
+                if (n == 0 || memchr(b, ' ', n))
+                        continue; /* prose: ".B Port=" and a sentence */
+                spec = unescape_troff(b, n);
+
+                if (parse_port_spec(spec, &port) < 0)
+                        fprintf(stderr, "man page example Port=%s does not parse\n", spec);
+                CHECK(parse_port_spec(spec, &port) == 0);
+                free(spec);
+                ports++;
+        }
+        CHECK(ports >= 5);
+        printf("# %zu man page examples and %zu Port= examples checked\n", examples, ports);
+        free(man);
+}
+
 int main(void) {
         log_set_target(LOG_TARGET_CONSOLE);
         log_set_max_level(LOG_INFO);
@@ -930,5 +1024,6 @@ int main(void) {
         test_link();
         test_load();
         test_big();
+        test_man_examples();
         return TAP_END();
 }
