@@ -1450,9 +1450,20 @@ int netns_config_verify(struct netns_config *c) {
 
 static int parse_file(struct netns_config *c, const char *path, bool *failed) {
         _cleanup_free_ char *text = NULL;
+        struct stat st;
         size_t size;
         int r;
 
+        /* a FIFO or a device would block or never end: the generator must not hang at boot */
+        if (stat(path, &st) < 0)
+                return -errno;
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (!S_ISREG(st.st_mode)) {
+                *failed = true;
+                (void) log_syntax(path, 0, "Not a regular file, refusing it.");
+                return 0;
+        }
         r = read_full_file(path, CONF_FILE_MAX, &text, &size);
         if (r == -EFBIG) {
                 *failed = true;

@@ -838,6 +838,15 @@ static void test_load(void) {
         CHECK(strstr(log, "dir.conf: failed to read") != NULL);
         free(log);
 
+        /* a FIFO would block forever */
+        snprintf(path, sizeof(path), "%s/fifo.conf", tmpdir);
+        CHECK(mkfifo(path, 0644) == 0);
+        r = load("fifo", &c, &log);
+        CHECK(r == -EINVAL && !c);
+        snprintf(path, sizeof(path), "%s/fifo.conf: Not a regular file, refusing it.\n", tmpdir);
+        CHECK_STREQ(log, path);
+        free(log);
+
         /* an explicit path: the name comes from the file name, drop-ins beside it are read */
         snprintf(path, sizeof(path), "%s/vpn.conf", tmpdir);
         capture_start();

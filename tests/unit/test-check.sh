@@ -1,0 +1,102 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# test-check.sh - netnsctl check: silent and 0 when fine, one line per problem and 1 otherwise
+set -u
+NETNSCTL=${NETNSCTL:-$BUILD_DIR/helper/netnsctl}
+[ -x "$NETNSCTL" ] || { echo "netnsctl not built: $NETNSCTL"; exit 77; }
+
+d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
+export NETNSCTL_CONF_DIR=$d/etc
+mkdir -p "$NETNSCTL_CONF_DIR"
+fail=0
+
+# expect RC EXPECTED-OUTPUT ARGS...: run "netnsctl check ARGS", compare exit code and stderr+stdout
+expect() {
+        local rc=$1 want=$2 out got
+        shift 2
+        out=$(cd "$d" && "$NETNSCTL" check "$@" 2>&1)
+        got=$?
+        want=${want//@D@/$NETNSCTL_CONF_DIR}
+        if [ "$got" != "$rc" ] || [ "$out" != "$want" ]; then
+                echo "FAIL: check $*: exit $got (want $rc)"
+                echo "--- got:"; echo "$out"
+                echo "--- want:"; echo "$want"
+                fail=1
+        fi
+}
+
+# nothing configured, or no directory at all: fine
+expect 0 ""
+NETNSCTL_CONF_DIR=$d/none expect 0 ""
+
+cat >"$NETNSCTL_CONF_DIR/vpn.conf" <<'X'
+[Namespace]
+DNS=192.0.2.53
+
+[Veth]
+Address=auto
+PeerAddress=auto
+
+[NAT]
+Masquerade=both
+Port=tcp:8443:443
+X
+printf '[Namespace]\nBoot=no\n' >"$NETNSCTL_CONF_DIR/sandbox.conf"
+mkdir "$NETNSCTL_CONF_DIR/sandbox"   # the /etc overlay directory is not a config
+expect 0 ""
+expect 0 "" vpn sandbox
+expect 0 "" "$NETNSCTL_CONF_DIR/vpn.conf"
+
+# problems: every one reported, in file order, exit 1
+cat >"$NETNSCTL_CONF_DIR/bad.conf" <<'X'
+[Namespace]
+Boot=maybe
+[Veth]
+MTU=10
+[Bogus]
+X
+expect 1 "@D@/bad.conf:2: Boot=maybe: not a boolean (yes/no, true/false, on/off, 1/0).
+@D@/bad.conf:4: MTU=10: an MTU is a number 68...65535.
+@D@/bad.conf:5: Unknown section [Bogus] (sections: [Namespace], [Veth], [NAT], [Link])." bad
+# no arguments: all files, the good ones silently
+expect 1 "@D@/bad.conf:2: Boot=maybe: not a boolean (yes/no, true/false, on/off, 1/0).
+@D@/bad.conf:4: MTU=10: an MTU is a number 68...65535.
+@D@/bad.conf:5: Unknown section [Bogus] (sections: [Namespace], [Veth], [NAT], [Link])."
+rm "$NETNSCTL_CONF_DIR/bad.conf"
+
+# a file name that is no namespace name
+printf '[Namespace]\n' >"$NETNSCTL_CONF_DIR/-x.conf"
+expect 1 "@D@/-x.conf: Invalid namespace name \"-x\": 1-64 characters of A-Z a-z 0-9 _ . -, not starting with '.' or '-'."
+rm "$NETNSCTL_CONF_DIR/-x.conf"
+expect 1 "@D@/a b.conf: Invalid namespace name \"a b\": 1-64 characters of A-Z a-z 0-9 _ . -, not starting with '.' or '-'." "a b"
+
+# missing names and paths are problems when asked for
+expect 1 "@D@/nope.conf: No such file or directory" nope
+expect 1 "./nope.conf: No such file or directory" ./nope.conf
+
+# a drop-in: the namespace it belongs to is checked, with all its drop-ins
+mkdir "$NETNSCTL_CONF_DIR/vpn.conf.d"
+printf '[NAT]\nPort=0\n' >"$NETNSCTL_CONF_DIR/vpn.conf.d/50-x.conf"
+expect 1 "@D@/vpn.conf.d/50-x.conf:2: Port=0: ports are numbers 1...65535." "$NETNSCTL_CONF_DIR/vpn.conf.d/50-x.conf"
+expect 1 "@D@/vpn.conf.d/50-x.conf:2: Port=0: ports are numbers 1...65535." vpn
+rm -r "$NETNSCTL_CONF_DIR/vpn.conf.d"
+
+# a relative path outside the config directory
+mkdir "$d/elsewhere"
+printf '[Veth]\nHostName=ve-x\n' >"$d/elsewhere/web.conf"
+expect 1 "elsewhere/web.conf:2: HostName=ve-x: names starting with \"ve-\" or \"vb-\" belong to systemd-networkd." elsewhere/web.conf
+echo hello >"$d/elsewhere/README"
+expect 1 "elsewhere/README: not a namespace configuration file (NAME.conf)." elsewhere/README
+
+# across namespaces: one host interface claimed twice
+printf '[Veth]\nHostName=nn-sandbox\n' >"$NETNSCTL_CONF_DIR/web.conf"
+printf '[Veth]\n' >"$NETNSCTL_CONF_DIR/sandbox.conf"
+expect 1 "@D@/web.conf:1: Host interface \"nn-sandbox\" is also claimed by namespace sandbox, by its veth (@D@/sandbox.conf:1)."
+printf '[Link]\nType=physical\nParent=eth7\n' >"$NETNSCTL_CONF_DIR/web.conf"
+printf '[Link]\nType=physical\nParent=eth7\n' >"$NETNSCTL_CONF_DIR/sandbox.conf"
+expect 1 "@D@/web.conf:1: Host interface \"eth7\" is also claimed by namespace sandbox, by a [Link] that moves it in (@D@/sandbox.conf:1)."
+expect 0 "" web vpn
+
+[ "$fail" = 0 ] && echo "netnsctl check: all cases passed"
+exit $fail
