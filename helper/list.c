@@ -1,8 +1,236 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* list.c - netnsctl list (to be written) */
+/* list.c - netnsctl list: every namespace under /run/netns (netnsctl's and others'), one line each */
+
+#include "addr.h"
+#include "inspect.h"
 #include "log.h"
+#include "name.h"
+#include "ns.h"
+#include "output.h"
+#include "util.h"
 #include "verbs.h"
 
+struct list_entry {
+        struct ns_info info;
+        bool have_unit;
+        struct unit_state unit;
+        bool have_procs;
+        size_t procs;
+        bool have_addrs;
+        char **addrs;          /* global addresses inside, "ADDR/LEN" */
+};
+
+/* The global (scope universe) addresses inside the namespace pinned at @name. */
+static int read_addresses(const char *name, char ***ret) {
+        _cleanup_close_ int fd = -1;
+        _cleanup_nl_close_ struct nl_sock *nl = NULL;
+        _cleanup_free_ struct rt_addr *addrs = NULL;
+        _cleanup_strv_free_ char **l = calloc(1, sizeof(char *));
+        size_t n = 0;
+        int r;
+
+        if (!l)
+                return -ENOMEM;
+        fd = netns_open(name);
+        if (fd < 0)
+                return fd;
+        r = nl_open(fd, &nl);
+        if (r < 0)
+                return r;
+        r = rt_dump_addrs(nl, &addrs, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                char buf[ADDR_PREFIX_STRLEN];
+
+                if (addrs[i].scope != RT_SCOPE_UNIVERSE)
+                        continue;
+                if (strv_extend(&l, addr_prefix_to_string(&addrs[i].prefix, buf)) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+static enum color state_color(enum ns_state s) {
+        switch (s) {
+        case NS_UP:
+                return COLOR_GREEN;
+        case NS_INCOMPLETE:
+                return COLOR_RED;
+        case NS_UNKNOWN:
+                return COLOR_YELLOW;
+        case NS_UNMANAGED:
+        default:
+                return COLOR_NONE;
+        }
+}
+
+static enum color unit_color(const char *active) {
+        if (streq(active, "active"))
+                return COLOR_GREEN;
+        if (streq(active, "failed"))
+                return COLOR_RED;
+        if (streq(active, "activating") || streq(active, "deactivating") || streq(active, "reloading"))
+                return COLOR_YELLOW;
+        return COLOR_NONE;
+}
+
+static void print_json(const struct list_entry *e, size_t n) {
+        fputs("[", stdout);
+        for (size_t i = 0; i < n; i++) {
+                const struct list_entry *x = &e[i];
+
+                fputs(i ? ",\n  {" : "\n  {", stdout);
+                fputs("\"name\":", stdout);
+                json_string(stdout, x->info.name);
+                printf(",\"managed\":%s,\"state\":", x->info.managed ? "true" : "false");
+                json_string(stdout, ns_state_to_string(x->info.state));
+                fputs(",\"pin\":", stdout);
+                json_string(stdout, pin_state_to_string(x->info.pin));
+                if (x->info.pin == PIN_NSFS)
+                        printf(",\"inode\":%llu", x->info.ino);
+                else
+                        fputs(",\"inode\":null", stdout);
+                fputs(",\"unit\":", stdout);
+                json_string(stdout, x->have_unit ? x->unit.active : NULL);
+                if (x->have_procs)
+                        printf(",\"processes\":%zu", x->procs);
+                else
+                        fputs(",\"processes\":null", stdout);
+                fputs(",\"addresses\":", stdout);
+                if (!x->have_addrs)
+                        fputs("null", stdout);
+                else {
+                        fputs("[", stdout);
+                        STRV_FOREACH(a, x->addrs) {
+                                if (a != x->addrs)
+                                        fputs(",", stdout);
+                                json_string(stdout, *a);
+                        }
+                        fputs("]", stdout);
+                }
+                fputs("}", stdout);
+        }
+        fputs(n ? "\n]\n" : "]\n", stdout);
+}
+
+static int print_table(const struct list_entry *e, size_t n) {
+        static const char *const header[] = { "NAME", "STATE", "PIN", "UNIT", "PROCESSES", "ADDRESSES", NULL };
+        _cleanup_(table_freep) struct table *t = table_new(header);
+
+        if (!t)
+                return log_oom();
+        for (size_t i = 0; i < n; i++) {
+                const struct list_entry *x = &e[i];
+                _cleanup_free_ char *addrs = NULL;
+                size_t len = 0;
+                int r = 0;
+
+                STRV_FOREACH(a, x->addrs)
+                        len += strlen(*a) + 1;
+                if (x->have_addrs && len > 0) {
+                        addrs = calloc(1, len);
+                        if (!addrs)
+                                return log_oom();
+                        STRV_FOREACH(a, x->addrs) {
+                                if (a != x->addrs)
+                                        strcat(addrs, " ");
+                                strcat(addrs, *a);
+                        }
+                }
+
+                r = table_add(t, COLOR_NONE, x->info.name);
+                if (r >= 0)
+                        r = table_add(t, state_color(x->info.state), ns_state_to_string(x->info.state));
+                if (r >= 0)
+                        r = table_add(t, x->info.pin == PIN_NSFS ? COLOR_NONE : COLOR_RED, pin_state_to_string(x->info.pin));
+                if (r >= 0)
+                        r = table_add(t, x->have_unit ? unit_color(x->unit.active) : COLOR_NONE,
+                                      x->have_unit ? x->unit.active : NULL);
+                if (r >= 0)
+                        r = x->have_procs ? table_addf(t, COLOR_NONE, "%zu", x->procs) : table_add(t, COLOR_NONE, NULL);
+                if (r >= 0)
+                        r = table_add(t, COLOR_NONE, x->have_addrs ? (addrs ?: "") : NULL);
+                if (r < 0)
+                        return log_oom();
+        }
+        pager_open();
+        table_print(t, !arg.no_legend);
+        if (!arg.no_legend)
+                printf("\n%zu namespace%s listed.\n", n, n == 1 ? "" : "s");
+        return 0;
+}
+
 int verb_list(int argc, char **argv) {
-        return log_error_errno(EOPNOTSUPP, "list: not implemented yet");
+        _cleanup_strv_free_ char **names = NULL;
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        struct proc_table procs = {};
+        struct list_entry *e = NULL;
+        size_t n = 0;
+        bool have_procs;
+        int r;
+
+        r = ns_names(&names);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s: %m", netns_run_dir());
+        have_procs = proc_table_load(&procs) >= 0;
+        r = unit_bus_open(&bus);
+        if (r < 0)
+                log_debug_errno(r, "No connection to the system manager, not showing unit states: %m");
+
+        e = calloc(strv_length(names) + 1, sizeof(*e));
+        if (!e) {
+                proc_table_done(&procs);
+                return log_oom();
+        }
+        STRV_FOREACH(name, names) {
+                struct list_entry *x = &e[n];
+                _cleanup_free_ char *unit = NULL;
+
+                r = ns_info_load(*name, &x->info);
+                if (r < 0) {
+                        r = log_oom();
+                        goto finish;
+                }
+                n++;
+                if (bus && netns_name_is_valid(*name)) {
+                        unit = strdup_printf("netns@%s.service", *name);
+                        if (!unit) {
+                                r = log_oom();
+                                goto finish;
+                        }
+                        x->have_unit = unit_get_state(bus, unit, &x->unit) >= 0;
+                }
+                if (x->info.pin == PIN_NSFS) {
+                        x->have_procs = have_procs;
+                        x->procs = have_procs ? proc_table_count(&procs, x->info.ino) : 0;
+                        r = read_addresses(*name, &x->addrs);
+                        if (r == -ENOMEM) {
+                                r = log_oom();
+                                goto finish;
+                        }
+                        if (r < 0)
+                                log_debug_errno(r, "Cannot read the addresses inside '%s': %m", *name);
+                        x->have_addrs = r >= 0;
+                } else {
+                        /* nothing pinned: nothing inside to count */
+                        x->have_procs = true;
+                        x->have_addrs = true;
+                }
+        }
+
+        if (arg.json) {
+                print_json(e, n);
+                r = 0;
+        } else
+                r = print_table(e, n);
+finish:
+        for (size_t i = 0; i < n; i++) {
+                ns_info_done(&e[i].info);
+                strv_free(e[i].addrs);
+        }
+        free(e);
+        proc_table_done(&procs);
+        return r;
 }

@@ -8,6 +8,8 @@ struct verb_args {
         bool json;
         bool no_legend;
         bool dry_run;
+        bool no_pager;
+        unsigned lines;   /* --lines=: journal lines status shows */
 };
 
 extern struct verb_args arg;
@@ -17,3 +19,6 @@ int verb_up(int argc, char **argv);
 int verb_down(int argc, char **argv);
 int verb_exec(int argc, char **argv);
 int verb_list(int argc, char **argv);
+int verb_status(int argc, char **argv);
+int verb_monitor(int argc, char **argv);
+int verb_gc(int argc, char **argv);
