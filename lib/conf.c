@@ -1021,11 +1021,9 @@ static void link_section_end(struct parse_state *s) {
                 bool ipvlan = l->mode & MODE_IPVLAN_FLAG;
 
                 s->line = s->link_mode_line;
-                if (l->kind == NETNS_LINK_MACVLAN && !ipvlan)
-                        ;
-                else if (l->kind == NETNS_LINK_IPVLAN && ipvlan)
+                if (l->kind == NETNS_LINK_IPVLAN && ipvlan)
                         l->mode &= ~MODE_IPVLAN_FLAG;
-                else {
+                else if (!(l->kind == NETNS_LINK_MACVLAN && !ipvlan)) {
                         if (l->kind < _NETNS_LINK_KIND_MAX)
                                 (void) syntax(s, "Mode=%s is not a mode of Type=%s%s.", mode_name(l->mode),
                                               link_kinds[l->kind],
