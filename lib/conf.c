@@ -1443,6 +1443,118 @@ int netns_config_verify(struct netns_config *c) {
 }
 
 /* ------------------------------------------------------------------------------------------
+ * StrictModes: netnsctl runs as root on what these files say, so whoever can write them, or
+ * rename a directory above them, can make root do it. Refuse them, as sshd does.
+ */
+
+static bool owner_is_trusted(uid_t uid) {
+        /* root, or whoever runs us (a user checking own files trusts them, as sshd trusts the
+         * user's own ~/.ssh); as root that is root only */
+        return uid == 0 || uid == geteuid();
+}
+
+/* Why @st may not be trusted, or NULL. @ancestor: a directory above the checked path, which
+ * may be a root-owned sticky directory such as /tmp. */
+static const char *unsafe_reason(const struct stat *st, bool ancestor, char *buf, size_t size) {
+        if (!owner_is_trusted(st->st_uid)) {
+                (void) snprintf(buf, size, "owned by uid %u, not root", (unsigned) st->st_uid);
+                return buf;
+        }
+        if ((st->st_mode & 0022) == 0)
+                return NULL;
+        if (ancestor && S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX) && st->st_uid == 0)
+                return NULL;
+        (void) snprintf(buf, size, "writable by %s (mode %04o)",
+                        (st->st_mode & 0022) == 0022 ? "group and others" :
+                        (st->st_mode & 0020) ? "group" : "others",
+                        (unsigned) (st->st_mode & 07777));
+        return buf;
+}
+
+/*
+ * Check @path and every directory above it. @shown is what the message names first (the
+ * config file a directory is checked for). @path itself gets no sticky-bit exemption.
+ */
+static int check_safe(const char *shown, const char *path) {
+        _cleanup_free_ char *real = NULL;
+        const char *why;
+        char buf[128];
+        struct stat st;
+        char *slash;
+
+        /* resolve first, as sshd does: a symlink is as safe as where it leads (the directory
+         * the link is in is checked by the caller: the loader checks the config dir) */
+        real = realpath(path, NULL);
+        if (!real)
+                return -errno;
+        if (stat(real, &st) < 0)
+                return -errno;
+        why = unsafe_reason(&st, false, buf, sizeof(buf));
+        if (why) {
+                if (!streq(shown, path))
+                        (void) log_syntax(shown, 0, "directory %s is %s; refusing it: what netnsctl reads as root must be owned by root and writable only by root.",
+                                          real, why);
+                else if (!streq(path, real))
+                        (void) log_syntax(shown, 0, "%s is %s; refusing it: what netnsctl reads as root must be owned by root and writable only by root.",
+                                          real, why);
+                else
+                        (void) log_syntax(shown, 0, "%s; refusing it: what netnsctl reads as root must be owned by root and writable only by root.",
+                                          why);
+                return -EPERM;
+        }
+
+        /* every directory above, up to "/": whoever may write one can swap what is below */
+        while ((slash = strrchr(real, '/'))) {
+                bool root = slash == real;
+
+                if (root)
+                        slash[1] = 0;
+                else
+                        *slash = 0;
+                if (stat(real, &st) < 0)
+                        return -errno;
+                why = unsafe_reason(&st, true, buf, sizeof(buf));
+                if (why) {
+                        (void) log_syntax(shown, 0, "directory %s is %s; refusing it: whoever can write there can replace it.",
+                                          real, why);
+                        return -EPERM;
+                }
+                if (root)
+                        break;
+        }
+        return 0;
+}
+
+int netns_path_is_safe(const char *path) {
+        return check_safe(path, path);
+}
+
+/* CONFDIR/NAME/, the files shown over /etc: 1 safe, 0 none, -EPERM unsafe (reported). */
+static int etc_dir_check(const char *dir, const char *name) {
+        _cleanup_free_ char *path = NULL;
+        struct stat st;
+        int r;
+
+        if (!*name || strchr(name, '/') || streq(name, ".") || streq(name, ".."))
+                return -EINVAL;
+        path = strdup_printf("%s/%s", dir, name);
+        if (!path)
+                return -ENOMEM;
+        if (stat(path, &st) < 0)
+                return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+        if (!S_ISDIR(st.st_mode))
+                return 0;
+        r = check_safe(path, path);
+        if (r == -ENOENT)
+                return 0; /* removed meanwhile */
+        return r < 0 ? r : 1;
+}
+
+int netns_etc_dir_check(const char *name) {
+        return etc_dir_check(netns_conf_dir(), name);
+}
+
+/* ------------------------------------------------------------------------------------------
  * Loading from disk
  */
 
@@ -1462,6 +1574,13 @@ static int parse_file(struct netns_config *c, const char *path, bool *failed) {
                 (void) log_syntax(path, 0, "Not a regular file, refusing it.");
                 return 0;
         }
+        r = check_safe(path, path);
+        if (r == -EPERM) {
+                *failed = true; /* reported; not even parsed */
+                return 0;
+        }
+        if (r < 0)
+                return r;
         r = read_full_file(path, CONF_FILE_MAX, &text, &size);
         if (r == -EFBIG) {
                 *failed = true;
@@ -1536,6 +1655,29 @@ static int load(const char *dir, const char *name, const char *shown, struct net
         c = netns_config_new(name);
         if (!path || !ddir || !c)
                 return log_oom();
+
+        /* StrictModes: the directories first; nothing is read from an unsafe one */
+        r = check_safe(path, dir);
+        if (r == -EPERM)
+                return -EINVAL;
+        if (r == -ENOENT) {
+                log_debug("%s: no such directory.", dir);
+                return -ENOENT;
+        }
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_error_errno(r, "%s: failed to check %s: %m", path, dir);
+        r = check_safe(ddir, ddir);
+        if (r == -EPERM)
+                return -EINVAL;
+        if (r < 0 && r != -ENOENT && r != -ENOTDIR)
+                return r == -ENOMEM ? log_oom() : log_error_errno(r, "%s: failed to check: %m", ddir);
+        r = etc_dir_check(dir, name);
+        if (r == -EPERM)
+                return -EINVAL;
+        if (r < 0)
+                return r == -ENOMEM ? log_oom() : log_error_errno(r, "%s/%s: failed to check: %m", dir, name);
 
         r = parse_file(c, path, &failed);
         if (r == -ENOENT) {
