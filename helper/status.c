@@ -1,8 +1,802 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* status.c - netnsctl status NAME (being written) */
+/* status.c - netnsctl status NAME: configuration, unit, pin, wiring, NAT, sysctls, processes, journal */
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <sys/stat.h>
+#include <systemd/sd-journal.h>
+#include <time.h>
+
+#include "addr.h"
+#include "inspect.h"
 #include "log.h"
+#include "name.h"
+#include "nft.h"
+#include "ns.h"
+#include "output.h"
+#include "util.h"
 #include "verbs.h"
 
+struct status_proc {
+        pid_t pid;
+        char *unit;
+        char *command;
+};
+
+struct status_sysctl {
+        const char *key;            /* points into the config */
+        const char *configured;
+        char value[256];
+        bool have_value;
+};
+
+struct status_journal {
+        uint64_t usec;
+        int priority;
+        char *identifier;
+        pid_t pid;
+        char *message;
+};
+
+struct status {
+        const char *name;
+        struct ns_info info;
+        char *pin_path;
+
+        /* configuration */
+        struct netns_config *cfg;
+        char *conf_path;             /* DIR/NAME.conf */
+        bool conf_exists;
+        bool conf_valid;
+
+        /* systemd */
+        bool have_unit;
+        char *unit_name;
+        struct unit_state unit;
+        char **attached;             /* Units= of the config */
+        struct unit_state *attached_state;
+        bool *have_attached_state;
+
+        /* inside the namespace; only when it is pinned and we may enter it */
+        bool have_inside;
+        struct rt_link *links;
+        size_t n_links;
+        struct rt_addr *addrs;
+        size_t n_addrs;
+        struct rt_route *routes;
+        size_t n_routes;
+        int host_nsid;               /* the id the namespace gives the host's namespace, -1 if none */
+        int netns_fd;                /* the namespace, while we look at it; -1 */
+
+        struct nat_elem *nat;        /* from the record */
+        size_t n_nat;
+
+        struct status_sysctl *sysctls;
+        size_t n_sysctls;
+
+        bool have_procs;
+        struct status_proc *procs;
+        size_t n_procs;
+
+        bool have_journal;
+        struct status_journal *journal;
+        size_t n_journal;
+};
+
+static void status_done(struct status *s) {
+        ns_info_done(&s->info);
+        free(s->pin_path);
+        netns_config_free(s->cfg);
+        free(s->conf_path);
+        free(s->unit_name);
+        free(s->attached_state);
+        free(s->have_attached_state);
+        free(s->links);
+        free(s->addrs);
+        free(s->routes);
+        free(s->nat);
+        free(s->sysctls);
+        for (size_t i = 0; i < s->n_procs; i++) {
+                free(s->procs[i].unit);
+                free(s->procs[i].command);
+        }
+        free(s->procs);
+        for (size_t i = 0; i < s->n_journal; i++) {
+                free(s->journal[i].identifier);
+                free(s->journal[i].message);
+        }
+        free(s->journal);
+        (void) safe_close(s->netns_fd);
+}
+
+static int load_config(struct status *s) {
+        struct stat st;
+        int level = log_get_max_level(), r;
+
+        s->conf_path = strdup_printf("%s/%s.conf", netns_conf_dir(), s->name);
+        if (!s->conf_path)
+                return -ENOMEM;
+        s->conf_exists = stat(s->conf_path, &st) >= 0;
+        if (!s->conf_exists || !netns_name_is_valid(s->name))
+                return 0;
+        /* Problems in the file are "netnsctl check"'s to show; here only the outcome counts. */
+        log_set_max_level(LOG_CRIT);
+        r = netns_config_load(NULL, s->name, &s->cfg);
+        log_set_max_level(level);
+        if (r == -ENOMEM)
+                return r;
+        s->conf_valid = r >= 0;
+        return 0;
+}
+
+static int load_units(struct status *s) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        size_t n;
+        int r;
+
+        if (s->cfg)
+                s->attached = s->cfg->units;
+        n = strv_length(s->attached);
+        s->attached_state = calloc(n + 1, sizeof(*s->attached_state));
+        s->have_attached_state = calloc(n + 1, sizeof(bool));
+        if (!s->attached_state || !s->have_attached_state)
+                return -ENOMEM;
+        if (!netns_name_is_valid(s->name))
+                return 0;
+        s->unit_name = strdup_printf("netns@%s.service", s->name);
+        if (!s->unit_name)
+                return -ENOMEM;
+        r = unit_bus_open(&bus);
+        if (r < 0) {
+                log_debug_errno(r, "No connection to the system manager, not showing unit states: %m");
+                return 0;
+        }
+        s->have_unit = unit_get_state(bus, s->unit_name, &s->unit) >= 0;
+        for (size_t i = 0; i < n; i++)
+                s->have_attached_state[i] = unit_get_state(bus, s->attached[i], &s->attached_state[i]) >= 0;
+        return 0;
+}
+
+static int load_inside(struct status *s) {
+        _cleanup_close_ int fd = -1, self = -1;
+        _cleanup_nl_close_ struct nl_sock *nl = NULL;
+        int r;
+
+        s->host_nsid = -1;
+        if (s->info.pin != PIN_NSFS)
+                return 0;
+        fd = netns_open(s->name);
+        if (fd < 0)
+                return log_debug_errno(fd, "Cannot open the namespace '%s': %m", s->name), 0;
+        r = nl_open(fd, &nl);
+        if (r < 0)
+                return log_debug_errno(r, "Cannot enter the namespace '%s': %m", s->name), 0;
+        r = rt_dump_links(nl, &s->links, &s->n_links);
+        if (r >= 0)
+                r = rt_dump_addrs(nl, &s->addrs, &s->n_addrs);
+        if (r >= 0)
+                r = rt_dump_routes(nl, &s->routes, &s->n_routes);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return log_debug_errno(r, "Cannot read links, addresses or routes inside '%s': %m", s->name), 0;
+        s->have_inside = true;
+
+        /* For a veth whose peer is on the host: the id the namespace knows the host by. */
+        self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (self >= 0) {
+                r = nl_netns_id(nl, self);
+                s->host_nsid = r >= 0 ? r : -1;
+        }
+
+        s->netns_fd = TAKE_FD(fd);
+        return 0;
+}
+
+/* Sysctl= of the config, and what the namespace says now (only while it is pinned). */
+static int load_sysctls(struct status *s) {
+        for (size_t i = 0; s->cfg && i < s->cfg->n_sysctls; i++) {
+                struct status_sysctl *x = ARRAY_APPEND(s->sysctls, s->n_sysctls);
+
+                if (!x)
+                        return -ENOMEM;
+                x->key = s->cfg->sysctls[i].key;
+                x->configured = s->cfg->sysctls[i].value;
+                /* never with -1: that would read the host's own value */
+                if (s->netns_fd >= 0)
+                        x->have_value = netns_sysctl_get(s->netns_fd, x->key, x->value, sizeof(x->value)) >= 0;
+        }
+        return 0;
+}
+
+static int load_record_nat(struct status *s) {
+        STRV_FOREACH(l, s->info.record) {
+                const char *args = strchr(*l, ' ');
+                struct nat_elem e, *p;
+
+                /* NAT lines are "KEY ELEMENT" (nat_elem_format()); try the element after the key,
+                 * and the line itself in case the key is the element's own first word */
+                if (!(args && nat_elem_parse(args + 1, &e) >= 0) && nat_elem_parse(*l, &e) < 0)
+                        continue;
+                p = ARRAY_APPEND(s->nat, s->n_nat);
+                if (!p)
+                        return -ENOMEM;
+                *p = e;
+        }
+        return 0;
+}
+
+static int load_procs(struct status *s) {
+        struct proc_table t = {};
+        int r;
+
+        if (s->info.pin != PIN_NSFS)
+                return 0;
+        r = proc_table_load(&t);
+        if (r < 0)
+                return r == -ENOMEM ? r : 0;
+        s->have_procs = true;
+        for (size_t i = 0; i < t.n; i++) {
+                struct status_proc *p;
+
+                if (t.entries[i].ino != s->info.ino)
+                        continue;
+                p = ARRAY_APPEND(s->procs, s->n_procs);
+                if (!p) {
+                        proc_table_done(&t);
+                        return -ENOMEM;
+                }
+                p->pid = t.entries[i].pid;
+                p->unit = proc_unit(p->pid);
+                p->command = proc_cmdline(p->pid);
+        }
+        proc_table_done(&t);
+        return 0;
+}
+
+static char *journal_field(sd_journal *j, const char *field) {
+        const void *data;
+        size_t len, fl = strlen(field);
+
+        if (sd_journal_get_data(j, field, &data, &len) < 0 || len <= fl + 1)
+                return NULL;
+        return strndup((const char *) data + fl + 1, len - fl - 1);
+}
+
+static int load_journal(struct status *s) {
+        _cleanup_free_ char *m_unit = NULL, *m_obj = NULL, *m_netns = NULL;
+        sd_journal *j = NULL;
+        int r;
+
+        if (arg.lines == 0 || !netns_name_is_valid(s->name))
+                return 0;
+        m_unit = strdup_printf("_SYSTEMD_UNIT=netns@%s.service", s->name);
+        m_obj = strdup_printf("UNIT=netns@%s.service", s->name);
+        m_netns = strdup_printf("NETNS=%s", s->name);
+        if (!m_unit || !m_obj || !m_netns)
+                return -ENOMEM;
+        r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
+        if (r < 0)
+                return log_debug_errno(r, "Cannot open the journal: %m"), 0;
+        /* what the unit's processes logged, what systemd logged about the unit, and what
+         * netnsctl logged about the namespace from anywhere (NETNS= field, see log.c) */
+        r = sd_journal_add_match(j, m_unit, 0);
+        if (r >= 0)
+                r = sd_journal_add_disjunction(j);
+        if (r >= 0)
+                r = sd_journal_add_match(j, m_obj, 0);
+        if (r >= 0)
+                r = sd_journal_add_disjunction(j);
+        if (r >= 0)
+                r = sd_journal_add_match(j, m_netns, 0);
+        if (r >= 0)
+                r = sd_journal_seek_tail(j);
+        if (r >= 0)
+                r = sd_journal_previous_skip(j, arg.lines);
+        if (r < 0) {
+                sd_journal_close(j);
+                return log_debug_errno(r, "Cannot read the journal: %m"), 0;
+        }
+        s->have_journal = true;
+        /* previous_skip() leaves us on the oldest of the last N entries; walk forward from it */
+        for (r = r > 0 ? 1 : 0; r > 0; r = sd_journal_next(j)) {
+                struct status_journal *e = ARRAY_APPEND(s->journal, s->n_journal);
+                _cleanup_free_ char *prio = NULL, *pid = NULL;
+
+                if (!e) {
+                        sd_journal_close(j);
+                        return -ENOMEM;
+                }
+                (void) sd_journal_get_realtime_usec(j, &e->usec);
+                e->message = journal_field(j, "MESSAGE");
+                e->identifier = journal_field(j, "SYSLOG_IDENTIFIER") ?: journal_field(j, "_COMM");
+                prio = journal_field(j, "PRIORITY");
+                pid = journal_field(j, "_PID");
+                e->priority = prio ? atoi(prio) : LOG_INFO;
+                e->pid = pid ? atoi(pid) : 0;
+                if (s->n_journal >= arg.lines)
+                        break;
+        }
+        sd_journal_close(j);
+        return 0;
+}
+
+static const char *family_name(int family) {
+        return family == AF_INET ? "ipv4" : family == AF_INET6 ? "ipv6" : "unknown";
+}
+
+static const char *route_type_name(uint8_t t) {
+        switch (t) {
+        case RTN_UNICAST:
+                return "unicast";
+        case RTN_BLACKHOLE:
+                return "blackhole";
+        case RTN_UNREACHABLE:
+                return "unreachable";
+        case RTN_PROHIBIT:
+                return "prohibit";
+        case RTN_THROW:
+                return "throw";
+        default:
+                return NULL; /* local, broadcast, multicast, ...: mirrors of addresses, not shown */
+        }
+}
+
+static bool route_shown(const struct rt_route *r) {
+        return r->table != RT_TABLE_LOCAL && route_type_name(r->type);
+}
+
+static const char *link_name(const struct status *s, int ifindex) {
+        for (size_t i = 0; i < s->n_links; i++)
+                if (s->links[i].ifindex == ifindex)
+                        return s->links[i].name;
+        return NULL;
+}
+
+/* The peer of a veth inside, when it is on the host: its name there. */
+static bool link_peer_on_host(const struct status *s, const struct rt_link *l, char name[static IFNAMSIZ]) {
+        if (!streq(l->kind, "veth") || l->link <= 0 || l->link_netnsid < 0 || l->link_netnsid != s->host_nsid)
+                return false;
+        return if_indextoname((unsigned) l->link, name) != NULL;
+}
+
+static const char *proto_str(uint8_t p) {
+        return p == IPPROTO_TCP ? "tcp" : p == IPPROTO_UDP ? "udp" : p == IPPROTO_SCTP ? "sctp" : "?";
+}
+
+static void json_str_field(const char *key, const char *value, bool comma) {
+        printf("%s\"%s\":", comma ? "," : "", key);
+        json_string(stdout, value);
+}
+
+static void json_strv(char *const *l) {
+        fputs("[", stdout);
+        STRV_FOREACH(p, (char **) l) {
+                if (p != (char **) l)
+                        fputs(",", stdout);
+                json_string(stdout, *p);
+        }
+        fputs("]", stdout);
+}
+
+static void print_json(const struct status *s) {
+        char buf[ADDR_PREFIX_STRLEN], buf2[INET6_ADDRSTRLEN], pb[8];
+        bool first;
+
+        fputs("{", stdout);
+        json_str_field("name", s->name, false);
+        printf(",\"managed\":%s", s->info.managed ? "true" : "false");
+        json_str_field("state", ns_state_to_string(s->info.state), true);
+
+        fputs(",\"config\":", stdout);
+        if (!s->conf_exists)
+                fputs("null", stdout);
+        else {
+                fputs("{\"files\":", stdout);
+                if (s->cfg)
+                        json_strv(s->cfg->files);
+                else {
+                        char *one[] = { s->conf_path, NULL };
+                        json_strv(one);
+                }
+                printf(",\"valid\":%s}", s->conf_valid ? "true" : "false");
+        }
+
+        fputs(",\"unit\":", stdout);
+        if (!s->have_unit)
+                fputs("null", stdout);
+        else {
+                fputs("{", stdout);
+                json_str_field("name", s->unit_name, false);
+                json_str_field("load", s->unit.load, true);
+                json_str_field("active", s->unit.active, true);
+                json_str_field("sub", s->unit.sub, true);
+                fputs("}", stdout);
+        }
+        fputs(",\"attached_units\":[", stdout);
+        for (size_t i = 0; s->attached && s->attached[i]; i++) {
+                fputs(i ? ",{" : "{", stdout);
+                json_str_field("name", s->attached[i], false);
+                json_str_field("active", s->have_attached_state[i] ? s->attached_state[i].active : NULL, true);
+                fputs("}", stdout);
+        }
+        fputs("]", stdout);
+
+        fputs(",\"pin\":{", stdout);
+        json_str_field("path", s->pin_path, false);
+        json_str_field("state", pin_state_to_string(s->info.pin), true);
+        if (s->info.pin == PIN_NSFS)
+                printf(",\"inode\":%llu}", s->info.ino);
+        else
+                fputs(",\"inode\":null}", stdout);
+
+        fputs(",\"links\":", stdout);
+        if (!s->have_inside)
+                fputs("null", stdout);
+        else {
+                fputs("[", stdout);
+                for (size_t i = 0; i < s->n_links; i++) {
+                        const struct rt_link *l = &s->links[i];
+                        char peer[IFNAMSIZ];
+
+                        printf("%s{\"ifindex\":%d", i ? "," : "", l->ifindex);
+                        json_str_field("ifname", l->name, true);
+                        json_str_field("kind", l->kind[0] ? l->kind : NULL, true);
+                        printf(",\"up\":%s", (l->flags & IFF_UP) ? "true" : "false");
+                        json_str_field("operstate", operstate_to_string(l->operstate), true);
+                        printf(",\"mtu\":%u", l->mtu);
+                        json_str_field("mac", l->mac[0] ? l->mac : NULL, true);
+                        json_str_field("host_peer", link_peer_on_host(s, l, peer) ? peer : NULL, true);
+                        fputs(",\"addresses\":[", stdout);
+                        first = true;
+                        for (size_t k = 0; k < s->n_addrs; k++) {
+                                if (s->addrs[k].ifindex != l->ifindex)
+                                        continue;
+                                fputs(first ? "{" : ",{", stdout);
+                                first = false;
+                                json_str_field("address", addr_prefix_to_string(&s->addrs[k].prefix, buf), false);
+                                json_str_field("scope",
+                                               s->addrs[k].scope == RT_SCOPE_UNIVERSE ? "global" :
+                                               s->addrs[k].scope == RT_SCOPE_LINK ? "link" :
+                                               s->addrs[k].scope == RT_SCOPE_HOST ? "host" : "site", true);
+                                fputs("}", stdout);
+                        }
+                        fputs("]}", stdout);
+                }
+                fputs("]", stdout);
+        }
+
+        fputs(",\"routes\":", stdout);
+        if (!s->have_inside)
+                fputs("null", stdout);
+        else {
+                fputs("[", stdout);
+                first = true;
+                for (size_t i = 0; i < s->n_routes; i++) {
+                        const struct rt_route *r = &s->routes[i];
+
+                        if (!route_shown(r))
+                                continue;
+                        fputs(first ? "{" : ",{", stdout);
+                        first = false;
+                        json_str_field("family", family_name(r->family), false);
+                        json_str_field("destination", r->dst.prefixlen == 0 ? "default" : addr_prefix_to_string(&r->dst, buf), true);
+                        json_str_field("gateway", r->has_gateway ? addr_to_string(r->family, &r->gateway, buf2) : NULL, true);
+                        json_str_field("ifname", r->oif ? link_name(s, r->oif) : NULL, true);
+                        printf(",\"table\":%u", r->table);
+                        json_str_field("protocol", rtprot_to_string(r->protocol, pb), true);
+                        json_str_field("type", route_type_name(r->type), true);
+                        fputs("}", stdout);
+                }
+                fputs("]", stdout);
+        }
+
+        fputs(",\"nat\":{\"masquerade\":[", stdout);
+        first = true;
+        for (size_t i = 0; i < s->n_nat; i++) {
+                if (s->nat[i].type != NAT_ELEM_MASQ)
+                        continue;
+                fputs(first ? "{" : ",{", stdout);
+                first = false;
+                json_str_field("family", family_name(s->nat[i].family), false);
+                json_str_field("link", s->nat[i].ifname, true);
+                fputs("}", stdout);
+        }
+        fputs("],\"forwards\":[", stdout);
+        first = true;
+        for (size_t i = 0; i < s->n_nat; i++) {
+                const struct nat_elem *e = &s->nat[i];
+
+                if (e->type != NAT_ELEM_FWD)
+                        continue;
+                fputs(first ? "{" : ",{", stdout);
+                first = false;
+                json_str_field("family", family_name(e->family), false);
+                json_str_field("protocol", proto_str(e->protocol), true);
+                json_str_field("host_address", e->has_host_addr ? addr_to_string(e->family, &e->host_addr, buf2) : NULL, true);
+                printf(",\"host_port\":%u,\"host_port_end\":%u", e->port, e->port_end);
+                json_str_field("address", addr_to_string(e->family, &e->ns_addr, buf2), true);
+                printf(",\"port\":%u}", e->ns_port);
+        }
+        fputs("]}", stdout);
+
+        fputs(",\"sysctls\":[", stdout);
+        for (size_t i = 0; i < s->n_sysctls; i++) {
+                fputs(i ? ",{" : "{", stdout);
+                json_str_field("key", s->sysctls[i].key, false);
+                json_str_field("configured", s->sysctls[i].configured, true);
+                json_str_field("value", s->sysctls[i].have_value ? s->sysctls[i].value : NULL, true);
+                fputs("}", stdout);
+        }
+        fputs("]", stdout);
+
+        fputs(",\"processes\":", stdout);
+        if (!s->have_procs)
+                fputs(s->info.pin == PIN_NSFS ? "null" : "[]", stdout);
+        else {
+                fputs("[", stdout);
+                for (size_t i = 0; i < s->n_procs; i++) {
+                        printf("%s{\"pid\":%d", i ? "," : "", (int) s->procs[i].pid);
+                        json_str_field("unit", s->procs[i].unit, true);
+                        json_str_field("command", s->procs[i].command, true);
+                        fputs("}", stdout);
+                }
+                fputs("]", stdout);
+        }
+
+        fputs(",\"record\":", stdout);
+        if (s->info.has_record)
+                json_strv(s->info.record);
+        else
+                fputs("null", stdout);
+
+        fputs(",\"journal\":[", stdout);
+        for (size_t i = 0; i < s->n_journal; i++) {
+                const struct status_journal *e = &s->journal[i];
+
+                printf("%s{\"time\":%llu,\"priority\":%d", i ? "," : "", (unsigned long long) e->usec, e->priority);
+                json_str_field("identifier", e->identifier, true);
+                if (e->pid > 0)
+                        printf(",\"pid\":%d", (int) e->pid);
+                else
+                        fputs(",\"pid\":null", stdout);
+                json_str_field("message", e->message, true);
+                fputs("}", stdout);
+        }
+        fputs("]}\n", stdout);
+}
+
+/* "      Label: " with the label right-aligned, as systemctl status does */
+#define LABEL_WIDTH 11
+
+static void label(const char *l) {
+        printf("%*s%s ", LABEL_WIDTH, l, *l ? ":" : " ");
+}
+
+static enum color unit_color(const char *active) {
+        if (streq(active, "active"))
+                return COLOR_GREEN;
+        if (streq(active, "failed"))
+                return COLOR_RED;
+        return COLOR_NONE;
+}
+
+static void print_text(const struct status *s) {
+        char buf[ADDR_PREFIX_STRLEN], buf2[INET6_ADDRSTRLEN], pb[8];
+        enum color sc = s->info.state == NS_UP ? COLOR_GREEN : s->info.state == NS_INCOMPLETE ? COLOR_RED : COLOR_NONE;
+        bool first;
+
+        printf("%s●%s %s\n", color_on(sc), color_off(), s->name);
+
+        label("State");
+        printf("%s%s%s", color_on(sc), ns_state_to_string(s->info.state), color_off());
+        if (s->info.state == NS_UNMANAGED && s->info.pin != PIN_ABSENT)
+                printf(" (not made by netnsctl)");
+        else if (s->info.state == NS_INCOMPLETE)
+                printf(" (an interrupted 'up' or a vanished namespace: 'netnsctl gc' or 'netnsctl down %s' cleans up)", s->name);
+        printf("\n");
+
+        label("Config");
+        if (!s->conf_exists)
+                printf("none (%s does not exist)\n", s->conf_path);
+        else if (!s->cfg)
+                printf("%s %s(invalid: run 'netnsctl check %s')%s\n", s->conf_path, color_on(COLOR_RED), s->name, color_off());
+        else {
+                STRV_FOREACH(f, s->cfg->files) {
+                        if (f != s->cfg->files)
+                                label("");
+                        printf("%s\n", *f);
+                }
+        }
+
+        if (s->unit_name) {
+                label("Unit");
+                if (s->have_unit)
+                        printf("%s (%s%s%s, %s)\n", s->unit_name, color_on(unit_color(s->unit.active)), s->unit.active,
+                               color_off(), s->unit.sub);
+                else
+                        printf("%s (state unknown: no connection to systemd)\n", s->unit_name);
+        }
+        for (size_t i = 0; s->attached && s->attached[i]; i++) {
+                label(i == 0 ? "Attached" : "");
+                if (s->have_attached_state[i])
+                        printf("%s (%s%s%s)\n", s->attached[i], color_on(unit_color(s->attached_state[i].active)),
+                               s->attached_state[i].active, color_off());
+                else
+                        printf("%s\n", s->attached[i]);
+        }
+
+        label("Pin");
+        printf("%s (%s%s%s", s->pin_path, color_on(s->info.pin == PIN_NSFS ? COLOR_NONE : COLOR_RED),
+               pin_state_to_string(s->info.pin), color_off());
+        if (s->info.pin == PIN_NSFS)
+                printf(", namespace inode %llu", s->info.ino);
+        printf(")\n");
+
+        if (s->have_inside) {
+                for (size_t i = 0; i < s->n_links; i++) {
+                        const struct rt_link *l = &s->links[i];
+                        char peer[IFNAMSIZ];
+
+                        label(i == 0 ? "Links" : "");
+                        printf("%d: %s%s%s", l->ifindex, color_on(COLOR_BOLD), l->name, color_off());
+                        if (l->kind[0])
+                                printf(" (%s", l->kind);
+                        else
+                                printf(" (%s", streq(l->name, "lo") ? "loopback" : "link");
+                        if (link_peer_on_host(s, l, peer))
+                                printf(", peer %s on the host", peer);
+                        printf(") %s%s%s, mtu %u", color_on((l->flags & IFF_UP) ? COLOR_GREEN : COLOR_GREY),
+                               (l->flags & IFF_UP) ? "UP" : "DOWN", color_off(), l->mtu);
+                        if (l->operstate != 0 /* unknown */)
+                                printf(", %s", operstate_to_string(l->operstate));
+                        printf("\n");
+                        for (size_t k = 0; k < s->n_addrs; k++)
+                                if (s->addrs[k].ifindex == l->ifindex) {
+                                        label("");
+                                        printf("  %s%s\n", addr_prefix_to_string(&s->addrs[k].prefix, buf),
+                                               s->addrs[k].scope == RT_SCOPE_LINK ? " (link)" : "");
+                                }
+                }
+                first = true;
+                for (size_t i = 0; i < s->n_routes; i++) {
+                        const struct rt_route *r = &s->routes[i];
+                        const char *dev = r->oif ? link_name(s, r->oif) : NULL;
+
+                        if (!route_shown(r))
+                                continue;
+                        label(first ? "Routes" : "");
+                        first = false;
+                        if (r->type != RTN_UNICAST)
+                                printf("%s ", route_type_name(r->type));
+                        printf("%s", r->dst.prefixlen == 0 ? (r->family == AF_INET6 ? "default (ipv6)" : "default")
+                                                           : addr_prefix_to_string(&r->dst, buf));
+                        if (r->has_gateway)
+                                printf(" via %s", addr_to_string(r->family, &r->gateway, buf2));
+                        if (dev)
+                                printf(" dev %s", dev);
+                        if (r->table != RT_TABLE_MAIN)
+                                printf(" table %u", r->table);
+                        printf(" proto %s\n", rtprot_to_string(r->protocol, pb));
+                }
+        } else if (s->info.pin == PIN_NSFS) {
+                label("Links");
+                printf("(cannot look inside: %s)\n", geteuid() == 0 ? "entering the namespace failed" : "needs root");
+        }
+
+        first = true;
+        for (size_t i = 0; i < s->n_nat; i++) {
+                const struct nat_elem *e = &s->nat[i];
+
+                if (e->type == NAT_ELEM_LINK)
+                        continue;
+                label(first ? "NAT" : "");
+                first = false;
+                if (e->type == NAT_ELEM_MASQ)
+                        printf("masquerade %s from %s\n", family_name(e->family), e->ifname);
+                else {
+                        const char *host = e->has_host_addr ? addr_to_string(e->family, &e->host_addr, buf2) : "*";
+                        char ns[INET6_ADDRSTRLEN];
+                        bool v6 = e->family == AF_INET6;
+
+                        printf("forward %s %s%s%s:%u", proto_str(e->protocol), v6 && e->has_host_addr ? "[" : "", host,
+                               v6 && e->has_host_addr ? "]" : "", e->port);
+                        if (e->port_end != e->port)
+                                printf("-%u", e->port_end);
+                        printf(" -> %s%s%s:%u", v6 ? "[" : "", addr_to_string(e->family, &e->ns_addr, ns), v6 ? "]" : "", e->ns_port);
+                        if (e->port_end != e->port)
+                                printf("-%u", e->ns_port + (e->port_end - e->port));
+                        printf("%s\n", e->has_host_addr ? "" : (v6 ? " (every host address, ipv6)" : " (every host address, ipv4)"));
+                }
+        }
+
+        for (size_t i = 0; i < s->n_sysctls; i++) {
+                const struct status_sysctl *x = &s->sysctls[i];
+                bool differs = x->have_value && !streq(x->value, x->configured);
+
+                label(i == 0 ? "Sysctls" : "");
+                printf("%s = %s%s%s", x->key, color_on(differs ? COLOR_RED : COLOR_NONE), x->have_value ? x->value : "?",
+                       color_off());
+                if (differs || !x->have_value)
+                        printf(" (configured: %s)", x->configured);
+                printf("\n");
+        }
+
+        if (s->have_procs) {
+                label("Processes");
+                if (s->n_procs == 0)
+                        printf("none\n");
+                for (size_t i = 0; i < s->n_procs; i++) {
+                        if (i > 0)
+                                label("");
+                        printf("%d %s%s%s%s\n", (int) s->procs[i].pid, s->procs[i].unit ? "(" : "", strempty(s->procs[i].unit),
+                               s->procs[i].unit ? ") " : "", strempty(s->procs[i].command));
+                }
+        }
+
+        if (s->have_journal && s->n_journal > 0) {
+                printf("\n");
+                for (size_t i = 0; i < s->n_journal; i++) {
+                        const struct status_journal *e = &s->journal[i];
+                        time_t t = (time_t) (e->usec / 1000000);
+                        struct tm tm;
+                        char ts[32] = "";
+                        enum color c = e->priority <= LOG_ERR ? COLOR_RED : e->priority <= LOG_NOTICE ? COLOR_BOLD : COLOR_NONE;
+
+                        if (localtime_r(&t, &tm))
+                                (void) strftime(ts, sizeof(ts), "%b %d %H:%M:%S", &tm);
+                        printf("%s %s", ts, e->identifier ?: "?");
+                        if (e->pid > 0)
+                                printf("[%d]", (int) e->pid);
+                        printf(": %s%s%s\n", color_on(c), strempty(e->message), c != COLOR_NONE ? color_off() : "");
+                }
+        }
+}
+
 int verb_status(int argc, char **argv) {
-        return log_error_errno(EOPNOTSUPP, "status: not implemented yet");
+        struct status s = { .name = argv[1], .netns_fd = -1, .host_nsid = -1 };
+        int r;
+
+        if (!*s.name || strchr(s.name, '/') || streq(s.name, ".") || streq(s.name, ".."))
+                return log_error_errno(EINVAL, "Invalid namespace name '%s'.", s.name);
+        log_set_namespace(s.name);
+        s.pin_path = netns_pin_path(s.name);
+        if (!s.pin_path)
+                return log_oom();
+        r = ns_info_load(s.name, &s.info);
+        if (r < 0)
+                goto finish;
+        r = load_config(&s);
+        if (r < 0)
+                goto finish;
+        if (s.info.pin == PIN_ABSENT && !s.info.managed && !s.conf_exists) {
+                r = log_error_errno(ENOENT, "No namespace '%s': neither %s nor %s exists.", s.name, s.pin_path, s.conf_path);
+                goto finish;
+        }
+        r = load_units(&s);
+        if (r >= 0)
+                r = load_inside(&s);
+        if (r >= 0)
+                r = load_sysctls(&s);
+        if (r >= 0)
+                r = load_record_nat(&s);
+        if (r >= 0)
+                r = load_procs(&s);
+        if (r >= 0)
+                r = load_journal(&s);
+        if (r < 0)
+                goto finish;
+
+        if (arg.json)
+                print_json(&s);
+        else {
+                pager_open();
+                print_text(&s);
+        }
+        r = 0;
+finish:
+        if (r == -ENOMEM)
+                r = log_oom();
+        status_done(&s);
+        return r;
 }
