@@ -66,7 +66,7 @@ static int check_static(const struct host_use *h, const struct netns_prefix *lis
                         if (!addr_prefix_overlaps(&list[i], &h->use[j].prefix))
                                 continue;
                         return log_error_errno(EADDRINUSE,
-                                               "%s:%u: %s=%s overlaps the %s on the host; refusing to create an overlapping subnet.",
+                                               "%s:%u: %s=%s overlaps the host's %s; refusing to create an overlapping subnet.",
                                                strempty(list[i].origin.file), list[i].origin.line, key,
                                                addr_prefix_to_string(&list[i], p),
                                                use_describe(&h->use[j], what, sizeof(what)));

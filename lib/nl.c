@@ -529,7 +529,7 @@ static int dump_add(struct dump_state *d, const void *addr, size_t alen, unsigne
         if (!u)
                 return MNL_CB_ERROR;
         *u = (struct nl_prefix_use) {
-                .prefix = addr_prefix_network(&p),
+                .prefix = p,
                 .ifindex = ifindex,
                 .route = route,
                 .table = table,

@@ -163,7 +163,7 @@ int nl_netns_id(struct nl_sock *s, int netns_fd);
 
 /* One address or route, as a prefix: what an auto subnet must not overlap. */
 struct nl_prefix_use {
-        struct netns_prefix prefix; /* the network (host bits cleared) */
+        struct netns_prefix prefix; /* as the kernel has it: an address with its length, a route's destination */
         int ifindex;                /* the link; 0 for routes without one (blackhole, ...) */
         bool route;                 /* false: an address; true: a route */
         uint32_t table;             /* routes only */
