@@ -1,8 +1,496 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* gc.c - netnsctl gc (being written) */
+/* gc.c - netnsctl gc: remove what crashes and removed configs left behind, and nothing else */
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "inspect.h"
 #include "log.h"
+#include "name.h"
+#include "nft.h"
+#include "ns.h"
+#include "output.h"
+#include "record.h"
+#include "steps.h"
+#include "util.h"
 #include "verbs.h"
 
+/*
+ * What counts as a leftover, and why touching it is safe (all under netnsctl's lock, so no
+ * "up" or "down" is half-way):
+ *
+ *   record  /run/netnsctl/NAME/state that does not describe a running namespace: not
+ *           "complete" (an "up" that was killed), or its namespace is no longer the one
+ *           pinned at /run/netns/NAME. Undone exactly as "down" would: each line names what
+ *           it made, and every undo handler leaves alone what is not the recorded object.
+ *   pin     a file in /run/netns that is no nsfs mount (the mode-0 placeholder of a killed
+ *           "ip netns add" or "netnsctl up"), older than PIN_MIN_AGE so that an "ip netns add"
+ *           in progress is not taken for one, and not a record's (that is undone with it).
+ *   dir     /run/netnsctl/NAME without a record, when nothing is pinned at /run/netns/NAME.
+ *   link    a link in this namespace whose name starts with "nn-" (netnsctl's names), named by
+ *           no record, whose veth peer is in no namespace pinned under /run/netns.
+ *   nft     "table inet netnsctl" while no running namespace has NAT in its record.
+ */
+#define PIN_MIN_AGE_SEC 2
+
+enum item_type {
+        ITEM_RECORD,
+        ITEM_PIN,
+        ITEM_DIR,
+        ITEM_LINK,
+        ITEM_NFT,
+};
+
+static const char *const item_type_names[] = {
+        [ITEM_RECORD] = "record",
+        [ITEM_PIN] = "pin",
+        [ITEM_DIR] = "dir",
+        [ITEM_LINK] = "link",
+        [ITEM_NFT] = "nft",
+};
+
+struct item {
+        enum item_type type;
+        char *object;     /* the name, path or link */
+        char *reason;
+        int ifindex;      /* ITEM_LINK */
+        int error;        /* -errno if removing failed */
+        bool removed;
+};
+
+struct gc {
+        struct item *items;
+        size_t n_items;
+        char **claimed;   /* every word of every record that stays: links named in them are not orphans */
+        bool nat_in_use;  /* a running namespace has NAT elements */
+};
+
+static void gc_done(struct gc *g) {
+        for (size_t i = 0; i < g->n_items; i++) {
+                free(g->items[i].object);
+                free(g->items[i].reason);
+        }
+        free(g->items);
+        strv_free(g->claimed);
+}
+
+static struct item *item_add(struct gc *g, enum item_type type, const char *object, const char *reason_fmt, ...)
+        _printf_(4, 5);
+
+static struct item *item_add(struct gc *g, enum item_type type, const char *object, const char *reason_fmt, ...) {
+        struct item *it;
+        va_list ap;
+        char *reason = NULL;
+        int n;
+
+        va_start(ap, reason_fmt);
+        n = vasprintf(&reason, reason_fmt, ap);
+        va_end(ap);
+        if (n < 0)
+                return NULL;
+        it = ARRAY_APPEND(g->items, g->n_items);
+        if (!it) {
+                free(reason);
+                return NULL;
+        }
+        *it = (struct item) { .type = type, .object = strdup(object), .reason = reason };
+        if (!it->object)
+                return NULL;
+        return it;
+}
+
+/* Every word of @lines after the key: the names of what the record made. */
+static int claim_record(struct gc *g, char **lines) {
+        STRV_FOREACH(l, lines) {
+                const char *p = strchr(*l, ' ');
+
+                while (p && *p) {
+                        size_t n;
+                        char *w;
+
+                        p += strspn(p, " ");
+                        n = strcspn(p, " ");
+                        if (n == 0)
+                                break;
+                        w = strndup(p, n);
+                        if (!w || strv_consume(&g->claimed, w) < 0)
+                                return -ENOMEM;
+                        p += n;
+                }
+        }
+        return 0;
+}
+
+static bool record_has_nat(char **lines) {
+        STRV_FOREACH(l, lines) {
+                const char *args = strchr(*l, ' ');
+                struct nat_elem e;
+
+                if ((args && nat_elem_parse(args + 1, &e) >= 0) || nat_elem_parse(*l, &e) >= 0)
+                        return true;
+        }
+        return false;
+}
+
+/* Phase 1: the records. Undone (unless --dry-run) before anything else is looked at, because
+ * undoing one removes its pin, links and NAT, which would otherwise show up as leftovers. */
+static int gc_records(struct gc *g) {
+        _cleanup_strv_free_ char **names = NULL;
+        int r;
+
+        r = ns_names(&names);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s and %s: %m", netns_run_dir(), netnsctl_run_dir());
+        STRV_FOREACH(name, names) {
+                _cleanup_(ns_info_done) struct ns_info info = {};
+                struct item *it;
+
+                if (!netns_name_is_valid(*name))
+                        continue;
+                r = ns_info_load(*name, &info);
+                if (r < 0)
+                        return log_oom();
+                if (!info.managed)
+                        continue;
+                if (!info.has_record) {
+                        log_warning("State of '%s' in %s cannot be read or is not owned by root; leaving it alone.",
+                                    *name, netnsctl_run_dir());
+                        continue;
+                }
+                if (info.state == NS_UP) {
+                        if (claim_record(g, info.record) < 0)
+                                return log_oom();
+                        if (record_has_nat(info.record))
+                                g->nat_in_use = true;
+                        continue;
+                }
+                it = item_add(g, ITEM_RECORD, *name, "%s; undoing its %zu entries",
+                              !info.complete ? "incomplete: an 'up' that was interrupted" :
+                              info.pin == PIN_NSFS ? "its namespace is no longer the one pinned" :
+                                                     "its namespace is gone",
+                              strv_length(info.record));
+                if (!it)
+                        return log_oom();
+                if (arg.dry_run) {
+                        /* what a real run would undo is not listed again as a leftover of its own */
+                        if (claim_record(g, info.record) < 0)
+                                return log_oom();
+                        continue;
+                }
+                log_set_namespace(*name);
+                r = netns_undo_record(*name);
+                log_set_namespace(NULL);
+                if (r < 0)
+                        it->error = r;
+                else
+                        it->removed = true;
+        }
+        return 0;
+}
+
+/* "/run/netnsctl/a/sys" in /proc/self/mountinfo is written with \040-style escapes */
+static void unescape_octal(char *s) {
+        char *w = s;
+
+        for (; *s; s++)
+                if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+                        *w++ = (char) (((s[1] - '0') << 6) | ((s[2] - '0') << 3) | (s[3] - '0'));
+                        s += 3;
+                } else
+                        *w++ = *s;
+        *w = 0;
+}
+
+/* Lazily unmount everything mounted below @dir (deepest first), so rm_rf() can remove it. */
+static int umount_below(const char *dir) {
+        _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+        _cleanup_strv_free_ char **mounts = NULL;
+        char line[4096];
+        size_t len = strlen(dir);
+
+        if (!f)
+                return -errno;
+        while (fgets(line, sizeof(line), f)) {
+                char mp[4096];
+
+                if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+                        continue;
+                unescape_octal(mp);
+                if (strneq(mp, dir, len) && mp[len] == '/' && !strv_contains(mounts, mp))
+                        if (strv_extend(&mounts, mp) < 0)
+                                return -ENOMEM;
+        }
+        strv_sort(mounts);
+        for (size_t i = strv_length(mounts); i > 0; i--)
+                if (umount2(mounts[i - 1], MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT)
+                        return -errno;
+        return 0;
+}
+
+/* Phase 2: pins, state dirs, links, the NAT table, as they are after phase 1. */
+static int gc_pins_and_dirs(struct gc *g) {
+        _cleanup_strv_free_ char **names = NULL;
+        time_t now = time(NULL);
+        int r;
+
+        r = ns_names(&names);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s and %s: %m", netns_run_dir(), netnsctl_run_dir());
+        STRV_FOREACH(name, names) {
+                _cleanup_(ns_info_done) struct ns_info info = {};
+                _cleanup_free_ char *pin = netns_pin_path(*name), *dir = record_dir(*name);
+                struct stat st;
+                struct item *it;
+
+                if (!pin || !dir)
+                        return log_oom();
+                r = ns_info_load(*name, &info);
+                if (r < 0)
+                        return log_oom();
+                /* a record (kept, or listed for undo in a dry run) owns its pin and its dir */
+                if (info.managed)
+                        continue;
+
+                if (info.pin == PIN_STALE && lstat(pin, &st) >= 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
+                        if (now - st.st_mtime < PIN_MIN_AGE_SEC)
+                                log_debug("%s is a placeholder made %llds ago, maybe by an 'ip netns add' in progress; leaving it.",
+                                          pin, (long long) (now - st.st_mtime));
+                        else {
+                                it = item_add(g, ITEM_PIN, pin, "stale: no namespace is mounted on it");
+                                if (!it)
+                                        return log_oom();
+                                if (!arg.dry_run) {
+                                        r = netns_unpin(pin);
+                                        if (r < 0)
+                                                it->error = r;
+                                        else
+                                                it->removed = true;
+                                }
+                        }
+                }
+
+                if (netns_name_is_valid(*name) && lstat(dir, &st) >= 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+                    info.pin != PIN_NSFS) {
+                        it = item_add(g, ITEM_DIR, dir, "state directory without a record, no namespace pinned");
+                        if (!it)
+                                return log_oom();
+                        if (!arg.dry_run) {
+                                r = umount_below(dir);
+                                if (r >= 0)
+                                        r = rm_rf(dir);
+                                if (r < 0)
+                                        it->error = r;
+                                else
+                                        it->removed = true;
+                        }
+                }
+        }
+        return 0;
+}
+
+/* The ids this namespace gives the namespaces pinned under /run/netns (for veth peers). */
+static int pinned_nsids(struct nl_sock *nl, int **ret, size_t *ret_n) {
+        _cleanup_strv_free_ char **names = NULL;
+        int r;
+
+        r = ns_names(&names);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(name, names) {
+                _cleanup_close_ int fd = netns_open(*name);
+                int *p;
+
+                if (fd < 0)
+                        continue;
+                r = nl_netns_id(nl, fd);
+                if (r < 0)
+                        continue; /* no id: no link of ours points there */
+                p = ARRAY_APPEND(*ret, *ret_n);
+                if (!p)
+                        return -ENOMEM;
+                *p = r;
+        }
+        return 0;
+}
+
+static int gc_links(struct gc *g) {
+        _cleanup_nl_close_ struct nl_sock *nl = NULL;
+        _cleanup_free_ struct rt_link *links = NULL;
+        _cleanup_free_ int *nsids = NULL;
+        size_t n = 0, n_nsids = 0;
+        int r;
+
+        r = nl_open(-1, &nl);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open an rtnetlink socket: %m");
+        /* links first: listing them makes the kernel assign ids to their peers' namespaces */
+        r = rt_dump_links(nl, &links, &n);
+        if (r < 0)
+                return log_error_errno(r, "Failed to list links: %m");
+        r = pinned_nsids(nl, &nsids, &n_nsids);
+        if (r < 0)
+                return log_error_errno(r, "Failed to identify the pinned namespaces: %m");
+
+        for (size_t i = 0; i < n; i++) {
+                const struct rt_link *l = &links[i];
+                bool peer_pinned = false;
+                struct item *it;
+
+                if (!startswith(l->name, NETNS_IFNAME_PREFIX) || strv_contains(g->claimed, l->name))
+                        continue;
+                for (size_t k = 0; k < n_nsids; k++)
+                        if (l->link_netnsid >= 0 && nsids[k] == l->link_netnsid)
+                                peer_pinned = true;
+                if (peer_pinned)
+                        continue; /* wired into a namespace that is pinned: someone's, maybe in use */
+                it = item_add(g, ITEM_LINK, l->name, "%s%s, named by no record",
+                              l->kind[0] ? l->kind : "link",
+                              !streq(l->kind, "veth") ? "" :
+                              l->link_netnsid >= 0 ? " whose peer is in no pinned namespace" : " whose peer is on the host");
+                if (!it)
+                        return log_oom();
+                it->ifindex = l->ifindex;
+                if (!arg.dry_run) {
+                        r = nl_link_del(nl, l->ifindex);
+                        if (r < 0 && r != -ENODEV)
+                                it->error = r;
+                        else
+                                it->removed = true; /* -ENODEV: went with its peer, deleted just before */
+                }
+        }
+        return 0;
+}
+
+static int gc_nft(struct gc *g) {
+        _cleanup_free_ char *err = NULL;
+        struct item *it;
+        int r;
+
+        if (g->nat_in_use)
+                return 0;
+        r = nft_nat_table_exists();
+        if (r < 0) {
+                log_debug_errno(r, "Cannot check for table %s %s: %m", NFT_NAT_FAMILY, NFT_NAT_TABLE);
+                return 0;
+        }
+        if (r == 0)
+                return 0;
+        it = item_add(g, ITEM_NFT, "table " NFT_NAT_FAMILY " " NFT_NAT_TABLE, "no running namespace has NAT");
+        if (!it)
+                return log_oom();
+        if (!arg.dry_run) {
+                r = nft_nat_sync(NULL, 0, &err);
+                if (r < 0) {
+                        it->error = r;
+                        if (err)
+                                log_error("nftables: %s", err);
+                } else
+                        it->removed = true;
+        }
+        return 0;
+}
+
+static void print_json(const struct gc *g) {
+        fputs("[", stdout);
+        for (size_t i = 0; i < g->n_items; i++) {
+                const struct item *it = &g->items[i];
+
+                fputs(i ? ",\n  {" : "\n  {", stdout);
+                fputs("\"type\":", stdout);
+                json_string(stdout, item_type_names[it->type]);
+                fputs(",\"object\":", stdout);
+                json_string(stdout, it->object);
+                fputs(",\"reason\":", stdout);
+                json_string(stdout, it->reason);
+                printf(",\"removed\":%s,\"error\":", it->removed ? "true" : "false");
+                if (it->error < 0) {
+                        errno = -it->error;
+                        char *e = strdup_printf("%m");
+                        json_string(stdout, e ?: "error");
+                        free(e);
+                } else
+                        fputs("null", stdout);
+                fputs("}", stdout);
+        }
+        fputs(g->n_items ? "\n]\n" : "]\n", stdout);
+}
+
+static int print_table(const struct gc *g) {
+        static const char *const header[] = { "TYPE", "OBJECT", "RESULT", "REASON", NULL };
+        _cleanup_(table_freep) struct table *t = table_new(header);
+        size_t failed = 0;
+
+        if (!t)
+                return log_oom();
+        for (size_t i = 0; i < g->n_items; i++) {
+                const struct item *it = &g->items[i];
+                int r;
+
+                r = table_add(t, COLOR_NONE, item_type_names[it->type]);
+                if (r >= 0)
+                        r = table_add(t, COLOR_NONE, it->object);
+                if (r >= 0) {
+                        if (arg.dry_run)
+                                r = table_add(t, COLOR_YELLOW, "would remove");
+                        else if (it->removed)
+                                r = table_add(t, COLOR_GREEN, "removed");
+                        else {
+                                errno = -it->error;
+                                r = table_addf(t, COLOR_RED, "failed: %m");
+                                failed++;
+                        }
+                }
+                if (r >= 0)
+                        r = table_add(t, COLOR_NONE, it->reason);
+                if (r < 0)
+                        return log_oom();
+        }
+        if (g->n_items > 0)
+                table_print(t, !arg.no_legend);
+        if (!arg.no_legend) {
+                if (g->n_items == 0)
+                        printf("Nothing to clean up.\n");
+                else if (arg.dry_run)
+                        printf("\n%zu leftover%s found; run without --dry-run to remove %s.\n", g->n_items,
+                               g->n_items == 1 ? "" : "s", g->n_items == 1 ? "it" : "them");
+                else
+                        printf("\n%zu leftover%s removed%s.\n", g->n_items - failed, g->n_items - failed == 1 ? "" : "s",
+                               failed ? ", some could not be" : "");
+        }
+        return 0;
+}
+
 int verb_gc(int argc, char **argv) {
-        return log_error_errno(EOPNOTSUPP, "gc: not implemented yet");
+        _cleanup_(gc_done) struct gc g = {};
+        int lock, r;
+
+        /* the same lock as up and down: no namespace is half made or half removed meanwhile */
+        lock = netns_lock();
+        if (lock < 0)
+                return lock;
+        r = gc_records(&g);
+        if (r >= 0)
+                r = gc_pins_and_dirs(&g);
+        if (r >= 0)
+                r = gc_links(&g);
+        if (r >= 0)
+                r = gc_nft(&g);
+        (void) safe_close(lock);
+        if (r < 0)
+                return r;
+
+        if (arg.json)
+                print_json(&g);
+        else {
+                r = print_table(&g);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < g.n_items; i++)
+                if (g.items[i].error < 0)
+                        return log_error_errno(g.items[i].error, "Some leftovers could not be removed (see above).");
+        return 0;
 }

@@ -47,7 +47,7 @@ const char *pin_state_to_string(int pin) {
 }
 
 int ns_info_load(const char *name, struct ns_info *ret) {
-        _cleanup_free_ char *pin = netns_pin_path(name), *dir = record_dir(name);
+        _cleanup_free_ char *pin = netns_pin_path(name), *dir = record_dir(name), *state = NULL;
         struct ns_info i = { .ino = 0 };
         struct stat st;
         int r;
@@ -61,7 +61,14 @@ int ns_info_load(const char *name, struct ns_info *ret) {
         if (i.pin != PIN_NSFS)
                 i.ino = 0;
 
-        i.managed = lstat(dir, &st) >= 0 && S_ISDIR(st.st_mode);
+        /* Managed = there is a state file. A state dir without one is a leftover (gc removes
+         * it); one we may not look into (not root) counts as managed, state unknown. */
+        state = strdup_printf("%s/state", dir);
+        if (!state) {
+                ns_info_done(&i);
+                return -ENOMEM;
+        }
+        i.managed = lstat(dir, &st) >= 0 && S_ISDIR(st.st_mode) && (lstat(state, &st) >= 0 || errno != ENOENT);
         if (i.managed) {
                 r = record_load(name, &i.record);
                 if (r == -ENOMEM) {
@@ -69,9 +76,6 @@ int ns_info_load(const char *name, struct ns_info *ret) {
                         return r;
                 }
                 i.has_record = r >= 0;
-                /* a state dir without a state file is a leftover too (gc removes it) */
-                if (r == -ENOENT)
-                        i.managed = false;
         }
         STRV_FOREACH(l, i.record) {
                 (void) sscanf(*l, "netns %llu", &i.rec_ino);

@@ -82,3 +82,13 @@ int netns_lock(void);
  * Return: 1 if a record was undone, 0 if there was none, -errno (logged)
  */
 int netns_undo_record(const char *name);
+
+/* step-mount.c: the namespace's sysfs, its resolv.conf, its prepared mount namespace */
+int step_sysfs(struct up_ctx *c);
+int step_resolv(struct up_ctx *c);
+int step_mntns(struct up_ctx *c);
+int undo_sysfs(struct undo_ctx *u, const char *args);
+int undo_resolv(struct undo_ctx *u, const char *args);
+int undo_mntns(struct undo_ctx *u, const char *args);
+/* /run/netnsctl/NAME/LEAF (malloc'd; NULL on OOM): "sys", "resolv.conf", "mnt" */
+char *state_path(const char *name, const char *leaf);

@@ -19,12 +19,18 @@ static const struct up_step up_steps[] = {
         { "loopback",  step_loopback },
         { "sysctl",    step_sysctl },
         { "veth",      step_veth },
+        { "sysfs",     step_sysfs },
+        { "resolv",    step_resolv },
+        { "mntns",     step_mntns },
 };
 
 static const struct undo_handler undo_handlers[] = {
         { "pin",   undo_netns },
         { "netns", undo_netns },
         { "veth",  undo_veth },
+        { "sysfs",  undo_sysfs },
+        { "resolv", undo_resolv },
+        { "mntns",  undo_mntns },
 };
 
 int ctx_nl_host(struct up_ctx *c, struct nl_sock **ret) {

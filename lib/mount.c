@@ -1,2 +1,415 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* mount.c - (to be written) */
+/* mount.c - the mounts netnsctl makes: a namespace's sysfs, binds over /etc, resolver masks, mount namespace pins */
+
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+
+#include "log.h"
+#include "mount.h"
+#include "ns.h"
+#include "util.h"
+
+#define MOUNTINFO_MAX (256U * 1024U * 1024U)
+
+const char *const resolver_socket_dirs[] = {
+        "/run/systemd/resolve", /* systemd-resolved: io.systemd.Resolve (nss-resolve), the stub files */
+        "/run/nscd",            /* nscd: its socket answers hosts lookups from its cache */
+        NULL,
+};
+
+int mount_shared_dir(const char *dir) {
+        bool made = false;
+        int r;
+
+        r = mkdir_p(dir, 0755);
+        if (r < 0)
+                return r;
+        for (;;) {
+                /* Not MS_REC: what is mounted below keeps its own propagation (mount namespace
+                 * pins must stay on private mounts, see mntns_create_pinned()). */
+                if (mount(NULL, dir, NULL, MS_SHARED, NULL) >= 0)
+                        return 0;
+                if (errno != EINVAL || made)
+                        return -errno;
+                /* Not a mount point yet: make it one, in a peer group of its own. A bind of a
+                 * shared /run would be a peer of /run, and everything mounted below it would
+                 * appear twice (once under /run itself), also in every namespace that must
+                 * drop it (see mntns_create_pinned()). */
+                if (mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+                    mount(NULL, dir, NULL, MS_PRIVATE, NULL) < 0)
+                        return -errno;
+                made = true;
+        }
+}
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo */
+static void unescape_octal(char *s) {
+        char *w = s;
+
+        for (char *p = s; *p; p++) {
+                if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
+                    p[3] >= '0' && p[3] <= '7') {
+                        *w++ = (char) (((p[1] - '0') << 6) | ((p[2] - '0') << 3) | (p[3] - '0'));
+                        p += 3;
+                } else
+                        *w++ = *p;
+        }
+        *w = 0;
+}
+
+int sysfs_submounts(char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+        _cleanup_free_ char *text = NULL;
+        struct statx sx;
+        char *line, *next;
+        int n = 0, r;
+
+        /* The mount id of what /sys resolves to, i.e. the topmost mount there. */
+        if (statx(AT_FDCWD, "/sys", AT_NO_AUTOMOUNT, STATX_MNT_ID, &sx) < 0)
+                return -errno;
+        if (!(sx.stx_mask & STATX_MNT_ID))
+                return -EOPNOTSUPP;
+        r = read_full_file("/proc/self/mountinfo", MOUNTINFO_MAX, &text, NULL);
+        if (r < 0)
+                return r;
+
+        for (line = text; line && *line; line = next) {
+                unsigned long long id, parent;
+                char *mp, *end;
+                int off = 0;
+
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = 0;
+                /* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ..." */
+                if (sscanf(line, "%llu %llu %*s %*s %n", &id, &parent, &off) < 2 || off == 0)
+                        continue;
+                if (parent != sx.stx_mnt_id || id == parent)
+                        continue;
+                mp = line + off;
+                end = strchr(mp, ' ');
+                if (end)
+                        *end = 0;
+                unescape_octal(mp);
+                if (!startswith(mp, "/sys/") || !mp[STRLEN("/sys/")])
+                        continue;
+                if (strv_contains(l, mp + STRLEN("/sys/")))
+                        continue; /* stacked mounts: one recursive bind takes them all */
+                if (strv_extend(&l, mp + STRLEN("/sys/")) < 0)
+                        return -ENOMEM;
+                n++;
+        }
+        if (!l && !(l = calloc(1, sizeof(char *))))
+                return -ENOMEM;
+        *ret = TAKE_PTR(l);
+        return n;
+}
+
+int mount_sysfs_tree(const char *where) {
+        _cleanup_strv_free_ char **subs = NULL;
+        _cleanup_free_ int *fds = NULL;
+        unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+        struct statvfs sv;
+        size_t n;
+        int r;
+
+        r = sysfs_submounts(&subs);
+        if (r < 0)
+                return r;
+        n = (size_t) r;
+        fds = calloc(n + 1, sizeof(int));
+        if (!fds)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                fds[i] = -1;
+
+        /* Clone the submounts first: when @where is /sys itself, they are out of reach once the
+         * new sysfs covers it. A clone is a detached copy (with what is mounted below it) that
+         * move_mount() attaches; closing an unused one drops it. */
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *p = strdup_printf("/sys/%s", subs[i]);
+
+                if (!p) {
+                        r = -ENOMEM;
+                        goto finish;
+                }
+                fds[i] = open_tree(AT_FDCWD, p, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
+                                                AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT);
+                if (fds[i] < 0)
+                        log_debug_errno(errno, "Cannot clone mount %s, leaving it out: %m", p);
+        }
+
+        /* like iproute2: read-only when the /sys we replace is (e.g. inside a container) */
+        if (statvfs("/sys", &sv) >= 0 && (sv.f_flag & ST_RDONLY))
+                flags |= MS_RDONLY;
+        if (mount("sysfs", where, "sysfs", flags, NULL) < 0) {
+                r = -errno;
+                goto finish;
+        }
+
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *p = NULL;
+
+                if (fds[i] < 0)
+                        continue;
+                p = strdup_printf("%s/%s", streq(where, "/") ? "" : where, subs[i]);
+                if (!p) {
+                        r = -ENOMEM;
+                        goto finish;
+                }
+                if (move_mount(fds[i], "", AT_FDCWD, p, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+                        if (errno == ENOENT || errno == ENOTDIR) {
+                                log_debug("%s does not exist in the new sysfs, leaving /sys/%s out.", p, subs[i]);
+                                continue;
+                        }
+                        r = -errno;
+                        goto finish;
+                }
+        }
+        r = 0;
+finish:
+        for (size_t i = 0; i < n; i++)
+                (void) safe_close(fds[i]);
+        return r;
+}
+
+int umount_all_lazy(const char *path) {
+        /* bounded: a mount point cannot hold more than mount-max mounts, but never loop forever */
+        for (int n = 0; n < 4096; n++)
+                if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0) {
+                        if (errno == EINVAL || errno == ENOENT)
+                                return n;
+                        return -errno;
+                }
+        return -ELOOP;
+}
+
+int mount_clone(int dfd, const char *src, unsigned flags) {
+        _cleanup_close_ int fd = -1;
+        struct mount_attr attr;
+
+        fd = open_tree(dfd, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | (*src ? 0 : AT_EMPTY_PATH));
+        if (fd < 0)
+                return -errno;
+        /* private: a clone of a shared mount would join its peer group */
+        attr = (struct mount_attr) {
+                .attr_set = flags & BIND_READ_ONLY ? MOUNT_ATTR_RDONLY : 0,
+                .propagation = MS_PRIVATE,
+        };
+        if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+                return -errno;
+        return TAKE_FD(fd);
+}
+
+int mount_attach(int fd, const char *target, unsigned flags) {
+        /* Without MOVE_MOUNT_T_SYMLINKS the mount goes onto the symlink at @target itself
+         * (mount(2) always follows it): /etc/resolv.conf -> /run/systemd/resolve/stub-resolv.conf
+         * then shows our file even when the stub is missing, masked, or replaced by rename —
+         * a rename over a mount point in another mount namespace silently drops the mounts on it. */
+        if (move_mount(fd, "", AT_FDCWD, target,
+                       MOVE_MOUNT_F_EMPTY_PATH | (flags & BIND_FOLLOW_TARGET ? MOVE_MOUNT_T_SYMLINKS : 0)) < 0)
+                return -errno;
+        return 0;
+}
+
+int mount_bind_over(int dfd, const char *src, const char *target, unsigned flags) {
+        _cleanup_close_ int fd = mount_clone(dfd, src, flags);
+
+        if (fd < 0)
+                return fd;
+        return mount_attach(fd, target, flags);
+}
+
+int mount_mask_dir(const char *path) {
+        struct stat st;
+
+        if (lstat(path, &st) < 0)
+                return errno == ENOENT ? 0 : -errno;
+        if (!S_ISDIR(st.st_mode))
+                return 0;
+        if (mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                  "mode=0755,size=4k,nr_inodes=16") < 0)
+                return -errno;
+        return 1;
+}
+
+struct mntns_prep {
+        const char *sys_tree;
+        const char *netns_dir;
+        const char *state_dir;
+};
+
+/* In the child: become the prepared namespace. */
+static int mntns_prepare(const struct mntns_prep *p) {
+        int r;
+
+        if (unshare(CLONE_NEWNS) < 0)
+                return -errno;
+        /* slave: the host's mounts and unmounts (a pin removed by "down") still reach us, and
+         * nothing we mount here reaches the host */
+        if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+                return -errno;
+        /* The host's /sys goes entirely (it shows the host's devices), so that dropping ours at
+         * release leaves an empty directory rather than the host's view. */
+        r = umount_all_lazy("/sys");
+        if (r < 0)
+                return r;
+        if (mount(p->sys_tree, "/sys", NULL, MS_BIND | MS_REC, NULL) < 0)
+                return -errno;
+        /* Our copies of every namespace's state (sysfs trees, mount namespace pins) and of every
+         * pin: a prepared namespace must not hold other namespaces, nor receive a mount for
+         * each one started later. */
+        r = umount_all_lazy(p->state_dir);
+        if (r < 0)
+                return r;
+        r = umount_all_lazy(p->netns_dir);
+        if (r < 0)
+                return r;
+        /* what is left in /run/netns are the placeholder files under the pins: hide them */
+        r = mount_mask_dir(p->netns_dir);
+        return r < 0 ? r : 0;
+}
+
+static int read_full(int fd, void *buf, size_t size) {
+        ssize_t k;
+
+        do
+                k = read(fd, buf, size);
+        while (k < 0 && errno == EINTR);
+        if (k < 0)
+                return -errno;
+        return (size_t) k == size ? 0 : -EIO;
+}
+
+static int wait_child(pid_t pid) {
+        int status;
+
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EPROTO;
+}
+
+int mntns_create_pinned(const char *pin, const char *sys_tree, const char *netns_dir, const char *state_dir) {
+        const struct mntns_prep prep = { sys_tree, netns_dir, state_dir };
+        int ready[2] = { -1, -1 }, hold[2] = { -1, -1 };
+        _cleanup_close_ int fd = -1, ns_fd = -1;
+        int r, child_r = 0;
+        pid_t pid;
+
+        fd = open(pin, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0);
+        if (fd < 0)
+                return -errno;
+        fd = safe_close(fd);
+        /* The kernel refuses to propagate a mount namespace file (loops), so binding one under
+         * a shared mount with peers fails with EINVAL. Give the pin a private mount of its own
+         * to sit on: a bind of the placeholder onto itself. */
+        if (mount(pin, pin, NULL, MS_BIND, NULL) < 0 || mount(NULL, pin, NULL, MS_PRIVATE, NULL) < 0) {
+                r = -errno;
+                goto fail;
+        }
+
+        if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(hold, O_CLOEXEC) < 0) {
+                r = -errno;
+                goto fail;
+        }
+        pid = fork();
+        if (pid < 0) {
+                r = -errno;
+                goto fail;
+        }
+        if (pid == 0) {
+                char c;
+
+                /* our copies of the parent's ends, or EOF never comes */
+                ready[0] = safe_close(ready[0]);
+                hold[1] = safe_close(hold[1]);
+                r = mntns_prepare(&prep);
+                (void) !write(ready[1], &r, sizeof(r));
+                /* stay until the parent has the namespace open (EOF) */
+                if (r >= 0)
+                        (void) !read(hold[0], &c, 1);
+                _exit(r < 0 ? 1 : 0);
+        }
+        ready[1] = safe_close(ready[1]);
+        hold[0] = safe_close(hold[0]);
+        r = read_full(ready[0], &child_r, sizeof(child_r));
+        if (r >= 0 && child_r < 0)
+                r = child_r;
+        if (r >= 0) {
+                char p[64];
+
+                (void) snprintf(p, sizeof(p), "/proc/%d/ns/mnt", (int) pid);
+                ns_fd = open(p, O_RDONLY | O_CLOEXEC);
+                if (ns_fd < 0)
+                        r = -errno;
+        }
+        hold[1] = safe_close(hold[1]);
+        if (wait_child(pid) < 0 && r >= 0)
+                r = -EPROTO;
+        if (r < 0)
+                goto fail;
+
+        {
+                char p[64];
+
+                (void) snprintf(p, sizeof(p), "/proc/self/fd/%d", ns_fd);
+                if (mount(p, pin, NULL, MS_BIND, NULL) < 0) {
+                        r = -errno;
+                        goto fail;
+                }
+        }
+        r = 0;
+        goto finish;
+
+fail:
+        (void) umount_all_lazy(pin);
+        (void) unlink(pin);
+finish:
+        (void) safe_close(ready[0]);
+        (void) safe_close(ready[1]);
+        (void) safe_close(hold[0]);
+        (void) safe_close(hold[1]);
+        return r;
+}
+
+int mntns_release(const char *pin) {
+        _cleanup_close_ int fd = -1;
+        struct statfs sfs;
+        int r;
+
+        fd = open(pin, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+        if (fd < 0 && errno == ENOENT)
+                return 0;
+        if (fd >= 0 && fstatfs(fd, &sfs) >= 0 && (unsigned long) sfs.f_type == NSFS_MAGIC &&
+            ioctl(fd, NS_GET_NSTYPE) == CLONE_NEWNS) {
+                pid_t pid = fork();
+
+                if (pid < 0)
+                        return -errno;
+                if (pid == 0) {
+                        if (setns(fd, CLONE_NEWNS) < 0)
+                                _exit(1);
+                        _exit(umount_all_lazy("/sys") < 0 ? 1 : 0);
+                }
+                if (wait_child(pid) < 0)
+                        log_debug("Could not drop /sys inside the mount namespace pinned at %s.", pin);
+        }
+        fd = safe_close(fd);
+        r = umount_all_lazy(pin);
+        if (r < 0)
+                return r;
+        if (unlink(pin) < 0) {
+                if (errno != ENOENT)
+                        return -errno;
+                return r > 0;
+        }
+        return 1;
+}

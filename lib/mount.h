@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* mount.h - the mounts netnsctl makes: a namespace's sysfs, binds over /etc, resolver masks, mount namespace pins */
+#pragma once
+
+#include <stdbool.h>
+
+/*
+ * Directories whose sockets reach the host's resolver (systemd-resolved's varlink socket,
+ * nscd's socket). When a namespace has its own DNS=, processes inside must not reach them, or
+ * their queries would be answered by the host, around the namespace. NULL-terminated.
+ */
+extern const char *const resolver_socket_dirs[];
+
+/**
+ * mount_shared_dir() - make @dir (created if missing) a mount point with shared propagation
+ * @dir: e.g. /run/netnsctl
+ *
+ * Like iproute2 does for /run/netns: when @dir is not a mount point yet it is bound onto
+ * itself. Mounts made below it then propagate (as slaves) into mount namespaces created later,
+ * and — what matters — so does their removal, so a copy made by some service's private mount
+ * namespace never keeps a network namespace alive after "down". Call with netnsctl's lock
+ * held (two runs would otherwise stack binds).
+ * Return: 0 or -errno
+ */
+int mount_shared_dir(const char *dir);
+
+/**
+ * sysfs_submounts() - the mounts directly below the /sys the caller sees
+ * @ret: NULL-terminated list of paths relative to /sys ("fs/cgroup", "kernel/debug", ...)
+ *
+ * From /proc/self/mountinfo: the children of the mount statx() reports for /sys. Nested mounts
+ * (kernel/debug/tracing) are not listed separately; a recursive bind of their parent takes them.
+ * Return: the number of entries, or -errno
+ */
+int sysfs_submounts(char ***ret);
+
+/**
+ * mount_sysfs_tree() - mount a sysfs of the caller's network namespace at @where, with the
+ * submounts of /sys (cgroup, bpf, debugfs, ...) bound into it recursively
+ * @where: an existing directory; may be "/sys" itself (the submounts are cloned before it is covered)
+ *
+ * sysfs shows the network devices of the namespace of the task that mounts it, so call this
+ * while setns()'d into the network namespace. Read-only when the current /sys is. A submount
+ * whose mount point does not exist in the new sysfs is left out.
+ * Return: 0 or -errno; on error a sysfs may be left mounted at @where (the caller undoes it)
+ */
+int mount_sysfs_tree(const char *where);
+
+/**
+ * umount_all_lazy() - lazily unmount whatever is mounted at @path, stacked mounts too
+ * @path: mount point (not followed if a symlink)
+ * Return: the number of mounts removed (0: @path is no mount point or does not exist), or -errno
+ */
+int umount_all_lazy(const char *path);
+
+enum {
+        BIND_FOLLOW_TARGET = 1 << 0, /* follow the target if it is a symlink */
+        BIND_READ_ONLY     = 1 << 1,
+};
+
+/**
+ * mount_clone() - a detached recursive copy of the mount tree at @dfd/@src, to attach later
+ * @dfd: directory fd for a relative @src, AT_FDCWD, or (with @src "") the source itself (O_PATH fd)
+ * @src: source path; a symlink is followed
+ * @flags: BIND_READ_ONLY
+ *
+ * The copy is private (it does not join the source's peer group) and can be attached with mount_attach() in another mount namespace than the one it was
+ * taken from (the source must be in the caller's current one). Closing the fd drops it.
+ * Return: an O_CLOEXEC fd, or -errno
+ */
+int mount_clone(int dfd, const char *src, unsigned flags);
+
+/**
+ * mount_attach() - attach a tree from mount_clone() at @target
+ * @flags: BIND_FOLLOW_TARGET. Without it a symlink at @target is covered itself, so the mount
+ *         still holds when the symlink's target is replaced or missing (only for a
+ *         non-directory tree: the kernel does not mount a directory on a symlink)
+ * Return: 0 or -errno (-EINVAL: one is a directory and the other not)
+ */
+int mount_attach(int fd, const char *target, unsigned flags);
+
+/**
+ * mount_bind_over() - mount_clone() and mount_attach() in one: bind @dfd/@src over @target, recursively
+ * Return: 0 or -errno
+ */
+int mount_bind_over(int dfd, const char *src, const char *target, unsigned flags);
+
+/**
+ * mount_mask_dir() - cover directory @path with an empty read-only tmpfs
+ * Return: 1 if covered, 0 if @path is not a directory (nothing to hide), or -errno
+ */
+int mount_mask_dir(const char *path);
+
+/**
+ * mntns_create_pinned() - prepare a mount namespace for one network namespace and pin it
+ * @pin: the pin path (a file is created there; it must not exist)
+ * @sys_tree: the namespace's sysfs tree (from mount_sysfs_tree()), shown on /sys
+ * @netns_dir: /run/netns: hidden (an empty read-only tmpfs) inside
+ * @state_dir: /run/netnsctl: detached inside
+ *
+ * The new namespace is a copy of the caller's, slave to it (host mounts and unmounts
+ * propagate in, nothing propagates out), with @sys_tree on /sys. Copies of the other
+ * namespaces' pins and sysfs trees are dropped from it: each would cost a mount per prepared
+ * namespace (quadratic in the number of namespaces) and keep those namespaces alive.
+ * The pin is a bind of the namespace's nsfs file onto a private self-bind of @pin: the kernel
+ * refuses to propagate mount namespace files, so they must not sit on a shared mount.
+ * "netnsctl exec" enters it with setns(2) instead of copying the whole mount table.
+ * Return: 0 or -errno; on error nothing is left at @pin
+ */
+int mntns_create_pinned(const char *pin, const char *sys_tree, const char *netns_dir, const char *state_dir);
+
+/**
+ * mntns_release() - unpin a mount namespace made by mntns_create_pinned(), and first drop its
+ * /sys, so that copies of the pin in mount namespaces made meanwhile (a service's private
+ * mounts) cannot keep the network namespace alive through it
+ * Return: 1 if something was removed, 0 if nothing was there, -errno
+ */
+int mntns_release(const char *pin);
