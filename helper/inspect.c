@@ -360,19 +360,15 @@ static int route_attr_cb(const struct nlattr *attr, void *data) {
         return attr_cb_max(attr, data, RTA_MAX);
 }
 
-static int link_cb(const struct nlmsghdr *h, void *data) {
+int rt_link_parse(const struct nlmsghdr *h, struct rt_link *ret) {
         const struct nlattr *tb[IFLA_MAX + 1] = {};
         const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(h);
-        struct dump_arr *d = data;
-        struct rt_link *l;
+        struct rt_link *l = ret;
 
-        if (h->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(h) < sizeof(*ifi))
-                return MNL_CB_OK;
+        if ((h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK) || mnl_nlmsg_get_payload_len(h) < sizeof(*ifi))
+                return -EBADMSG;
         if (mnl_attr_parse(h, sizeof(*ifi), link_attr_cb, tb) < 0)
-                return MNL_CB_ERROR;
-        l = array_append(d->arr, d->n, d->size);
-        if (!l)
-                return MNL_CB_ERROR;
+                return -EBADMSG;
         *l = (struct rt_link) { .ifindex = ifi->ifi_index, .flags = ifi->ifi_flags, .link_netnsid = -1 };
         if (tb[IFLA_IFNAME] && mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_NUL_STRING) >= 0)
                 (void) snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(tb[IFLA_IFNAME]));
@@ -399,6 +395,19 @@ static int link_cb(const struct nlmsghdr *h, void *data) {
                                                       mnl_attr_get_payload_len(info[IFLA_INFO_KIND])),
                                         (const char *) mnl_attr_get_payload(info[IFLA_INFO_KIND]));
         }
+        return 0;
+}
+
+static int link_cb(const struct nlmsghdr *h, void *data) {
+        struct dump_arr *d = data;
+        struct rt_link l, *p;
+
+        if (h->nlmsg_type != RTM_NEWLINK || rt_link_parse(h, &l) < 0)
+                return MNL_CB_OK;
+        p = array_append(d->arr, d->n, d->size);
+        if (!p)
+                return MNL_CB_ERROR;
+        *p = l;
         return MNL_CB_OK;
 }
 

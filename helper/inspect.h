@@ -120,6 +120,9 @@ struct rt_route {
         uint8_t type;               /* RTN_* */
 };
 
+/* Parse one RTM_NEWLINK/RTM_DELLINK message (a dump's or a notification). 0 or -EBADMSG. */
+int rt_link_parse(const struct nlmsghdr *h, struct rt_link *ret);
+
 /* Dump every link/address/route (all tables but "local") of @s's namespace; arrays malloc'd. 0 or -errno. */
 int rt_dump_links(struct nl_sock *s, struct rt_link **ret, size_t *ret_n);
 int rt_dump_addrs(struct nl_sock *s, struct rt_addr **ret, size_t *ret_n);
