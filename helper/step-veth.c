@@ -250,19 +250,16 @@ static int report_failed(int r, struct nl_sock *nl, const struct op *op, const c
 }
 
 /* Bring one end up and give it its addresses (and inside, the default routes), in one batch. */
-static int configure_end(struct up_ctx *c, struct nl_sock *nl, const char *ifname, const char *where,
+static int configure_end(struct up_ctx *c, struct nl_sock *nl, const struct nl_link *l, const char *where,
                          const struct netns_prefix *addrs, size_t n_addrs, bool routes) {
         _cleanup_free_ struct op *ops = NULL;
         _cleanup_free_ char *buf = NULL;
         size_t n_ops = 0, size = 512 * (n_addrs + 4);
+        const char *ifname = l->name;
         struct nl_batch b;
-        struct nl_link l;
         unsigned failed = 0;
         int r;
 
-        r = nl_link_get(nl, ifname, &l);
-        if (r < 0)
-                return log_error_errno(r, "Failed to find veth end %s (%s): %m%s", ifname, where, nl_extack(nl));
         buf = malloc(size);
         ops = calloc(n_addrs + 3, sizeof(*ops));
         if (!buf || !ops)
@@ -271,10 +268,10 @@ static int configure_end(struct up_ctx *c, struct nl_sock *nl, const char *ifnam
 
         /* UP first: an IPv4 gateway must be on a link that is up (kernel: "Nexthop device is
          * not up"), and the batch runs in order. */
-        (void) nl_batch_link_set_up(&b, l.ifindex);
+        (void) nl_batch_link_set_up(&b, l->ifindex);
         ops[n_ops++] = (struct op) { OP_UP };
         for (size_t i = 0; i < n_addrs; i++) {
-                (void) nl_batch_addr_add(&b, l.ifindex, &addrs[i], NULL);
+                (void) nl_batch_addr_add(&b, l->ifindex, &addrs[i], NULL);
                 ops[n_ops++] = (struct op) { OP_ADDR, &addrs[i] };
         }
         for (int f = 0; routes && f < 2; f++) {
@@ -284,7 +281,7 @@ static int configure_end(struct up_ctx *c, struct nl_sock *nl, const char *ifnam
 
                 if (!gw)
                         continue;
-                (void) nl_batch_route_add_default(&b, family, &gw->addr, l.ifindex, onlink);
+                (void) nl_batch_route_add_default(&b, family, &gw->addr, l->ifindex, onlink);
                 ops[n_ops++] = (struct op) { OP_ROUTE, gw };
         }
         r = nl_batch_run(&b, &failed);
@@ -295,10 +292,26 @@ static int configure_end(struct up_ctx *c, struct nl_sock *nl, const char *ifnam
         return 0;
 }
 
+/* Drop the automatic IPv6 addresses (the second of the two automatic entries plan() put first
+ * in each list) when IPv6 does not work on one of the ends: a host with IPv6 disabled, or an
+ * MTU below 1280, still gets working IPv4. Static IPv6 addresses stay, and fail loudly. */
+static void drop_auto_ipv6(struct up_ctx *c) {
+        const struct netns_veth *v = &c->cfg->veth;
+
+        if (v->address_auto && c->n_host_addrs >= 2 && c->host_addrs[1].family == AF_INET6) {
+                memmove(&c->host_addrs[1], &c->host_addrs[2], (c->n_host_addrs - 2) * sizeof(*c->host_addrs));
+                c->n_host_addrs--;
+        }
+        if (v->peer_address_auto && c->n_peer_addrs >= 2 && c->peer_addrs[1].family == AF_INET6) {
+                memmove(&c->peer_addrs[1], &c->peer_addrs[2], (c->n_peer_addrs - 2) * sizeof(*c->peer_addrs));
+                c->n_peer_addrs--;
+        }
+}
+
 int step_veth(struct up_ctx *c) {
         const struct netns_veth *v = &c->cfg->veth;
         struct nl_sock *host, *ns;
-        struct nl_link l;
+        struct nl_link l, peer;
         int r;
 
         if (!c->cfg->has_veth)
@@ -336,15 +349,28 @@ int step_veth(struct up_ctx *c) {
                 return log_error_errno(r, "Failed to create veth %s/%s: %m%s", c->host_ifname, c->peer_ifname,
                                        nl_extack(host));
 
-        /* Host end UP first, so the peer has carrier the moment it comes up. Addresses need no
-         * record lines: the host's go with the veth, the peer's with the namespace. */
-        r = configure_end(c, host, c->host_ifname, "host", c->host_addrs, c->n_host_addrs, false);
+        r = nl_link_get(host, c->host_ifname, &l);
         if (r < 0)
-                return r;
+                return log_error_errno(r, "Failed to find veth end %s on the host: %m%s", c->host_ifname, nl_extack(host));
         r = ctx_nl_ns(c, &ns);
         if (r < 0)
                 return log_error_errno(r, "Failed to open netlink socket in namespace '%s': %m", c->name);
-        return configure_end(c, ns, c->peer_ifname, c->name, c->peer_addrs, c->n_peer_addrs, v->default_route);
+        r = nl_link_get(ns, c->peer_ifname, &peer);
+        if (r < 0)
+                return log_error_errno(r, "Failed to find veth end %s in namespace '%s': %m%s", c->peer_ifname, c->name,
+                                       nl_extack(ns));
+        if ((v->address_auto || v->peer_address_auto) && !(l.ipv6 && peer.ipv6)) {
+                log_info("IPv6 is off on %s %s; no automatic IPv6 addresses for '%s'.",
+                         l.ipv6 ? c->peer_ifname : c->host_ifname, l.ipv6 ? "inside" : "on the host", c->name);
+                drop_auto_ipv6(c);
+        }
+
+        /* Host end UP first, so the peer has carrier the moment it comes up. Addresses need no
+         * record lines: the host's go with the veth, the peer's with the namespace. */
+        r = configure_end(c, host, &l, "host", c->host_addrs, c->n_host_addrs, false);
+        if (r < 0)
+                return r;
+        return configure_end(c, ns, &peer, c->name, c->peer_addrs, c->n_peer_addrs, v->default_route);
 }
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nl.c - rtnetlink over libmnl: one socket per namespace, one builder per message */
 
+#include <linux/ipv6.h>
 #include <linux/net_namespace.h>
 #include <linux/netlink.h>
 #include <net/if.h>
@@ -442,6 +443,29 @@ static int linkinfo_attr_cb(const struct nlattr *attr, void *data) {
         return MNL_CB_OK;
 }
 
+/* IFLA_AF_SPEC: an AF_INET6 entry exists only when the link has IPv6 state (not with
+ * ipv6.disable=1, not below the IPv6 minimum MTU); its IFLA_INET6_CONF is the array of
+ * per-link IPv6 sysctls. */
+static bool link_has_ipv6(const struct nlattr *af_spec) {
+        const struct nlattr *af, *a;
+
+        mnl_attr_for_each_nested(af, af_spec) {
+                if (mnl_attr_get_type(af) != AF_INET6)
+                        continue;
+                mnl_attr_for_each_nested(a, af) {
+                        const int32_t *conf = mnl_attr_get_payload(a);
+
+                        if (mnl_attr_get_type(a) != IFLA_INET6_CONF)
+                                continue;
+                        if (mnl_attr_get_payload_len(a) < (DEVCONF_DISABLE_IPV6 + 1) * sizeof(int32_t))
+                                return true;
+                        return conf[DEVCONF_DISABLE_IPV6] == 0;
+                }
+                return true;
+        }
+        return false;
+}
+
 static int link_get_cb(const struct nlmsghdr *h, void *data) {
         const struct nlattr *tb[IFLA_MAX + 1] = {}, *info[IFLA_INFO_MAX + 1] = {};
         const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(h);
@@ -461,6 +485,8 @@ static int link_get_cb(const struct nlmsghdr *h, void *data) {
         if (tb[IFLA_LINKINFO] && mnl_attr_parse_nested(tb[IFLA_LINKINFO], linkinfo_attr_cb, info) >= 0 &&
             info[IFLA_INFO_KIND] && mnl_attr_validate(info[IFLA_INFO_KIND], MNL_TYPE_NUL_STRING) >= 0)
                 (void) snprintf(l->kind, sizeof(l->kind), "%s", mnl_attr_get_str(info[IFLA_INFO_KIND]));
+        if (tb[IFLA_AF_SPEC])
+                l->ipv6 = link_has_ipv6(tb[IFLA_AF_SPEC]);
         return MNL_CB_OK;
 }
 

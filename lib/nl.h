@@ -147,6 +147,8 @@ struct nl_link {
         int link_netnsid;        /* IFLA_LINK_NETNSID: for a veth, the namespace of its peer as
                                   * @s's namespace numbers it; -1 when the peer is in the same
                                   * namespace (or the link has no peer) */
+        bool ipv6;               /* IPv6 works on the link: the kernel has IPv6, it is not
+                                  * disabled (disable_ipv6), the MTU is at least 1280 */
 };
 
 /**

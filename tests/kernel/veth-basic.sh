@@ -116,4 +116,29 @@ nnc down c
 snapshot "$T/after"
 assert_same_snapshot "$T/before" "$T/after"
 pass "onlink gateway, DefaultRoute=no"
+
+# --- IPv6 off inside, or an MTU below IPv6's minimum: automatic addresses are IPv4 only
+conf d <<'X'
+[Namespace]
+Sysctl=net.ipv6.conf.default.disable_ipv6=1
+
+[Veth]
+X
+nnc up d
+assert_eq "$(addrs nn-d | wc -w)/$(addrs host0 in_ns d | wc -w)" "1/1" "only IPv4 auto addresses with IPv6 off inside"
+[ -n "$(addr_of inet host0 in_ns d)" ] || fail "no IPv4 auto address with IPv6 off inside"
+assert_eq "$(default_route -6 d)" "" "no IPv6 default route with IPv6 off inside"
+ping_ok -4 "$(addr_of inet nn-d)" in_ns d
+nnc down d
+conf d <<'X'
+[Veth]
+MTU=1200
+X
+nnc up d
+assert_eq "$(link_info nn-d)" "veth LOWER_UP,UP 1200" "MTU below 1280"
+assert_eq "$(addrs nn-d | wc -w)/$(addrs host0 in_ns d | wc -w)" "1/1" "only IPv4 auto addresses with MTU 1200"
+nnc down d
+snapshot "$T/after"
+assert_same_snapshot "$T/before" "$T/after"
+pass "automatic IPv6 left out where IPv6 cannot work"
 echo "all ok"

@@ -104,16 +104,20 @@ snapshot "$T/after"
 assert_same_snapshot "$T/before" "$T/after"
 pass "failure injection"
 
-# --- the kernel refuses a request: an IPv6 address where IPv6 is off; the message names the
-# address, the link and the kernel's reason, and the veth made before is gone again
+# --- the kernel refuses a request: a static IPv6 address where IPv6 is off; the message names
+# the address, its file:line, the link and the kernel's reason, and the veth made before is gone
 conf e <<'X'
 [Namespace]
 Sysctl=net.ipv6.conf.default.disable_ipv6=1
 
 [Veth]
+Address=auto
+PeerAddress=auto
+PeerAddress=fd99::2/64
 X
 nnc_fails up e
-grep -q "Failed to add address fd[0-9a-f:]*::2/64 to host0 (e): .*(kernel: " "$T/err" || fail "kernel error: message does not name address, link and reason"
+grep -q "Failed to add address fd99::2/64 to host0 (e): .*(kernel: .*e.conf:7" "$T/err" ||
+        fail "kernel error: message does not name address, link, reason and file:line"
 grep -q "at step 'veth'" "$T/err" || fail "kernel error: message does not name the step"
 snapshot "$T/after"
 assert_same_snapshot "$T/before" "$T/after"
