@@ -2,6 +2,7 @@
 /* mount.c - the mounts netnsctl makes: a namespace's sysfs, binds over /etc, resolver masks, mount namespace pins */
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <sys/ioctl.h>
@@ -244,25 +245,58 @@ struct mntns_prep {
         const char *sys_tree;
         const char *netns_dir;
         const char *state_dir;
+        uint64_t parent_id; /* our mount namespace's id, 0 = unknown */
+        int cpu;            /* run the child on this CPU, -1 = anywhere */
 };
+
+#ifndef NS_GET_MNTNS_ID
+#define NS_GET_MNTNS_ID _IOR(NSIO, 0x5, uint64_t)
+#endif
+
+/* The 64-bit id of the mount namespace at @path (Linux ≥ 6.8), 0 if unknown. */
+static uint64_t mntns_id(const char *path) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        uint64_t id = 0;
+
+        if (fd < 0 || ioctl(fd, NS_GET_MNTNS_ID, &id) < 0)
+                return 0;
+        return id;
+}
 
 /* In the child: become the prepared namespace. */
 static int mntns_prepare(const struct mntns_prep *p) {
         int r;
 
+        if (p->cpu >= 0) {
+                cpu_set_t set;
+
+                CPU_ZERO(&set);
+                CPU_SET(p->cpu, &set);
+                if (sched_setaffinity(0, sizeof(set), &set) < 0)
+                        return -EAGAIN;
+        }
         if (unshare(CLONE_NEWNS) < 0)
-                return -errno;
+                return log_debug_errno(errno, "unshare(CLONE_NEWNS) failed: %m");
+        /* The kernel pins a mount namespace only into an older one (by id: no loops). Ids used
+         * to grow monotonically; newer kernels hand them out in per-CPU batches, so a namespace
+         * made on another CPU can get a smaller id than ours. The parent then retries per CPU. */
+        if (p->parent_id != 0) {
+                uint64_t id = mntns_id("/proc/self/ns/mnt");
+
+                if (id != 0 && id <= p->parent_id)
+                        return -EAGAIN;
+        }
         /* slave: the host's mounts and unmounts (a pin removed by "down") still reach us, and
          * nothing we mount here reaches the host */
         if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-                return -errno;
+                return log_debug_errno(errno, "Failed to make / a slave: %m");
         /* The host's /sys goes entirely (it shows the host's devices), so that dropping ours at
          * release leaves an empty directory rather than the host's view. */
         r = umount_all_lazy("/sys");
         if (r < 0)
                 return r;
         if (mount(p->sys_tree, "/sys", NULL, MS_BIND | MS_REC, NULL) < 0)
-                return -errno;
+                return log_debug_errno(errno, "Failed to bind %s on /sys: %m", p->sys_tree);
         /* Our copies of every namespace's state (sysfs trees, mount namespace pins) and of every
          * pin: a prepared namespace must not hold other namespaces, nor receive a mount for
          * each one started later. */
@@ -297,33 +331,20 @@ static int wait_child(pid_t pid) {
         return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EPROTO;
 }
 
-int mntns_create_pinned(const char *pin, const char *sys_tree, const char *netns_dir, const char *state_dir) {
-        const struct mntns_prep prep = { sys_tree, netns_dir, state_dir };
+/* One attempt: a child prepares the namespace, we pin it while the child is still in it. */
+static int mntns_try(const char *pin, const struct mntns_prep *prep) {
         int ready[2] = { -1, -1 }, hold[2] = { -1, -1 };
-        _cleanup_close_ int fd = -1, ns_fd = -1;
         int r, child_r = 0;
         pid_t pid;
 
-        fd = open(pin, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0);
-        if (fd < 0)
-                return -errno;
-        fd = safe_close(fd);
-        /* The kernel refuses to propagate a mount namespace file (loops), so binding one under
-         * a shared mount with peers fails with EINVAL. Give the pin a private mount of its own
-         * to sit on: a bind of the placeholder onto itself. */
-        if (mount(pin, pin, NULL, MS_BIND, NULL) < 0 || mount(NULL, pin, NULL, MS_PRIVATE, NULL) < 0) {
-                r = -errno;
-                goto fail;
-        }
-
         if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(hold, O_CLOEXEC) < 0) {
                 r = -errno;
-                goto fail;
+                goto finish;
         }
         pid = fork();
         if (pid < 0) {
                 r = -errno;
-                goto fail;
+                goto finish;
         }
         if (pid == 0) {
                 char c;
@@ -331,9 +352,9 @@ int mntns_create_pinned(const char *pin, const char *sys_tree, const char *netns
                 /* our copies of the parent's ends, or EOF never comes */
                 ready[0] = safe_close(ready[0]);
                 hold[1] = safe_close(hold[1]);
-                r = mntns_prepare(&prep);
+                r = mntns_prepare(prep);
                 (void) !write(ready[1], &r, sizeof(r));
-                /* stay until the parent has the namespace open (EOF) */
+                /* stay in the namespace until the parent has pinned it (EOF) */
                 if (r >= 0)
                         (void) !read(hold[0], &c, 1);
                 _exit(r < 0 ? 1 : 0);
@@ -347,36 +368,62 @@ int mntns_create_pinned(const char *pin, const char *sys_tree, const char *netns
                 char p[64];
 
                 (void) snprintf(p, sizeof(p), "/proc/%d/ns/mnt", (int) pid);
-                ns_fd = open(p, O_RDONLY | O_CLOEXEC);
-                if (ns_fd < 0)
+                if (mount(p, pin, NULL, MS_BIND, NULL) < 0)
                         r = -errno;
         }
         hold[1] = safe_close(hold[1]);
         if (wait_child(pid) < 0 && r >= 0)
                 r = -EPROTO;
-        if (r < 0)
-                goto fail;
-
-        {
-                char p[64];
-
-                (void) snprintf(p, sizeof(p), "/proc/self/fd/%d", ns_fd);
-                if (mount(p, pin, NULL, MS_BIND, NULL) < 0) {
-                        r = -errno;
-                        goto fail;
-                }
-        }
-        r = 0;
-        goto finish;
-
-fail:
-        (void) umount_all_lazy(pin);
-        (void) unlink(pin);
 finish:
         (void) safe_close(ready[0]);
         (void) safe_close(ready[1]);
         (void) safe_close(hold[0]);
         (void) safe_close(hold[1]);
+        return r;
+}
+
+int mntns_create_pinned(const char *pin, const char *sys_tree, const char *netns_dir, const char *state_dir) {
+        struct mntns_prep prep = {
+                .sys_tree = sys_tree,
+                .netns_dir = netns_dir,
+                .state_dir = state_dir,
+                .parent_id = mntns_id("/proc/self/ns/mnt"),
+                .cpu = -1,
+        };
+        _cleanup_close_ int fd = -1;
+        cpu_set_t cpus;
+        int r;
+
+        fd = open(pin, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0);
+        if (fd < 0)
+                return -errno;
+        fd = safe_close(fd);
+        /* The kernel refuses to propagate a mount namespace file (loops), so binding one under
+         * a shared mount with peers fails with EINVAL. Give the pin a private mount of its own
+         * to sit on: a bind of the placeholder onto itself. */
+        if (mount(pin, pin, NULL, MS_BIND, NULL) < 0 || mount(NULL, pin, NULL, MS_PRIVATE, NULL) < 0) {
+                r = -errno;
+                goto fail;
+        }
+
+        /* First wherever the scheduler puts the child, then on each CPU we may use in turn
+         * until one hands out a namespace id above ours (see mntns_prepare()). */
+        r = mntns_try(pin, &prep);
+        if (r == -EAGAIN && sched_getaffinity(0, sizeof(cpus), &cpus) >= 0)
+                for (int cpu = 0; cpu < CPU_SETSIZE && r == -EAGAIN; cpu++)
+                        if (CPU_ISSET(cpu, &cpus)) {
+                                prep.cpu = cpu;
+                                r = mntns_try(pin, &prep);
+                        }
+        if (r == -EAGAIN)
+                r = -ELOOP; /* no CPU gave a newer namespace: the kernel would see a loop */
+        if (r < 0)
+                goto fail;
+        return 0;
+
+fail:
+        (void) umount_all_lazy(pin);
+        (void) unlink(pin);
         return r;
 }
 

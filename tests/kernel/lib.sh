@@ -80,8 +80,9 @@ snapshot() { # FILE
                 echo "== sysctls"
                 sysctl -a 2>/dev/null | grep -E '^net\.(ipv4\.(ip_forward|conf\.(all|default)\.)|ipv6\.conf\.(all|default)\.)' | grep -v -E 'stable_secret' | sort
                 echo "== mounts"
-                # /run/netns bound onto itself and made shared stays, as after "ip netns add"
-                awk '$5 != "/run/netns" {print $5, $9}' /proc/self/mountinfo | sort
+                # /run/netns bound onto itself and made shared stays, as after "ip netns add";
+                # so does /run/netnsctl (shared, for the namespaces' sysfs mounts)
+                awk '$5 != "/run/netns" && $5 != "/run/netnsctl" {print $5, $9}' /proc/self/mountinfo | sort
                 echo "== run"
                 (cd /run && find . -path ./test.* -prune -o -print | sort)
                 echo "== netns"
