@@ -1,19 +1,29 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* step-ns.c - up steps for the namespace itself: create and pin, loopback, sysctls */
 
+#include <inttypes.h>
 #include <net/if.h>
 
 #include "log.h"
 #include "ns.h"
 #include "steps.h"
 
-static int record_netns(unsigned long long ino, void *userdata) {
+static int record_netns(int netns_fd, unsigned long long ino, void *userdata) {
         struct up_ctx *c = userdata;
+        uint64_t cookie;
+        int r;
 
         /* Recorded before the bind mount: after a crash right after it, "down" knows which
-         * namespace the pin must hold to be ours. */
+         * namespace the pin must hold to be ours. The inode alone does not prove that: the
+         * kernel gives a dead namespace's inode number to the next one (an "ip netns add"
+         * after our crash); the cookie is never reused. */
         c->netns_ino = ino;
-        return record_add(c->rec, "netns %llu", ino);
+        r = netns_cookie(netns_fd, &cookie);
+        if (r == -ENOPROTOOPT)
+                return record_add(c->rec, "netns %llu", ino); /* kernel < 5.14 */
+        if (r < 0)
+                return r;
+        return record_add(c->rec, "netns %llu %" PRIu64, ino, cookie);
 }
 
 int step_namespace(struct up_ctx *c) {

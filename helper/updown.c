@@ -123,15 +123,19 @@ static int undo_record(const char *name, char **lines) {
         u.pin = netns_pin_path(name);
         if (!u.pin)
                 return log_oom();
-        STRV_FOREACH(l, lines) {
-                if (sscanf(*l, "netns %llu", &u.netns_ino) == 1)
-                        break;
-        }
-        if (u.netns_ino) {
-                unsigned long long ino = 0;
+        /* The recorded namespace, proven by inode and cookie (an inode number alone is handed
+         * out again); netns_ino stays 0 unless it is found, so no handler takes a namespace
+         * that merely got the same number for ours. */
+        u.netns_fd = record_netns_open(name, lines, NULL);
+        if (u.netns_fd >= 0) {
+                struct record_netns id;
 
-                if (netns_pin_inspect(u.pin, &ino) == PIN_NSFS && ino == u.netns_ino)
-                        u.netns_fd = netns_open(name);
+                if (record_netns_id(lines, &id) > 0)
+                        u.netns_ino = id.ino;
+        } else {
+                if (u.netns_fd != -ENOENT)
+                        log_debug_errno(u.netns_fd, "Failed to look for the namespace of '%s': %m", name);
+                u.netns_fd = -1;
         }
 
         for (size_t i = n; i > 0; i--) {
@@ -167,11 +171,11 @@ static int undo_existing(const char *name) {
         _cleanup_strv_free_ char **lines = NULL;
         int r;
 
-        r = record_load(name, &lines);
+        r = record_load_full(name, LOG_ERR, &lines); /* reports why it refuses one */
         if (r == -ENOENT)
                 return 0;
-        if (r == -EPERM)
-                return log_error_errno(r, "State of '%s' in %s is not owned by root or is writable by others; refusing to use it.",
+        if (r == -EPERM || r == -EBADMSG)
+                return log_error_errno(r, "Not using the state of '%s' in %s; nothing undone. Check it, remove it by hand (and what it made).",
                                        name, netnsctl_run_dir());
         if (r < 0)
                 return log_error_errno(r, "Failed to read state of '%s': %m", name);
@@ -194,7 +198,7 @@ static int test_hook(const char *step) {
  * a stale pin (remove it), a namespace that is not ours (refuse). */
 static int prepare_up(const char *name, const char *pin) {
         _cleanup_strv_free_ char **lines = NULL;
-        unsigned long long ino = 0, rec_ino = 0;
+        unsigned long long ino = 0;
         bool complete = false;
         int state, r;
 
@@ -206,12 +210,16 @@ static int prepare_up(const char *name, const char *pin) {
                 return log_error_errno(state, "Failed to inspect %s: %m", pin);
 
         if (r >= 0) {
-                STRV_FOREACH(l, lines) {
-                        (void) sscanf(*l, "netns %llu", &rec_ino);
+                bool pinned = false;
+                int fd;
+
+                STRV_FOREACH(l, lines)
                         if (streq(*l, "complete"))
                                 complete = true;
-                }
-                if (complete && state == PIN_NSFS && ino == rec_ino)
+                fd = record_netns_open(name, lines, &pinned);
+                if (fd >= 0)
+                        (void) close(fd);
+                if (complete && pinned)
                         return log_error_errno(EALREADY, "Namespace '%s' is already up. Run 'netnsctl down %s' first.", name, name);
                 log_notice("Cleaning up what an earlier, interrupted run left of namespace '%s'.", name);
                 r = undo_record(name, lines);

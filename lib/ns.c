@@ -2,9 +2,11 @@
 /* ns.c - creating, pinning, inspecting and entering named network namespaces */
 
 #include <fcntl.h>
+#include <dirent.h>
 #include <sched.h>
 #include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
@@ -65,7 +67,7 @@ int netns_run_dir_prepare(void) {
         }
 }
 
-int netns_create_pinned(const char *path, int (*on_created)(unsigned long long ino, void *userdata),
+int netns_create_pinned(const char *path, int (*on_created)(int netns_fd, unsigned long long ino, void *userdata),
                         void *userdata, unsigned long long *ret_ino, int *ret_fd) {
         _cleanup_close_ int orig = -1, new_fd = -1, placeholder = -1;
         struct stat st;
@@ -98,7 +100,7 @@ int netns_create_pinned(const char *path, int (*on_created)(unsigned long long i
         }
 
         if (on_created) {
-                r = on_created((unsigned long long) st.st_ino, userdata);
+                r = on_created(new_fd, (unsigned long long) st.st_ino, userdata);
                 if (r < 0)
                         goto fail_unlink;
         }
@@ -254,4 +256,66 @@ long long netns_inode_of_pid(int pid) {
         if (stat(p, &st) < 0)
                 return -errno;
         return (long long) st.st_ino;
+}
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
+
+static int cookie_cb(void *userdata) {
+        _cleanup_close_ int fd = -1;
+        socklen_t l = sizeof(uint64_t);
+
+        /* any socket tells the cookie of the namespace it was made in */
+        fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return -errno;
+        if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, userdata, &l) < 0)
+                return -errno;
+        return l == sizeof(uint64_t) ? 0 : -EIO;
+}
+
+int netns_cookie(int netns_fd, uint64_t *ret) {
+        uint64_t c = 0;
+        int r = netns_run_in(netns_fd, cookie_cb, &c);
+
+        if (r < 0)
+                return r;
+        *ret = c;
+        return 0;
+}
+
+int netns_open_by_id(unsigned long long ino, uint64_t cookie) {
+        struct dirent *de;
+        DIR *d;
+        int found = -ENOENT;
+
+        d = opendir("/proc");
+        if (!d)
+                return -errno;
+        while ((de = readdir(d))) {
+                char p[STRLEN("/proc//ns/net") + sizeof(de->d_name)];
+                struct stat st;
+                uint64_t c;
+                int fd;
+
+                if (de->d_name[0] < '1' || de->d_name[0] > '9')
+                        continue;
+                (void) snprintf(p, sizeof(p), "/proc/%s/ns/net", de->d_name);
+                if (stat(p, &st) < 0 || (unsigned long long) st.st_ino != ino)
+                        continue;
+                fd = open(p, O_RDONLY | O_CLOEXEC);
+                if (fd < 0)
+                        continue; /* exited meanwhile */
+                /* the inode again through the fd: the process may have moved meanwhile */
+                if (fstat(fd, &st) < 0 || (unsigned long long) st.st_ino != ino ||
+                    (cookie != 0 && (netns_cookie(fd, &c) < 0 || c != cookie))) {
+                        (void) close(fd);
+                        continue;
+                }
+                found = fd;
+                break;
+        }
+        closedir(d);
+        return found;
 }

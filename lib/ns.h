@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #ifndef NSFS_MAGIC
@@ -43,11 +44,12 @@ int netns_run_dir_prepare(void);
  * @ret_fd: if not NULL, an O_CLOEXEC fd of the new namespace
  *
  * The caller's own network namespace is unchanged on return.
- * @on_placeholder is called after the placeholder exists and before the mount, so the caller can
- * record the inode first (crash safety); may be NULL.
+ * @on_created is called with an fd and the inode of the new namespace after the placeholder
+ * exists and before the mount, so the caller can record its identity first (crash safety);
+ * may be NULL.
  * Return: 0 or -errno; on error nothing is left at @path.
  */
-int netns_create_pinned(const char *path, int (*on_created)(unsigned long long ino, void *userdata),
+int netns_create_pinned(const char *path, int (*on_created)(int netns_fd, unsigned long long ino, void *userdata),
                         void *userdata, unsigned long long *ret_ino, int *ret_fd);
 
 /**
@@ -80,3 +82,25 @@ int netns_sysctl_get(int netns_fd, const char *key, char *buf, size_t size);
 
 /* inode of /proc/self/ns/net of @pid (0 = self) or -errno */
 long long netns_inode_of_pid(int pid);
+
+/**
+ * netns_cookie() - the cookie of a network namespace (SO_NETNS_COOKIE)
+ * @netns_fd: namespace fd, or -1 for the current one
+ * @ret: the cookie
+ *
+ * Unlike the inode number, which the kernel hands out again (lowest free first) once a
+ * namespace is gone, the cookie is never reused while the machine runs: "inode and cookie
+ * match" proves it is the very namespace, "inode matches" does not.
+ * Return: 0, -ENOPROTOOPT on kernels without namespace cookies (before 5.14), -errno
+ */
+int netns_cookie(int netns_fd, uint64_t *ret);
+
+/**
+ * netns_open_by_id() - find a live namespace that has no pin (any more) through its processes
+ * @ino: its inode
+ * @cookie: its cookie; 0 = unknown (only on kernels without cookies)
+ *
+ * Scans /proc/PID/ns/net. A namespace with the inode but another cookie is not it.
+ * Return: an O_CLOEXEC fd, -ENOENT when no process is in it, -errno
+ */
+int netns_open_by_id(unsigned long long ino, uint64_t cookie);
