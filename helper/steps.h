@@ -43,6 +43,7 @@ struct undo_ctx {
         int netns_fd;                 /* the recorded namespace if its pin is still live, else -1 */
         struct nl_sock *nl_host;      /* use undo_nl_host()/undo_nl_ns() */
         struct nl_sock *nl_ns;
+        bool nat_elements_done;       /* step-nat.c: all "nat" element lines undone in one transaction */
 };
 
 struct up_step {
@@ -69,6 +70,10 @@ int undo_netns(struct undo_ctx *u, const char *args);
 /* step-veth.c */
 int step_veth(struct up_ctx *c);
 int undo_veth(struct undo_ctx *u, const char *args);
+
+/* step-nat.c: Masquerade= and Port= (elements of "table inet netnsctl"), host forwarding */
+int step_nat(struct up_ctx *c);
+int undo_nat(struct undo_ctx *u, const char *args);
 
 /**
  * netns_lock() - take the lock every state change of netnsctl holds (up, down, gc)

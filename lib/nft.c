@@ -1,2 +1,788 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* nft.c - (to be written) */
+/* nft.c - the one nftables table netnsctl owns ("table inet netnsctl"): masquerade and port forwards */
+
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <nftables/libnftables.h>
+#include <poll.h>
+#include <time.h>
+
+#include "log.h"
+#include "nft.h"
+#include "util.h"
+
+/* Newer kernels report "destroy" (delete if present) with message types of their own. */
+#define NFT_MSG_DESTROYTABLE_ 26
+#define NFT_MSG_DESTROYSETELEM_ 30
+
+#define TBL NFT_NAT_FAMILY " " NFT_NAT_TABLE
+
+/*
+ * The table. Rules only look things up; what a namespace adds is elements.
+ *
+ * port_forward: traffic to one of the host's own addresses ("fib daddr type local"), from
+ * other hosts (prerouting) or from the host itself (output), is DNATed by the maps; no match
+ * falls through untouched. The maps keyed with an address come first, so Port=ADDR:P wins
+ * over a Port=P of another namespace.
+ *
+ * postrouting: masquerade what a namespace sends unless it goes to another namespace (the
+ * host end of a netnsctl veth): the peers can talk with their own addresses. Traffic to the
+ * host itself never passes postrouting. Connections from the host's loopback that a Port=
+ * forwarded into a namespace leave with source 127.0.0.1 or ::1, which the namespace could
+ * not answer: they are masqueraded to the host end's address as well.
+ *
+ * localnet_guard: a forward from 127.0.0.1 needs route_localnet on the host end (the kernel
+ * drops loopback addresses on other links otherwise), which would also let the namespace
+ * reach the host's 127.0.0.1 services by sending to 127.0.0.1 over the veth. So: from a host
+ * end, nothing with a loopback source, and to 127.0.0.0/8 only replies of connections that
+ * were DNATed (kube-proxy's rule after CVE-2020-8558). Packets to ::1 from other links are
+ * dropped by IPv6 itself before any hook. Priority filter: after the reply's un-NAT (-100).
+ */
+static const char table_def[] =
+        "table " TBL " {\n"
+        "  comment \"NAT and port forwards of netnsctl namespaces; managed by netnsctl, see netns.conf(5)\"\n"
+        "  set veths { type ifname; }\n"
+        "  set masq { type ifname . nf_proto; }\n"
+        "  map fwd4 { type inet_proto . inet_service : ipv4_addr . inet_service; }\n"
+        "  map fwd4a { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; }\n"
+        "  map fwd6 { type inet_proto . inet_service : ipv6_addr . inet_service; }\n"
+        "  map fwd6a { type ipv6_addr . inet_proto . inet_service : ipv6_addr . inet_service; }\n"
+        "  chain port_forward {\n"
+        "    meta nfproto ipv4 dnat ip to ip daddr . meta l4proto . th dport map @fwd4a\n"
+        "    meta nfproto ipv4 dnat ip to meta l4proto . th dport map @fwd4\n"
+        "    meta nfproto ipv6 dnat ip6 to ip6 daddr . meta l4proto . th dport map @fwd6a\n"
+        "    meta nfproto ipv6 dnat ip6 to meta l4proto . th dport map @fwd6\n"
+        "  }\n"
+        "  chain prerouting {\n"
+        "    type nat hook prerouting priority dstnat; policy accept;\n"
+        "    fib daddr type local goto port_forward\n"
+        "  }\n"
+        "  chain output {\n"
+        "    type nat hook output priority -100; policy accept;\n"
+        "    fib daddr type local goto port_forward\n"
+        "  }\n"
+        "  chain postrouting {\n"
+        "    type nat hook postrouting priority srcnat; policy accept;\n"
+        "    iifname . meta nfproto @masq oifname != @veths masquerade\n"
+        "    oifname @veths ct status dnat ip saddr 127.0.0.0/8 masquerade\n"
+        "    oifname @veths ct status dnat ip6 saddr ::1 masquerade\n"
+        "  }\n"
+        "  chain localnet_guard {\n"
+        "    type filter hook prerouting priority filter; policy accept;\n"
+        "    ip daddr 127.0.0.0/8 iifname @veths jump localnet_reply\n"
+        "    ip saddr 127.0.0.0/8 iifname @veths drop\n"
+        "  }\n"
+        "  chain localnet_reply {\n"
+        "    ct direction reply ct status dnat return\n"
+        "    drop\n"
+        "  }\n"
+        "}\n";
+
+/* ---- elements as record text ---- */
+
+static const char *proto_name(uint8_t p) {
+        switch (p) {
+        case IPPROTO_TCP:
+                return "tcp";
+        case IPPROTO_UDP:
+                return "udp";
+        case IPPROTO_SCTP:
+                return "sctp";
+        default:
+                return NULL;
+        }
+}
+
+static int proto_from_name(const char *s) {
+        if (streq(s, "tcp"))
+                return IPPROTO_TCP;
+        if (streq(s, "udp"))
+                return IPPROTO_UDP;
+        if (streq(s, "sctp"))
+                return IPPROTO_SCTP;
+        return -EINVAL;
+}
+
+/* Interface names go into nft as quoted strings: no quote, no wildcard, nothing odd. */
+static bool ifname_ok(const char *s) {
+        size_t n = strnlen(s, IFNAMSIZ);
+
+        if (n == 0 || n >= IFNAMSIZ)
+                return false;
+        for (const char *p = s; *p; p++)
+                if (*p <= ' ' || *p > '~' || strchr("\"\\*/:", *p))
+                        return false;
+        return true;
+}
+
+static bool family_ok(int f) {
+        return f == AF_INET || f == AF_INET6;
+}
+
+static int elem_check(const struct nat_elem *e) {
+        switch (e->type) {
+        case NAT_ELEM_LINK:
+                return ifname_ok(e->ifname) ? 0 : -EINVAL;
+        case NAT_ELEM_MASQ:
+                return ifname_ok(e->ifname) && family_ok(e->family) ? 0 : -EINVAL;
+        case NAT_ELEM_FWD:
+                if (!family_ok(e->family) || !proto_name(e->protocol))
+                        return -EINVAL;
+                if (e->port == 0 || e->port_end < e->port || e->ns_port == 0 ||
+                    (unsigned) e->ns_port + (e->port_end - e->port) > 65535)
+                        return -EINVAL;
+                return 0;
+        default:
+                return -EINVAL;
+        }
+}
+
+int nat_elem_format(const struct nat_elem *e, char *buf, size_t size) {
+        char host[INET6_ADDRSTRLEN] = "*", ns[INET6_ADDRSTRLEN], ports[16];
+        int n;
+
+        if (elem_check(e) < 0)
+                return -EINVAL;
+        switch (e->type) {
+        case NAT_ELEM_LINK:
+                n = snprintf(buf, size, "link %s", e->ifname);
+                break;
+        case NAT_ELEM_MASQ:
+                n = snprintf(buf, size, "masq %s %c", e->ifname, e->family == AF_INET ? '4' : '6');
+                break;
+        case NAT_ELEM_FWD:
+                if (e->has_host_addr)
+                        (void) inet_ntop(e->family, &e->host_addr, host, sizeof(host));
+                (void) inet_ntop(e->family, &e->ns_addr, ns, sizeof(ns));
+                if (e->port_end != e->port)
+                        (void) snprintf(ports, sizeof(ports), "%u-%u", e->port, e->port_end);
+                else
+                        (void) snprintf(ports, sizeof(ports), "%u", e->port);
+                n = snprintf(buf, size, "fwd %c %s %s %s %s %u", e->family == AF_INET ? '4' : '6',
+                             proto_name(e->protocol), host, ports, ns, e->ns_port);
+                break;
+        default:
+                return -EINVAL;
+        }
+        return n < 0 || (size_t) n >= size ? -EINVAL : 0;
+}
+
+static int parse_u16(const char *s, uint16_t *ret) {
+        char *end;
+        unsigned long v;
+
+        if (!*s || *s < '0' || *s > '9')
+                return -EINVAL;
+        errno = 0;
+        v = strtoul(s, &end, 10);
+        if (errno || *end || v == 0 || v > 65535)
+                return -EINVAL;
+        *ret = (uint16_t) v;
+        return 0;
+}
+
+int nat_elem_parse(const char *s, struct nat_elem *ret) {
+        char w[7][INET6_ADDRSTRLEN + 8];
+        struct nat_elem e = {};
+        char tail;
+        int n, r;
+
+        /* at most 7 words, each shorter than the buffers, and nothing after them */
+        n = sscanf(s, "%46s %46s %46s %46s %46s %46s %46s %c", w[0], w[1], w[2], w[3], w[4], w[5], w[6], &tail);
+        if (n >= 1 && streq(w[0], "link") && n == 2) {
+                e.type = NAT_ELEM_LINK;
+                if (strlen(w[1]) >= IFNAMSIZ)
+                        return -EINVAL;
+                strcpy(e.ifname, w[1]);
+        } else if (n >= 1 && streq(w[0], "masq") && n == 3) {
+                e.type = NAT_ELEM_MASQ;
+                if (strlen(w[1]) >= IFNAMSIZ)
+                        return -EINVAL;
+                strcpy(e.ifname, w[1]);
+                e.family = streq(w[2], "4") ? AF_INET : streq(w[2], "6") ? AF_INET6 : AF_UNSPEC;
+        } else if (n >= 1 && streq(w[0], "fwd") && n == 7) {
+                char *dash;
+
+                e.type = NAT_ELEM_FWD;
+                e.family = streq(w[1], "4") ? AF_INET : streq(w[1], "6") ? AF_INET6 : AF_UNSPEC;
+                if (!family_ok(e.family))
+                        return -EINVAL;
+                r = proto_from_name(w[2]);
+                if (r < 0)
+                        return r;
+                e.protocol = (uint8_t) r;
+                if (!streq(w[3], "*")) {
+                        if (inet_pton(e.family, w[3], &e.host_addr) != 1)
+                                return -EINVAL;
+                        e.has_host_addr = true;
+                }
+                dash = strchr(w[4], '-');
+                if (dash)
+                        *dash = 0;
+                if (parse_u16(w[4], &e.port) < 0 || parse_u16(dash ? dash + 1 : w[4], &e.port_end) < 0)
+                        return -EINVAL;
+                if (inet_pton(e.family, w[5], &e.ns_addr) != 1 || parse_u16(w[6], &e.ns_port) < 0)
+                        return -EINVAL;
+        } else
+                return -EINVAL;
+        if (elem_check(&e) < 0)
+                return -EINVAL;
+        *ret = e;
+        return 0;
+}
+
+/* ---- elements as nft commands ---- */
+
+static const char *fwd_map(const struct nat_elem *e) {
+        if (e->family == AF_INET)
+                return e->has_host_addr ? "fwd4a" : "fwd4";
+        return e->has_host_addr ? "fwd6a" : "fwd6";
+}
+
+/* "VERB element inet netnsctl SET { ... }\n"; @with_data: map elements with their data (add),
+ * or keys only (delete). One line per element run, so an error can be traced to it. */
+static void emit_elem(FILE *f, const char *verb, const struct nat_elem *e, bool with_data) {
+        char host[INET6_ADDRSTRLEN], ns[INET6_ADDRSTRLEN];
+
+        switch (e->type) {
+        case NAT_ELEM_LINK:
+                fprintf(f, "%s element " TBL " veths { \"%s\" }\n", verb, e->ifname);
+                return;
+        case NAT_ELEM_MASQ:
+                fprintf(f, "%s element " TBL " masq { \"%s\" . %s }\n", verb, e->ifname,
+                        e->family == AF_INET ? "ipv4" : "ipv6");
+                return;
+        case NAT_ELEM_FWD:
+                if (e->has_host_addr)
+                        (void) inet_ntop(e->family, &e->host_addr, host, sizeof(host));
+                (void) inet_ntop(e->family, &e->ns_addr, ns, sizeof(ns));
+                fprintf(f, "%s element " TBL " %s {", verb, fwd_map(e));
+                /* a range is one element per port: the offset is kept (8000-8009 -> 80-89) */
+                for (unsigned p = e->port; p <= e->port_end; p++) {
+                        fprintf(f, "%s ", p == e->port ? "" : ",");
+                        if (e->has_host_addr)
+                                fprintf(f, "%s . ", host);
+                        fprintf(f, "%s . %u", proto_name(e->protocol), p);
+                        if (with_data)
+                                fprintf(f, " : %s . %u", ns, e->ns_port + (p - e->port));
+                }
+                fputs(" }\n", f);
+                return;
+        default:
+                return;
+        }
+}
+
+/* Build text with open_memstream; @fn writes it. Returns the text or NULL on OOM. */
+struct text {
+        char *buf;
+        size_t size;
+        FILE *f;
+};
+
+static int text_open(struct text *t) {
+        *t = (struct text) {};
+        t->f = open_memstream(&t->buf, &t->size);
+        return t->f ? 0 : -ENOMEM;
+}
+
+static int text_close(struct text *t) {
+        if (fclose(t->f) != 0 || !t->buf) {
+                t->f = NULL;
+                free(t->buf);
+                t->buf = NULL;
+                return -ENOMEM;
+        }
+        t->f = NULL;
+        return 0;
+}
+
+static void text_done(struct text *t) {
+        if (t->f)
+                (void) fclose(t->f);
+        free(t->buf);
+}
+
+/* ---- running nft ---- */
+
+/* libnftables reports errors as text only. The kernel's errno is in it as strerror(), and
+ * userspace's own checks have their fixed wording; map back what callers act on. */
+static int error_to_errno(const char *err) {
+        static const int known[] = { EEXIST, ENOENT, EBUSY, EPERM, EACCES, ENOMEM, ENOSPC, EOPNOTSUPP,
+                                     EAFNOSUPPORT, EPROTONOSUPPORT, ENOBUFS, E2BIG, EMLINK, EINVAL };
+
+        if (!err)
+                return -EIO;
+        if (strstr(err, "interval overlaps"))
+                return -EEXIST;
+        if (strstr(err, "does not exist") || strstr(err, "did you mean"))
+                return -ENOENT;
+        for (size_t i = 0; i < ELEMENTSOF(known); i++)
+                if (strstr(err, strerror(known[i])))
+                        return -known[i];
+        return -EIO;
+}
+
+/* Run @cmds as one transaction (libnftables sends a buffer as one batch). 0 or -errno;
+ * nft's message in *@ret_error if asked for. */
+static int nft_run(const char *cmds, char **ret_error) {
+        struct nft_ctx *ctx;
+        const char *err;
+        int r;
+
+        ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+        if (!ctx)
+                return -ENOMEM;
+        if (nft_ctx_buffer_output(ctx) < 0 || nft_ctx_buffer_error(ctx) < 0) {
+                nft_ctx_free(ctx);
+                return -ENOMEM;
+        }
+        r = nft_run_cmd_from_buffer(ctx, cmds);
+        if (r != 0) {
+                err = nft_ctx_get_error_buffer(ctx);
+                r = error_to_errno(err);
+                log_debug("nft failed (%s): %s", strerror(-r), strempty(err));
+                if (ret_error)
+                        *ret_error = err && *err ? strdup(err) : NULL;
+        }
+        nft_ctx_free(ctx);
+        return r;
+}
+
+/* ---- asking the kernel directly (libmnl): cheap questions libnftables would answer only by
+ * loading the whole table ---- */
+
+static struct mnl_socket *nfnl_open(void) {
+        struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+
+        if (!nl)
+                return NULL;
+        if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+                int saved = errno;
+                mnl_socket_close(nl);
+                errno = saved;
+                return NULL;
+        }
+        return nl;
+}
+
+static struct nlmsghdr *nfnl_msg(void *buf, uint16_t type, uint16_t flags, uint32_t seq) {
+        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+        struct nfgenmsg *nfg;
+
+        nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | type;
+        nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+        nlh->nlmsg_seq = seq;
+        nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+        nfg->nfgen_family = NFPROTO_INET;
+        nfg->version = NFNETLINK_V0;
+        nfg->res_id = 0;
+        return nlh;
+}
+
+/* Send @nlh and run @cb on the replies to the end (or until @cb stops). 0 or -errno. */
+static int nfnl_call(struct nlmsghdr *nlh, mnl_cb_t cb, void *data) {
+        struct mnl_socket *nl;
+        char buf[MNL_SOCKET_BUFFER_SIZE];
+        uint32_t portid, seq = nlh->nlmsg_seq;
+        int r;
+
+        nl = nfnl_open();
+        if (!nl)
+                return negative_errno();
+        portid = mnl_socket_get_portid(nl);
+        if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+                r = negative_errno();
+                goto out;
+        }
+        for (;;) {
+                ssize_t k = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+
+                if (k < 0) {
+                        r = negative_errno();
+                        break;
+                }
+                r = mnl_cb_run(buf, (size_t) k, seq, portid, cb, data);
+                if (r <= MNL_CB_STOP) {
+                        r = r < 0 ? negative_errno() : 0;
+                        break;
+                }
+        }
+out:
+        mnl_socket_close(nl);
+        return r;
+}
+
+int nft_nat_table_exists(void) {
+        char buf[MNL_SOCKET_BUFFER_SIZE];
+        struct nlmsghdr *nlh;
+        int r;
+
+        nlh = nfnl_msg(buf, NFT_MSG_GETTABLE, NLM_F_ACK, (uint32_t) time(NULL));
+        mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, NFT_NAT_TABLE);
+        r = nfnl_call(nlh, NULL, NULL);
+        if (r == -ENOENT)
+                return 0;
+        return r < 0 ? r : 1;
+}
+
+static int elem_list_cb(const struct nlmsghdr *nlh, void *data) {
+        bool *found = data;
+        struct nlattr *a, *e;
+
+        mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+                if (mnl_attr_get_type(a) != NFTA_SET_ELEM_LIST_ELEMENTS)
+                        continue;
+                mnl_attr_for_each_nested(e, a)
+                        if (mnl_attr_get_type(e) == NFTA_LIST_ELEM) {
+                                *found = true;
+                                return MNL_CB_STOP; /* one is enough; the rest of the dump is dropped with the socket */
+                        }
+        }
+        return MNL_CB_OK;
+}
+
+/* Whether set @set of our table has an element: 1, 0, -ENOENT (no such set), -errno */
+static int set_has_elements(const char *set) {
+        char buf[MNL_SOCKET_BUFFER_SIZE];
+        struct nlmsghdr *nlh;
+        bool found = false;
+        int r;
+
+        nlh = nfnl_msg(buf, NFT_MSG_GETSETELEM, NLM_F_DUMP | NLM_F_ACK, (uint32_t) time(NULL));
+        mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, NFT_NAT_TABLE);
+        mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, set);
+        r = nfnl_call(nlh, elem_list_cb, &found);
+        if (r < 0)
+                return r;
+        return found;
+}
+
+/* ---- the operations ---- */
+
+static int emit_all(struct text *t, const char *prefix, const char *verb, const struct nat_elem *elems,
+                    size_t n, bool with_data) {
+        int r = text_open(t);
+
+        if (r < 0)
+                return r;
+        if (prefix)
+                fputs(prefix, t->f);
+        for (size_t i = 0; i < n; i++)
+                emit_elem(t->f, verb, &elems[i], with_data);
+        return text_close(t);
+}
+
+/* nft echoes the command that failed; find which of ours it is */
+static size_t find_failed(const char *err, const struct nat_elem *elems, size_t n) {
+        if (!err)
+                return n;
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *line = NULL;
+                struct text t;
+
+                if (emit_all(&t, NULL, "add", &elems[i], 1, true) < 0)
+                        return n;
+                line = TAKE_PTR(t.buf);
+                line[strcspn(line, "\n")] = 0;
+                if (strstr(err, line))
+                        return i;
+        }
+        return n;
+}
+
+int nft_nat_add(const struct nat_elem *elems, size_t n, size_t *ret_conflict, char **ret_error) {
+        _cleanup_free_ char *err = NULL;
+        int exists, r;
+
+        for (size_t i = 0; i < n; i++)
+                if (elem_check(&elems[i]) < 0)
+                        return -EINVAL;
+        exists = nft_nat_table_exists();
+        if (exists < 0)
+                return exists;
+
+        for (int attempt = 0; attempt < 2; attempt++) {
+                struct text t;
+
+                /* "add element" of an element that is there with the same data is a no-op;
+                 * with other data it fails with EEXIST: a clash, which is what we report. */
+                r = emit_all(&t, exists ? NULL : table_def, "add", elems, n, true);
+                if (r < 0)
+                        return r;
+                free(err);
+                err = NULL;
+                r = nft_run(t.buf, &err);
+                text_done(&t);
+                if (r == -ENOENT && exists) {
+                        /* the table went away since we looked (nft flush ruleset): again, with it */
+                        exists = 0;
+                        continue;
+                }
+                break;
+        }
+        if (r == -EEXIST && ret_conflict)
+                *ret_conflict = find_failed(err, elems, n);
+        if (r < 0 && ret_error)
+                *ret_error = TAKE_PTR(err);
+        return r;
+}
+
+/* Delete the table when no namespace is registered in it any more (set veths empty). */
+static int table_remove_if_unused(void) {
+        int r;
+
+        r = set_has_elements("veths");
+        if (r == -ENOENT)
+                return 0;
+        if (r != 0)
+                return r < 0 ? r : 0;
+        /* "add" first makes the delete succeed if someone removed the table meanwhile */
+        r = nft_run("add table " TBL "\ndelete table " TBL "\n", NULL);
+        return r == -ENOENT ? 0 : r;
+}
+
+/* Delete one element if it is ours: adding it with our data first succeeds only if it is
+ * absent or identical; then the delete removes it. If someone else's data is there, the add
+ * fails and the transaction changes nothing. */
+static int remove_one(const struct nat_elem *e) {
+        struct text t;
+        int r;
+
+        r = text_open(&t);
+        if (r < 0)
+                return r;
+        emit_elem(t.f, "add", e, true);
+        emit_elem(t.f, "delete", e, false);
+        r = text_close(&t);
+        if (r < 0)
+                return r;
+        r = nft_run(t.buf, NULL);
+        text_done(&t);
+        if (r == -EEXIST) {
+                log_debug("Not removing an element of table " TBL " that holds other data (not ours).");
+                return 0;
+        }
+        if (r == -ENOENT)
+                return 0;
+        return r;
+}
+
+int nft_nat_remove(const struct nat_elem *elems, size_t n) {
+        struct text t;
+        int r, ret = 0;
+
+        for (size_t i = 0; i < n; i++)
+                if (elem_check(&elems[i]) < 0)
+                        return -EINVAL;
+        r = nft_nat_table_exists();
+        if (r <= 0)
+                return r;
+
+        if (n > 0) {
+                r = text_open(&t);
+                if (r < 0)
+                        return r;
+                for (size_t i = 0; i < n; i++) {
+                        emit_elem(t.f, "add", &elems[i], true);
+                        emit_elem(t.f, "delete", &elems[i], false);
+                }
+                r = text_close(&t);
+                if (r < 0)
+                        return r;
+                r = nft_run(t.buf, NULL);
+                text_done(&t);
+                if (r < 0) {
+                        /* something is not ours, or gone: element by element, tolerantly */
+                        for (size_t i = 0; i < n; i++) {
+                                r = remove_one(&elems[i]);
+                                if (r < 0 && ret == 0)
+                                        ret = r;
+                        }
+                }
+        }
+        r = table_remove_if_unused();
+        return ret < 0 ? ret : r;
+}
+
+static bool fwd_clash(const struct nat_elem *a, const struct nat_elem *b) {
+        return a->type == NAT_ELEM_FWD && b->type == NAT_ELEM_FWD && a->family == b->family &&
+               a->protocol == b->protocol && a->has_host_addr == b->has_host_addr &&
+               (!a->has_host_addr || memcmp(&a->host_addr, &b->host_addr, sizeof(a->host_addr)) == 0) &&
+               a->port <= b->port_end && b->port <= a->port_end;
+}
+
+int nft_nat_sync(const struct nat_elem *elems, size_t n, char **ret_error) {
+        _cleanup_free_ bool *skip = NULL;
+        struct text t;
+        int r;
+
+        skip = calloc(n + 1, sizeof(bool));
+        if (!skip)
+                return -ENOMEM;
+        /* Two records claiming one host port cannot come from "up" (it refuses the second);
+         * if they are there anyway, the first keeps it, and the transaction still succeeds. */
+        for (size_t i = 0; i < n; i++) {
+                if (elem_check(&elems[i]) < 0) {
+                        skip[i] = true;
+                        continue;
+                }
+                for (size_t j = 0; j < i && !skip[i]; j++)
+                        if (!skip[j] && fwd_clash(&elems[j], &elems[i])) {
+                                log_debug("Port forward %zu clashes with %zu, leaving it out.", i, j);
+                                skip[i] = true;
+                        }
+        }
+
+        r = text_open(&t);
+        if (r < 0)
+                return r;
+        /* "add" makes "delete" succeed when the table is absent; then the table anew */
+        fputs("add table " TBL "\ndelete table " TBL "\n", t.f);
+        if (n > 0) {
+                fputs(table_def, t.f);
+                for (size_t i = 0; i < n; i++)
+                        if (!skip[i])
+                                emit_elem(t.f, "add", &elems[i], true);
+        }
+        r = text_close(&t);
+        if (r < 0)
+                return r;
+        r = nft_run(t.buf, ret_error);
+        text_done(&t);
+        return r;
+}
+
+/* ---- watching ---- */
+
+struct nft_watch {
+        struct mnl_socket *nl;
+        bool pending; /* a change to our table seen, its transaction's NEWGEN not yet */
+        int result;
+};
+
+int nft_watch_new(struct nft_watch **ret) {
+        struct nft_watch *w;
+        unsigned group = NFNLGRP_NFTABLES;
+        int size = 4 * 1024 * 1024, r;
+
+        w = calloc(1, sizeof(*w));
+        if (!w)
+                return -ENOMEM;
+        w->nl = nfnl_open();
+        if (!w->nl) {
+                r = negative_errno();
+                free(w);
+                return r;
+        }
+        if (mnl_socket_setsockopt(w->nl, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0) {
+                r = negative_errno();
+                nft_watch_free(w);
+                return r;
+        }
+        /* a big ruleset load is a burst of notifications; overflowing only costs a resync */
+        if (setsockopt(mnl_socket_get_fd(w->nl), SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+                (void) setsockopt(mnl_socket_get_fd(w->nl), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+        *ret = w;
+        return 0;
+}
+
+void nft_watch_free(struct nft_watch *w) {
+        if (!w)
+                return;
+        if (w->nl)
+                mnl_socket_close(w->nl);
+        free(w);
+}
+
+int nft_watch_fd(const struct nft_watch *w) {
+        return mnl_socket_get_fd(w->nl);
+}
+
+static const char *attr_str(const struct nlmsghdr *nlh, uint16_t type) {
+        struct nlattr *a;
+
+        mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+                if (mnl_attr_get_type(a) == type && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
+                        return mnl_attr_get_str(a);
+        return NULL;
+}
+
+static int watch_cb(const struct nlmsghdr *nlh, void *data) {
+        struct nft_watch *w = data;
+        const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
+        uint16_t type = nlh->nlmsg_type & 0xff, table_attr;
+        const char *table, *proc;
+
+        if ((nlh->nlmsg_type >> 8) != NFNL_SUBSYS_NFTABLES)
+                return MNL_CB_OK;
+        if (type == NFT_MSG_NEWGEN) {
+                /* the end of one transaction: who made it? */
+                proc = attr_str(nlh, NFTA_GEN_PROC_NAME);
+                if (w->pending && !streq_ptr(proc, "netnsctl"))
+                        w->result = 1;
+                w->pending = false;
+                return MNL_CB_OK;
+        }
+        switch (type) {
+        case NFT_MSG_DELTABLE:
+        case NFT_MSG_DESTROYTABLE_:
+                table_attr = NFTA_TABLE_NAME;
+                break;
+        case NFT_MSG_DELCHAIN:
+        case NFT_MSG_DESTROYTABLE_ + 1:
+                table_attr = NFTA_CHAIN_TABLE;
+                break;
+        case NFT_MSG_DELRULE:
+        case NFT_MSG_DESTROYTABLE_ + 2:
+                table_attr = NFTA_RULE_TABLE;
+                break;
+        case NFT_MSG_DELSET:
+        case NFT_MSG_DESTROYTABLE_ + 3:
+                table_attr = NFTA_SET_TABLE;
+                break;
+        case NFT_MSG_DELSETELEM:
+        case NFT_MSG_DESTROYSETELEM_:
+                table_attr = NFTA_SET_ELEM_LIST_TABLE;
+                break;
+        default:
+                return MNL_CB_OK;
+        }
+        if (nfg->nfgen_family != NFPROTO_INET)
+                return MNL_CB_OK;
+        table = attr_str(nlh, table_attr);
+        if (streq_ptr(table, NFT_NAT_TABLE))
+                w->pending = true;
+        return MNL_CB_OK;
+}
+
+int nft_watch_process(struct nft_watch *w) {
+        char buf[MNL_SOCKET_BUFFER_SIZE];
+        int fd = mnl_socket_get_fd(w->nl), r;
+
+        w->result = 0;
+        for (;;) {
+                ssize_t k = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+                if (k < 0) {
+                        if (errno == EAGAIN || errno == EINTR)
+                                break;
+                        if (errno == ENOBUFS) {
+                                /* lost notifications: cannot tell what happened, assume the worst */
+                                w->pending = false;
+                                w->result = 1;
+                                continue;
+                        }
+                        return -errno;
+                }
+                if (k == 0)
+                        break;
+                r = mnl_cb_run(buf, (size_t) k, 0, 0, watch_cb, w);
+                if (r < 0)
+                        log_debug("Ignoring a malformed nftables notification: %m");
+        }
+        return w->result;
+}

@@ -1,0 +1,675 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* step-nat.c - up step "nat": Masquerade= and Port= as elements of netnsctl's nftables table, and the host settings they need */
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+
+#include "addr.h"
+#include "log.h"
+#include "name.h"
+#include "nft.h"
+#include "ns.h"
+#include "steps.h"
+#include "util.h"
+
+/*
+ * Record lines (all "nat ..."), in the order they are written:
+ *
+ *   nat link IF | nat masq IF 4|6 | nat fwd ...   elements of table inet netnsctl (nft.h);
+ *                                                 added in one transaction, removed in one
+ *   nat localnet IF      net.ipv4.conf.IF.route_localnet=1: forwards from 127.0.0.1
+ *   nat lo6 IF           route "local ::1 dev IF table local": forwards from ::1
+ *   nat sysctl KEY       this namespace holds host sysctl KEY at 1 (ip_forward, IPv6
+ *                        forwarding); see the .host-sysctl file below
+ *
+ * The two per-link settings live on the host end of the veth and die with it; they are
+ * still undone explicitly, so that undo touches exactly what "up" made.
+ */
+
+#define LO6_METRIC 1024
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
+
+static bool is_link_local6(const struct netns_prefix *p) {
+        return p->family == AF_INET6 && p->addr.bytes[0] == 0xfe && (p->addr.bytes[1] & 0xc0) == 0x80;
+}
+
+/* The address a forward of @family goes to: the first peer address of that family. */
+static const struct netns_prefix *ns_target(const struct up_ctx *c, int family) {
+        for (size_t i = 0; i < c->n_peer_addrs; i++)
+                if (c->peer_addrs[i].family == family && !is_link_local6(&c->peer_addrs[i]))
+                        return &c->peer_addrs[i];
+        return NULL;
+}
+
+static bool is_loopback(int family, const union in_addr_union *a) {
+        if (family == AF_INET)
+                return a->bytes[0] == 127;
+        return IN6_IS_ADDR_LOOPBACK(&a->in6);
+}
+
+static const char *proto_str(uint8_t p) {
+        return p == IPPROTO_UDP ? "udp" : p == IPPROTO_SCTP ? "sctp" : "tcp";
+}
+
+/* ---- host sysctls, shared by all namespaces ----
+ *
+ * RUNDIR/.host-sysctl has one line per host sysctl netnsctl changed:
+ *     KEY PREVIOUS SET HOLDER...
+ * The first namespace that needs KEY=SET while it is something else writes the line (with
+ * the value before), then changes it; each further one adds its name. When the last holder
+ * stops, the previous value comes back, unless someone changed KEY meanwhile (then it is
+ * theirs). Every change happens under netns_lock(). The name starts with '.', which no
+ * namespace name does. */
+
+struct hs_entry {
+        char *key, *prev, *set;
+        char **holders;
+};
+
+struct hs_file {
+        struct hs_entry *e;
+        size_t n;
+};
+
+static void hs_done(struct hs_file *f) {
+        for (size_t i = 0; i < f->n; i++) {
+                free(f->e[i].key);
+                free(f->e[i].prev);
+                free(f->e[i].set);
+                strv_free(f->e[i].holders);
+        }
+        free(f->e);
+        *f = (struct hs_file) {};
+}
+
+static char *hs_path(void) {
+        return strdup_printf("%s/.host-sysctl", netnsctl_run_dir());
+}
+
+static int hs_load(struct hs_file *f) {
+        _cleanup_free_ char *path = hs_path(), *text = NULL;
+        char *line, *save = NULL;
+        int r;
+
+        *f = (struct hs_file) {};
+        if (!path)
+                return -ENOMEM;
+        r = read_full_file(path, 1024 * 1024, &text, NULL);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                char *w, *s2 = NULL;
+                struct hs_entry *e;
+
+                if (line[0] == '#')
+                        continue;
+                e = ARRAY_APPEND(f->e, f->n);
+                if (!e)
+                        return -ENOMEM;
+                w = strtok_r(line, " ", &s2);
+                e->key = w ? strdup(w) : NULL;
+                w = strtok_r(NULL, " ", &s2);
+                e->prev = w ? strdup(w) : NULL;
+                w = strtok_r(NULL, " ", &s2);
+                e->set = w ? strdup(w) : NULL;
+                if (!e->key || !e->prev || !e->set)
+                        return -EBADMSG;
+                while ((w = strtok_r(NULL, " ", &s2)))
+                        if (strv_extend(&e->holders, w) < 0)
+                                return -ENOMEM;
+        }
+        return 0;
+}
+
+static int hs_save(const struct hs_file *f) {
+        _cleanup_free_ char *path = hs_path(), *text = NULL;
+        size_t size = 0, used = 0;
+        FILE *m;
+
+        if (!path)
+                return -ENOMEM;
+        for (size_t i = 0; i < f->n; i++)
+                used += strv_length(f->e[i].holders) > 0;
+        if (used == 0)
+                return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+        m = open_memstream(&text, &size);
+        if (!m)
+                return -ENOMEM;
+        fputs("# host sysctls netnsctl changed: KEY PREVIOUS-VALUE SET-VALUE NAMESPACES-THAT-NEED-IT\n", m);
+        for (size_t i = 0; i < f->n; i++) {
+                if (strv_length(f->e[i].holders) == 0)
+                        continue;
+                fprintf(m, "%s %s %s", f->e[i].key, f->e[i].prev, f->e[i].set);
+                STRV_FOREACH(h, f->e[i].holders)
+                        fprintf(m, " %s", *h);
+                fputc('\n', m);
+        }
+        if (fclose(m) != 0)
+                return -ENOMEM;
+        return write_file_atomic(path, text);
+}
+
+static struct hs_entry *hs_find(struct hs_file *f, const char *key) {
+        for (size_t i = 0; i < f->n; i++)
+                if (streq(f->e[i].key, key))
+                        return &f->e[i];
+        return NULL;
+}
+
+/* Make host sysctl @key be @value for namespace @name. */
+static int host_sysctl_acquire(const char *name, const char *key, const char *value) {
+        _cleanup_(hs_done) struct hs_file f = {};
+        struct hs_entry *e;
+        char cur[64];
+        int r;
+
+        r = hs_load(&f);
+        if (r < 0)
+                return r;
+        r = netns_sysctl_get(-1, key, cur, sizeof(cur));
+        if (r < 0)
+                return r;
+        e = hs_find(&f, key);
+        if (!e) {
+                if (streq(cur, value))
+                        return 0; /* already so, not by us: nothing to restore later */
+                e = ARRAY_APPEND(f.e, f.n);
+                if (!e)
+                        return -ENOMEM;
+                e->key = strdup(key);
+                e->prev = strdup(cur);
+                e->set = strdup(value);
+                if (!e->key || !e->prev || !e->set)
+                        return -ENOMEM;
+        }
+        if (!strv_contains(e->holders, name) && strv_extend(&e->holders, name) < 0)
+                return -ENOMEM;
+        /* first the note, then the change: a crash in between restores a value never changed */
+        r = hs_save(&f);
+        if (r < 0)
+                return r;
+        if (!streq(cur, value)) {
+                log_info("Setting host sysctl %s=%s (was %s) for namespace '%s'.", key, value, cur, name);
+                r = netns_sysctl_set(-1, key, value);
+        }
+        return r;
+}
+
+static int host_sysctl_release(const char *name, const char *key) {
+        _cleanup_(hs_done) struct hs_file f = {};
+        struct hs_entry *e;
+        char **h;
+        char cur[64];
+        int r;
+
+        r = hs_load(&f);
+        if (r < 0)
+                return r;
+        e = hs_find(&f, key);
+        if (!e || !strv_contains(e->holders, name))
+                return 0;
+        for (h = e->holders; *h && !streq(*h, name); h++)
+                ;
+        free(*h);
+        memmove(h, h + 1, sizeof(char *) * (strv_length(h + 1) + 1));
+        if (strv_length(e->holders) == 0) {
+                r = netns_sysctl_get(-1, key, cur, sizeof(cur));
+                if (r >= 0 && streq(cur, e->set)) {
+                        log_info("Restoring host sysctl %s=%s: no namespace needs it any more.", key, e->prev);
+                        r = netns_sysctl_set(-1, key, e->prev);
+                        if (r < 0)
+                                return r;
+                } else if (r >= 0)
+                        log_notice("Host sysctl %s was changed to %s meanwhile; leaving it so.", key, cur);
+        }
+        return hs_save(&f);
+}
+
+/* ---- IPv6 forwarding safety ----
+ *
+ * Turning on net.ipv6.conf.all.forwarding makes the host a router: the kernel drops the
+ * default routes it learned from router advertisements at once, and stops listening to RAs
+ * on every link with accept_ra=1. A host that gets its IPv6 default route by SLAAC would lose
+ * IPv6. We do not do that: the admin decides (accept_ra=2 on the uplink, then forwarding). */
+
+struct ra_scan {
+        int ifindex; /* first RA default route's link, 0 = none */
+};
+
+static int ra_route_cb(const struct nlmsghdr *nlh, void *data) {
+        struct ra_scan *s = data;
+        const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+        const struct nlattr *a;
+        int oif = 0;
+
+        if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != AF_INET6 || rtm->rtm_dst_len != 0 ||
+            rtm->rtm_protocol != RTPROT_RA)
+                return MNL_CB_OK;
+        mnl_attr_for_each(a, nlh, sizeof(*rtm))
+                if (mnl_attr_get_type(a) == RTA_OIF)
+                        oif = (int) mnl_attr_get_u32(a);
+        if (oif > 0 && s->ifindex == 0) {
+                char ifname[IF_NAMESIZE], key[64], val[16];
+
+                /* accept_ra=2 keeps accepting RAs while forwarding: no harm on that link */
+                if (if_indextoname((unsigned) oif, ifname)) {
+                        /* '.' separates sysctl key components: a '.' in a link name is written '/' */
+                        for (char *p = ifname; *p; p++)
+                                if (*p == '.')
+                                        *p = '/';
+                        (void) snprintf(key, sizeof(key), "net.ipv6.conf.%s.accept_ra", ifname);
+                        if (netns_sysctl_get(-1, key, val, sizeof(val)) >= 0 && streq(val, "2"))
+                                return MNL_CB_OK;
+                }
+                s->ifindex = oif;
+        }
+        return MNL_CB_OK;
+}
+
+/* 1 if turning IPv6 forwarding on would cost the host its RA-learned default route */
+static int ipv6_forwarding_unsafe(struct nl_sock *nl, char ifname[static IF_NAMESIZE]) {
+        char buf[MNL_SOCKET_BUFFER_SIZE];
+        struct nlmsghdr *nlh;
+        struct rtmsg *rtm;
+        struct ra_scan s = {};
+        int r;
+
+        nlh = nl_msg_new(nl, buf, RTM_GETROUTE, NLM_F_DUMP);
+        rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+        rtm->rtm_family = AF_INET6;
+        r = nl_call(nl, nlh, ra_route_cb, &s);
+        if (r < 0)
+                return r;
+        if (s.ifindex == 0)
+                return 0;
+        if (!if_indextoname((unsigned) s.ifindex, ifname))
+                (void) snprintf(ifname, IF_NAMESIZE, "#%d", s.ifindex);
+        return 1;
+}
+
+/* ---- ::1 on the host end ----
+ *
+ * A forward from ::1 works in the kernel once two things hold: the connection leaves with a
+ * masqueraded source (postrouting rule), and the reply, whose destination the conntrack
+ * un-NAT turns back into ::1, can be routed in from the veth. IPv6 looks ::1 up strictly on
+ * the incoming link (it is a loopback address), and finds it only on lo: so we add
+ * "local ::1 dev IF table local" (metric 1024, after lo's). Packets sent TO ::1 from the
+ * namespace never get that far: IPv6 drops them on arrival, before any hook. */
+static int lo6_route(struct nl_sock *nl, int ifindex, bool add) {
+        char buf[MNL_SOCKET_BUFFER_SIZE];
+        struct nlmsghdr *nlh;
+        struct rtmsg *rtm;
+
+        nlh = nl_msg_new(nl, buf, add ? RTM_NEWROUTE : RTM_DELROUTE, add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+        rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+        rtm->rtm_family = AF_INET6;
+        rtm->rtm_dst_len = 128;
+        rtm->rtm_table = RT_TABLE_LOCAL;
+        rtm->rtm_protocol = RTPROT_STATIC;
+        rtm->rtm_scope = RT_SCOPE_HOST;
+        rtm->rtm_type = RTN_LOCAL;
+        mnl_attr_put(nlh, RTA_DST, sizeof(struct in6_addr), &in6addr_loopback);
+        mnl_attr_put_u32(nlh, RTA_TABLE, RT_TABLE_LOCAL);
+        mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t) ifindex);
+        mnl_attr_put_u32(nlh, RTA_PRIORITY, LO6_METRIC);
+        return nl_call(nl, nlh, NULL, NULL);
+}
+
+static int localnet_path(const char *ifname, char *buf, size_t size) {
+        int n = snprintf(buf, size, "/proc/sys/net/ipv4/conf/%s/route_localnet", ifname);
+        return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
+}
+
+/* ---- the plan ---- */
+
+struct plan {
+        struct nat_elem *elems;
+        const struct conf_origin **origins; /* per element: the Port= it comes from, or NULL */
+        size_t n;
+        bool localnet, lo6, forward4, forward6;
+};
+
+static void plan_done(struct plan *p) {
+        free(p->elems);
+        free(p->origins);
+}
+
+static int plan_push(struct plan *p, const struct nat_elem *e, const struct conf_origin *o) {
+        struct nat_elem *ne;
+        const struct conf_origin **no;
+        size_t n = p->n;
+
+        ne = realloc(p->elems, sizeof(*ne) * (n + 1));
+        if (!ne)
+                return -ENOMEM;
+        p->elems = ne;
+        no = realloc(p->origins, sizeof(*no) * (n + 1));
+        if (!no)
+                return -ENOMEM;
+        p->origins = no;
+        p->elems[n] = *e;
+        p->origins[n] = o;
+        p->n++;
+        return 0;
+}
+
+static int make_plan(struct up_ctx *c, struct plan *p) {
+        const struct netns_config *cfg = c->cfg;
+        struct nat_elem e;
+
+        e = (struct nat_elem) { .type = NAT_ELEM_LINK };
+        (void) snprintf(e.ifname, sizeof(e.ifname), "%s", c->host_ifname);
+        if (plan_push(p, &e, NULL) < 0)
+                return log_oom();
+
+        for (int i = 0; i < 2; i++) {
+                int family = i ? AF_INET6 : AF_INET;
+
+                if (!(cfg->masquerade & (i ? NETNS_MASQ_IPV6 : NETNS_MASQ_IPV4)))
+                        continue;
+                if (!ns_target(c, family)) {
+                        log_debug("Masquerade= %s: the namespace has no such address, nothing to masquerade.",
+                                  i ? "IPv6" : "IPv4");
+                        continue;
+                }
+                e = (struct nat_elem) { .type = NAT_ELEM_MASQ, .family = family };
+                (void) snprintf(e.ifname, sizeof(e.ifname), "%s", c->host_ifname);
+                if (plan_push(p, &e, NULL) < 0)
+                        return log_oom();
+                if (family == AF_INET)
+                        p->forward4 = true;
+                else
+                        p->forward6 = true;
+        }
+
+        for (size_t k = 0; k < cfg->n_ports; k++) {
+                const struct netns_port *port = &cfg->ports[k];
+                unsigned found = 0;
+
+                for (int i = 0; i < 2; i++) {
+                        int family = i ? AF_INET6 : AF_INET;
+                        const struct netns_prefix *to;
+
+                        if (port->host_family != AF_UNSPEC && port->host_family != family)
+                                continue;
+                        to = ns_target(c, family);
+                        if (!to)
+                                continue;
+                        found++;
+                        e = (struct nat_elem) {
+                                .type = NAT_ELEM_FWD,
+                                .family = family,
+                                .protocol = port->protocol,
+                                .has_host_addr = port->host_family != AF_UNSPEC,
+                                .host_addr = port->host_addr,
+                                .port = port->host_port,
+                                .port_end = port->host_port_end,
+                                .ns_addr = to->addr,
+                                .ns_port = port->ns_port,
+                        };
+                        if ((unsigned) e.ns_port + (e.port_end - e.port) > 65535)
+                                return log_error_errno(EINVAL, "%s:%u: Port=: the range inside the namespace would end beyond port 65535.",
+                                                       strempty(port->origin.file), port->origin.line);
+                        if (plan_push(p, &e, &port->origin) < 0)
+                                return log_oom();
+                        /* from 127.0.0.1 / ::1 needs the per-link settings; from anywhere
+                         * else, the host must forward */
+                        if (!e.has_host_addr || is_loopback(family, &e.host_addr)) {
+                                if (family == AF_INET)
+                                        p->localnet = true;
+                                else
+                                        p->lo6 = true;
+                        }
+                        if (!e.has_host_addr || !is_loopback(family, &e.host_addr)) {
+                                if (family == AF_INET)
+                                        p->forward4 = true;
+                                else
+                                        p->forward6 = true;
+                        }
+                }
+                if (found == 0)
+                        return log_error_errno(EADDRNOTAVAIL,
+                                               "%s:%u: Port=: namespace '%s' has no %s address to forward to; add a PeerAddress= of that family.",
+                                               strempty(port->origin.file), port->origin.line, c->name,
+                                               port->host_family == AF_INET ? "IPv4" :
+                                               port->host_family == AF_INET6 ? "IPv6" : "IPv4 or IPv6");
+        }
+        return 0;
+}
+
+/* Which other namespace's record forwards the same host port: for the error message. */
+static char *fwd_owner(const char *self, const struct nat_elem *want) {
+        _cleanup_(closedirp) DIR *d = opendir(netnsctl_run_dir());
+        struct dirent *de;
+
+        if (!d)
+                return NULL;
+        while ((de = readdir(d))) {
+                _cleanup_strv_free_ char **lines = NULL;
+
+                if (!netns_name_is_valid(de->d_name) || streq(de->d_name, self))
+                        continue;
+                if (record_load(de->d_name, &lines) < 0)
+                        continue;
+                STRV_FOREACH(l, lines) {
+                        const char *args = startswith(*l, "nat ");
+                        struct nat_elem e;
+
+                        if (!args || nat_elem_parse(args, &e) < 0 || e.type != NAT_ELEM_FWD)
+                                continue;
+                        if (e.family == want->family && e.protocol == want->protocol &&
+                            e.has_host_addr == want->has_host_addr &&
+                            (!e.has_host_addr || memcmp(&e.host_addr, &want->host_addr, sizeof(e.host_addr)) == 0) &&
+                            e.port <= want->port_end && want->port <= e.port_end)
+                                return strdup(de->d_name);
+                }
+        }
+        return NULL;
+}
+
+static int report_conflict(struct up_ctx *c, const struct plan *p, size_t i, const char *err) {
+        const struct nat_elem *e = &p->elems[i];
+        const struct conf_origin *o = p->origins[i];
+        _cleanup_free_ char *owner = NULL;
+        char host[INET6_ADDRSTRLEN] = "", ports[16];
+
+        if (i >= p->n || e->type != NAT_ELEM_FWD)
+                return log_error_errno(EEXIST, "Failed to add NAT for '%s' to table " NFT_NAT_FAMILY " " NFT_NAT_TABLE ": an element is already there with other data%s%s",
+                                       c->name, err ? ": " : ".", strempty(err));
+        owner = fwd_owner(c->name, e);
+        if (e->has_host_addr)
+                (void) inet_ntop(e->family, &e->host_addr, host, sizeof(host));
+        if (e->port_end != e->port)
+                (void) snprintf(ports, sizeof(ports), "%u-%u", e->port, e->port_end);
+        else
+                (void) snprintf(ports, sizeof(ports), "%u", e->port);
+        return log_error_errno(EADDRINUSE, "%s:%u: Port=: %s port %s on %s%s is already forwarded by %s%s%s; choose another host port.",
+                               strempty(o ? o->file : NULL), o ? o->line : 0, proto_str(e->protocol), ports,
+                               e->has_host_addr ? host : "all host addresses",
+                               e->has_host_addr ? "" : e->family == AF_INET ? " (IPv4)" : " (IPv6)",
+                               owner ? "namespace '" : "another namespace", strempty(owner), owner ? "'" : "");
+}
+
+/* ---- the step ---- */
+
+int step_nat(struct up_ctx *c) {
+        _cleanup_(plan_done) struct plan p = {};
+        _cleanup_free_ char *err = NULL;
+        struct nl_sock *nl;
+        struct nl_link l;
+        size_t conflict = 0;
+        char line[128], path[128];
+        int r;
+
+        if (c->cfg->masquerade == NETNS_MASQ_NO && c->cfg->n_ports == 0)
+                return 0;
+        if (!c->host_ifname[0])
+                /* the config check refuses this; an isolated namespace has nothing to NAT */
+                return log_error_errno(EINVAL, "%s:%u: [NAT] needs a [Veth] section.",
+                                       strempty(c->cfg->nat_origin.file), c->cfg->nat_origin.line);
+
+        r = make_plan(c, &p);
+        if (r < 0)
+                return r;
+
+        /* the elements: recorded first, then added in one transaction */
+        for (size_t i = 0; i < p.n; i++) {
+                r = nat_elem_format(&p.elems[i], line, sizeof(line));
+                if (r < 0)
+                        return log_error_errno(r, "Cannot use host interface name '%s' in nftables.", c->host_ifname);
+                r = record_add(c->rec, "nat %s", line);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to write state record: %m");
+        }
+        r = nft_nat_add(p.elems, p.n, &conflict, &err);
+        if (r == -EEXIST)
+                return report_conflict(c, &p, conflict, err);
+        if (r < 0)
+                return log_error_errno(r, "Failed to add NAT of namespace '%s' to nftables table " NFT_NAT_FAMILY " " NFT_NAT_TABLE ": %s",
+                                       c->name, err ? err : strerror(-r));
+
+        if (p.localnet) {
+                r = record_add(c->rec, "nat localnet %s", c->host_ifname);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to write state record: %m");
+                r = localnet_path(c->host_ifname, path, sizeof(path));
+                if (r >= 0)
+                        r = write_string_file(path, "1");
+                if (r < 0)
+                        return log_error_errno(r, "Failed to set net.ipv4.conf.%s.route_localnet=1 (for Port= from 127.0.0.1): %m",
+                                               c->host_ifname);
+        }
+        if (p.lo6) {
+                r = ctx_nl_host(c, &nl);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to open netlink socket on the host: %m");
+                r = nl_link_get(nl, c->host_ifname, &l);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to find host interface %s: %m%s", c->host_ifname, nl_extack(nl));
+                r = record_add(c->rec, "nat lo6 %s", c->host_ifname);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to write state record: %m");
+                r = lo6_route(nl, l.ifindex, true);
+                if (r < 0 && r != -EEXIST)
+                        return log_error_errno(r, "Failed to add route 'local ::1 dev %s table local' (for Port= from ::1): %m%s",
+                                               c->host_ifname, nl_extack(nl));
+        }
+
+        if (p.forward4) {
+                r = record_add(c->rec, "nat sysctl net.ipv4.ip_forward");
+                if (r < 0)
+                        return log_error_errno(r, "Failed to write state record: %m");
+                r = host_sysctl_acquire(c->name, "net.ipv4.ip_forward", "1");
+                if (r < 0)
+                        return log_error_errno(r, "Failed to turn on IPv4 forwarding on the host (net.ipv4.ip_forward=1): %m");
+        }
+        if (p.forward6) {
+                char ifname[IF_NAMESIZE], cur[16];
+
+                r = netns_sysctl_get(-1, "net.ipv6.conf.all.forwarding", cur, sizeof(cur));
+                if (r < 0)
+                        return log_error_errno(r, "Failed to read net.ipv6.conf.all.forwarding: %m");
+                if (!streq(cur, "1")) {
+                        r = ctx_nl_host(c, &nl);
+                        if (r >= 0)
+                                r = ipv6_forwarding_unsafe(nl, ifname);
+                        if (r < 0)
+                                return log_error_errno(r, "Failed to list the host's IPv6 routes: %m");
+                        if (r > 0) {
+                                log_warning("Not turning on IPv6 forwarding for '%s': the host's IPv6 default route on %s comes from router advertisements, which the kernel stops accepting when forwarding is on. "
+                                            "IPv6 Masquerade= and Port= from other hosts need it: set net.ipv6.conf.%s.accept_ra=2, then net.ipv6.conf.all.forwarding=1.",
+                                            c->name, ifname, ifname);
+                                return 0;
+                        }
+                }
+                r = record_add(c->rec, "nat sysctl net.ipv6.conf.all.forwarding");
+                if (r < 0)
+                        return log_error_errno(r, "Failed to write state record: %m");
+                r = host_sysctl_acquire(c->name, "net.ipv6.conf.all.forwarding", "1");
+                if (r < 0)
+                        return log_error_errno(r, "Failed to turn on IPv6 forwarding on the host (net.ipv6.conf.all.forwarding=1): %m");
+        }
+        return 0;
+}
+
+/* ---- undo ---- */
+
+/* All element lines of the record go in one transaction, the first time one is met. */
+static int undo_elements(struct undo_ctx *u) {
+        _cleanup_strv_free_ char **lines = NULL;
+        _cleanup_free_ struct nat_elem *elems = NULL;
+        size_t n = 0;
+        int r;
+
+        if (u->nat_elements_done)
+                return 0;
+        u->nat_elements_done = true;
+        r = record_load(u->name, &lines);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read state of '%s': %m", u->name);
+        STRV_FOREACH(l, lines) {
+                const char *args = startswith(*l, "nat ");
+                struct nat_elem e, *slot;
+
+                if (!args || nat_elem_parse(args, &e) < 0)
+                        continue;
+                slot = ARRAY_APPEND(elems, n);
+                if (!slot)
+                        return log_oom();
+                *slot = e;
+        }
+        r = nft_nat_remove(elems, n);
+        if (r < 0)
+                return log_error_errno(r, "Failed to remove NAT of namespace '%s' from nftables table " NFT_NAT_FAMILY " " NFT_NAT_TABLE ": %m",
+                                       u->name);
+        return 0;
+}
+
+int undo_nat(struct undo_ctx *u, const char *args) {
+        const char *a;
+        struct nat_elem e;
+        char path[128];
+        int r;
+
+        if (nat_elem_parse(args, &e) >= 0)
+                return undo_elements(u);
+
+        if ((a = startswith(args, "localnet "))) {
+                if (localnet_path(a, path, sizeof(path)) < 0)
+                        return 0;
+                r = write_string_file(path, "0");
+                if (r < 0 && r != -ENOENT)
+                        return log_error_errno(r, "Failed to reset net.ipv4.conf.%s.route_localnet: %m", a);
+                return 0;
+        }
+        if ((a = startswith(args, "lo6 "))) {
+                struct nl_sock *nl;
+                struct nl_link l;
+
+                r = undo_nl_host(u, &nl);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to open netlink socket on the host: %m");
+                r = nl_link_get(nl, a, &l);
+                if (r == -ENODEV)
+                        return 0; /* the route went with the link */
+                if (r < 0)
+                        return log_error_errno(r, "Failed to look up link '%s': %m%s", a, nl_extack(nl));
+                r = lo6_route(nl, l.ifindex, false);
+                if (r < 0 && r != -ESRCH && r != -ENOENT && r != -ENODEV)
+                        return log_error_errno(r, "Failed to delete route 'local ::1 dev %s table local': %m%s", a, nl_extack(nl));
+                return 0;
+        }
+        if ((a = startswith(args, "sysctl "))) {
+                r = host_sysctl_release(u->name, a);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to restore host sysctl %s: %m", a);
+                return 0;
+        }
+        log_warning("Unknown NAT entry in state record of '%s', ignoring: nat %s", u->name, args);
+        return 0;
+}
