@@ -30,6 +30,8 @@ static const struct verb verbs[] = {
           "--json" },
         { "gc",      1, 1,  verb_gc,      "gc                    Remove what crashes and removed configs left behind",
           "--dry-run --json --no-legend" },
+        { "nat-sync",  1, 1, verb_nat_sync,  "nat-sync              Rebuild the NAT table from the running namespaces" },
+        { "nat-watch", 1, 1, verb_nat_watch, "nat-watch             Rebuild the NAT table whenever another program removes it" },
 };
 
 /* The verb named by the first non-option argument, once known: "VERB --help" shows its help. */

@@ -22,3 +22,5 @@ int verb_list(int argc, char **argv);
 int verb_status(int argc, char **argv);
 int verb_monitor(int argc, char **argv);
 int verb_gc(int argc, char **argv);
+int verb_nat_sync(int argc, char **argv);
+int verb_nat_watch(int argc, char **argv);
