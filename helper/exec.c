@@ -114,8 +114,7 @@ static void bind_etc(const struct exec_ctx *x) {
                         break;
                 }
                 if (lstat(target, &dst) < 0) {
-                        log_warning_errno(errno, "%s/%s: not binding it, %s does not exist (netnsctl creates nothing in /etc).",
-                                          dir, de->d_name, target);
+                        log_warning_errno(errno, "%s/%s: not binding it, %s does not exist.", dir, de->d_name, target);
                         continue;
                 }
                 if (fstatat(dirfd(d), de->d_name, &src, 0) < 0) {

@@ -29,7 +29,8 @@ static int mount_sysfs_cb(void *userdata) {
  * "sysfs": a sysfs mounted from inside the namespace at /run/netnsctl/NAME/sys, in the host's
  * mount namespace, so that units can bind it over their /sys (systemd's NetworkNamespacePath=
  * does not change /sys). The host's /sys submounts are bound into it: a unit given it as /sys
- * keeps /sys/fs/cgroup. The mount holds a reference to the network namespace until "down".
+ * keeps /sys/fs/cgroup. (sysfs holds only a passive reference to the network namespace: the
+ * namespace still goes away when its pin and processes do; the mount then shows nothing.)
  */
 int step_sysfs(struct up_ctx *c) {
         _cleanup_free_ char *path = state_path(c->name, "sys");
@@ -37,9 +38,9 @@ int step_sysfs(struct up_ctx *c) {
 
         if (!path)
                 return log_oom();
-        /* Shared, so that unmounting it at "down" also removes the copies that mount namespaces
-         * made meanwhile (services with private mounts) hold: they would keep the network
-         * namespace alive. */
+        /* A mount point of its own: the prepared mount namespaces drop it as a whole (see
+         * mntns_create_pinned()); shared, so that what is mounted below shows up in (and
+         * goes away from) the mount namespaces services make. */
         r = mount_shared_dir(netnsctl_run_dir());
         if (r < 0)
                 return log_error_errno(r, "Failed to make %s a shared mount point: %m", netnsctl_run_dir());
@@ -54,7 +55,8 @@ int step_sysfs(struct up_ctx *c) {
         return 0;
 }
 
-/* "sysfs": unmount the tree (lazily: a process may still have a file open in it), remove the dir */
+/* "sysfs": unmount the tree (lazily: a process may still have a file open in it), remove the
+ * dir (which detaches the copies that mount namespaces made meanwhile, too) */
 int undo_sysfs(struct undo_ctx *u, const char *args) {
         _cleanup_free_ char *path = state_path(u->name, "sys");
         int r;
@@ -178,8 +180,7 @@ int step_mntns(struct up_ctx *c) {
         return 0;
 }
 
-/* "mntns": drop /sys inside it (copies of the pin elsewhere must not keep the network
- * namespace alive through it), unpin, remove the file */
+/* "mntns": unpin, remove the file (which detaches copies of the pin everywhere) */
 int undo_mntns(struct undo_ctx *u, const char *args) {
         _cleanup_free_ char *pin = state_path(u->name, "mnt");
         int r;

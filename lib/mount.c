@@ -298,8 +298,8 @@ static int mntns_prepare(const struct mntns_prep *p) {
         if (mount(p->sys_tree, "/sys", NULL, MS_BIND | MS_REC, NULL) < 0)
                 return log_debug_errno(errno, "Failed to bind %s on /sys: %m", p->sys_tree);
         /* Our copies of every namespace's state (sysfs trees, mount namespace pins) and of every
-         * pin: a prepared namespace must not hold other namespaces, nor receive a mount for
-         * each one started later. */
+         * pin: each would cost a mount here, and one more for every namespace started later
+         * (quadratic in the number of namespaces), and would be copied by every unshare(). */
         r = umount_all_lazy(p->state_dir);
         if (r < 0)
                 return r;
@@ -428,31 +428,13 @@ fail:
 }
 
 int mntns_release(const char *pin) {
-        _cleanup_close_ int fd = -1;
-        struct statfs sfs;
         int r;
 
-        fd = open(pin, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-        if (fd < 0 && errno == ENOENT)
-                return 0;
-        if (fd >= 0 && fstatfs(fd, &sfs) >= 0 && (unsigned long) sfs.f_type == NSFS_MAGIC &&
-            ioctl(fd, NS_GET_NSTYPE) == CLONE_NEWNS) {
-                pid_t pid = fork();
-
-                if (pid < 0)
-                        return -errno;
-                if (pid == 0) {
-                        if (setns(fd, CLONE_NEWNS) < 0)
-                                _exit(1);
-                        _exit(umount_all_lazy("/sys") < 0 ? 1 : 0);
-                }
-                if (wait_child(pid) < 0)
-                        log_debug("Could not drop /sys inside the mount namespace pinned at %s.", pin);
-        }
-        fd = safe_close(fd);
         r = umount_all_lazy(pin);
         if (r < 0)
                 return r;
+        /* Unlinking a mount point detaches what is mounted on it in every mount namespace: the
+         * copies of the pin that namespaces made meanwhile (services' private mounts) go too. */
         if (unlink(pin) < 0) {
                 if (errno != ENOENT)
                         return -errno;

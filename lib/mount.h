@@ -16,10 +16,11 @@ extern const char *const resolver_socket_dirs[];
  * @dir: e.g. /run/netnsctl
  *
  * Like iproute2 does for /run/netns: when @dir is not a mount point yet it is bound onto
- * itself. Mounts made below it then propagate (as slaves) into mount namespaces created later,
- * and — what matters — so does their removal, so a copy made by some service's private mount
- * namespace never keeps a network namespace alive after "down". Call with netnsctl's lock
- * held (two runs would otherwise stack binds).
+ * itself, here in a peer group of its own (a bind of a shared /run would be its peer, and
+ * every mount below @dir would show up a second time on /run). Mounts and unmounts below it
+ * then propagate into the mount namespaces made later (services' private mounts), and a
+ * prepared namespace (mntns_create_pinned()) can drop the whole subtree at once. Call with
+ * netnsctl's lock held (two runs would otherwise stack binds).
  * Return: 0 or -errno
  */
 int mount_shared_dir(const char *dir);
@@ -101,7 +102,7 @@ int mount_mask_dir(const char *path);
  * The new namespace is a copy of the caller's, slave to it (host mounts and unmounts
  * propagate in, nothing propagates out), with @sys_tree on /sys. Copies of the other
  * namespaces' pins and sysfs trees are dropped from it: each would cost a mount per prepared
- * namespace (quadratic in the number of namespaces) and keep those namespaces alive.
+ * namespace, one more per namespace started later (quadratic in the number of namespaces).
  * The pin is a bind of the namespace's nsfs file onto a private self-bind of @pin: the kernel
  * refuses to propagate mount namespace files, so they must not sit on a shared mount.
  * "netnsctl exec" enters it with setns(2) instead of copying the whole mount table.
@@ -110,9 +111,11 @@ int mount_mask_dir(const char *path);
 int mntns_create_pinned(const char *pin, const char *sys_tree, const char *netns_dir, const char *state_dir);
 
 /**
- * mntns_release() - unpin a mount namespace made by mntns_create_pinned(), and first drop its
- * /sys, so that copies of the pin in mount namespaces made meanwhile (a service's private
- * mounts) cannot keep the network namespace alive through it
+ * mntns_release() - unpin a mount namespace made by mntns_create_pinned() and remove the file
+ *
+ * Removing the file also detaches the copies of the pin that mount namespaces made meanwhile
+ * (the kernel drops mounts on an unlinked mount point everywhere), so the namespace goes away
+ * with its last process.
  * Return: 1 if something was removed, 0 if nothing was there, -errno
  */
 int mntns_release(const char *pin);
