@@ -28,14 +28,18 @@ static int host_use_load(struct nl_sock *nl, struct host_use *h) {
         r = nl_dump_prefixes(nl, AF_INET, &h->use, &h->n);
         if (r >= 0)
                 r = nl_dump_prefixes(nl, AF_INET6, &h->use, &h->n);
-        return r;
+        return r == -EAFNOSUPPORT ? 0 : r; /* a host without IPv6 */
 }
 
 /* "address 192.0.2.1/24 on eth0" or "route 10.0.0.0/8 dev tun0 (table 100)" */
 static const char *use_describe(const struct nl_prefix_use *u, char *buf, size_t size) {
         char p[ADDR_PREFIX_STRLEN], ifname[IF_NAMESIZE] = "", table[24] = "";
 
-        (void) addr_prefix_to_string(&u->prefix, p);
+        /* an address found through its local route has no length of its own: show it bare */
+        if (!u->route && u->prefix.prefixlen == (u->prefix.family == AF_INET ? 32 : 128))
+                (void) addr_to_string(u->prefix.family, &u->prefix.addr, p);
+        else
+                (void) addr_prefix_to_string(&u->prefix, p);
         if (u->ifindex > 0 && !if_indextoname((unsigned) u->ifindex, ifname))
                 (void) snprintf(ifname, sizeof(ifname), "#%d", u->ifindex);
         if (u->route && u->table != RT_TABLE_MAIN)
@@ -84,66 +88,125 @@ static int prefix_push(struct netns_prefix **arr, size_t *n, const struct netns_
         return 0;
 }
 
-/* Pick the automatic subnets: home slot from the name, probing past whatever is taken on
+/* What the auto allocation asks about each candidate subnet. */
+struct probe_ctx {
+        struct nl_sock *nl;
+        struct addr_list statics;  /* this config's static addresses, both ends */
+        struct host_use *dump;     /* the host's addresses and routes, once loaded */
+        bool dumped;
+        char what[128];            /* what blocked the first (home) candidate */
+};
+
+static int probe_blocked(struct probe_ctx *p, const struct nl_prefix_use *u, struct netns_prefix *ret_blocker) {
+        if (!p->what[0])
+                (void) use_describe(u, p->what, sizeof(p->what));
+        *ret_blocker = u->prefix;
+        return 1;
+}
+
+/*
+ * Is the candidate /31 or /64 in use on the host? Asked as two route lookups (its first two
+ * addresses), which find a covering route or subnet, another namespace's subnet, and an
+ * address of the host itself (its local route) in one round trip each, however many
+ * namespaces are up; a dump of every address and route would cost O(namespaces) per "up".
+ * A lookup that ends in a blackhole/unreachable/prohibit route says something covers the
+ * address but not what: then, and only then, the full dump decides.
+ */
+static int probe_taken(const struct netns_prefix *cand, void *userdata, struct netns_prefix *ret_blocker) {
+        struct probe_ctx *p = userdata;
+        int r;
+
+        r = addr_taken_in_list(cand, &p->statics, ret_blocker);
+        if (r > 0) {
+                if (!p->what[0]) {
+                        char a[ADDR_PREFIX_STRLEN];
+
+                        (void) snprintf(p->what, sizeof(p->what), "static address %s of this namespace (%s:%u)",
+                                        addr_prefix_to_string(ret_blocker, a), strempty(ret_blocker->origin.file),
+                                        ret_blocker->origin.line);
+                }
+                return 1;
+        }
+
+        for (int i = 0; !p->dumped && i < 2; i++) {
+                struct nl_prefix_use u = {};
+                union in_addr_union a = addr_prefix_network(cand).addr;
+
+                if (cand->family == AF_INET)
+                        a.in.s_addr = htonl(ntohl(a.in.s_addr) + (uint32_t) i);
+                else
+                        a.bytes[15] = (uint8_t) (i + 1);
+                r = nl_route_lookup(p->nl, cand->family, &a, &u);
+                if (r > 0)
+                        return probe_blocked(p, &u, ret_blocker);
+                if (r == 0)
+                        continue;
+                if (r == -EAFNOSUPPORT)  /* no IPv6 on the host: nothing can be in the way */
+                        return 0;
+                if (r == -ENOMEM || r == -ENOBUFS || r == -EBADMSG)
+                        return r;
+                /* a route with an error code: fall back to the dump */
+                r = host_use_load(p->nl, p->dump);
+                if (r < 0)
+                        return r;
+                p->dumped = true;
+        }
+        if (!p->dumped)
+                return 0;
+        for (size_t j = 0; j < p->dump->n; j++)
+                if (addr_prefix_overlaps(cand, &p->dump->use[j].prefix))
+                        return probe_blocked(p, &p->dump->use[j], ret_blocker);
+        return 0;
+}
+
+/* Pick the automatic subnets: home slot from the name, probing past whatever is in use on
  * the host (other namespaces' subnets included: they are host addresses) and past this
  * config's own static addresses. */
-static int plan_auto(struct up_ctx *c, const struct host_use *h, struct addr_auto *v4, struct addr_auto *v6) {
+static int plan_auto(struct up_ctx *c, struct probe_ctx *p, struct addr_auto *v4, struct addr_auto *v6) {
         const struct netns_veth *v = &c->cfg->veth;
-        _cleanup_free_ struct netns_prefix *taken = NULL;
-        size_t n_taken = 0;
         struct netns_prefix pool = v->pool;
-        char a[ADDR_PREFIX_STRLEN], b[ADDR_PREFIX_STRLEN], what[128];
+        char a[ADDR_PREFIX_STRLEN], b[ADDR_PREFIX_STRLEN];
         int r;
 
         if (pool.family == AF_UNSPEC)
                 (void) parse_prefix(NETNS_AUTO_POOL_DEFAULT, &pool);
-        for (size_t i = 0; i < h->n; i++)
-                if (prefix_push(&taken, &n_taken, &h->use[i].prefix) < 0)
-                        return log_oom();
-        for (size_t i = 0; i < v->n_addresses; i++)
-                if (prefix_push(&taken, &n_taken, &v->addresses[i]) < 0)
-                        return log_oom();
-        for (size_t i = 0; i < v->n_peer_addresses; i++)
-                if (prefix_push(&taken, &n_taken, &v->peer_addresses[i]) < 0)
-                        return log_oom();
 
-        r = addr_auto_v4(c->name, &pool, taken, n_taken, v4);
-        if (r < 0) {
-                const char *blocker = v4->blocker >= 0 && (size_t) v4->blocker < h->n ?
-                        use_describe(&h->use[v4->blocker], what, sizeof(what)) :
-                        v4->blocker >= 0 ? "a static address of this namespace" : "?";
-
+        p->what[0] = 0;
+        r = addr_auto_v4(c->name, &pool, probe_taken, p, v4);
+        if (r == -EADDRNOTAVAIL || r == -EINVAL)
                 return log_error_errno(r, "%s:%u: No free /31 in the pool %s for the automatic IPv4 addresses (first conflict: %s); choose another AddressPool= or static addresses.",
-                                       strempty(v->origin.file), v->origin.line, addr_prefix_to_string(&pool, a), blocker);
-        }
+                                       strempty(v->origin.file), v->origin.line, addr_prefix_to_string(&pool, a),
+                                       p->what[0] ? p->what : "?");
+        if (r < 0)
+                return log_error_errno(r, "Failed to check the automatic IPv4 subnet against the host's routes: %m%s",
+                                       nl_extack(p->nl));
         if (v4->probes > 0) {
                 struct netns_prefix home = v4->host;
                 uint32_t base = ntohl(addr_prefix_network(&pool).addr.in.s_addr);
 
                 home.addr.in.s_addr = htonl(base + (uint32_t) (2 * v4->home));
                 log_notice("Automatic IPv4 subnet %s of '%s' (slot %llu) overlaps the %s; using %s (slot %llu) instead.",
-                           addr_prefix_to_string(&home, a), c->name, (unsigned long long) v4->home,
-                           (size_t) v4->blocker < h->n ? use_describe(&h->use[v4->blocker], what, sizeof(what)) :
-                           "static address of this namespace",
+                           addr_prefix_to_string(&home, a), c->name, (unsigned long long) v4->home, p->what,
                            addr_prefix_to_string(&v4->host, b), (unsigned long long) v4->slot);
         }
 
-        r = addr_auto_v6(c->name, taken, n_taken, v6);
-        if (r < 0) {
-                const char *blocker = v6->blocker >= 0 && (size_t) v6->blocker < h->n ?
-                        use_describe(&h->use[v6->blocker], what, sizeof(what)) : "?";
-
+        p->what[0] = 0;
+        r = addr_auto_v6(c->name, probe_taken, p, v6);
+        if (r == -EADDRNOTAVAIL)
                 return log_error_errno(r, "%s:%u: No free IPv6 /64 in %s for the automatic IPv6 addresses (first conflict: %s); use static addresses.",
-                                       strempty(v->origin.file), v->origin.line, ADDR_AUTO_V6_POOL, blocker);
-        }
+                                       strempty(v->origin.file), v->origin.line, ADDR_AUTO_V6_POOL,
+                                       p->what[0] ? p->what : "?");
+        if (r < 0)
+                return log_error_errno(r, "Failed to check the automatic IPv6 subnet against the host's routes: %m%s",
+                                       nl_extack(p->nl));
         if (v6->probes > 0) {
-                struct netns_prefix net = addr_prefix_network(&v6->host);
+                struct netns_prefix home = { .family = AF_INET6, .prefixlen = 64 }, net = addr_prefix_network(&v6->host);
 
-                log_notice("Automatic IPv6 subnet of '%s' overlaps the %s; using %s instead (%u further).",
-                           c->name,
-                           (size_t) v6->blocker < h->n ? use_describe(&h->use[v6->blocker], what, sizeof(what)) :
-                           "static address of this namespace",
-                           addr_prefix_to_string(&net, a), v6->probes);
+                home.addr.bytes[0] = 0xfd;
+                for (int i = 0; i < 7; i++)
+                        home.addr.bytes[1 + i] = (uint8_t) (v6->home >> (8 * (6 - i)));
+                log_notice("Automatic IPv6 subnet %s of '%s' overlaps the %s; using %s instead.",
+                           addr_prefix_to_string(&home, a), c->name, p->what, addr_prefix_to_string(&net, b));
         }
         return 0;
 }
@@ -152,24 +215,35 @@ static int plan_auto(struct up_ctx *c, const struct host_use *h, struct addr_aut
  * anything is made. */
 static int plan(struct up_ctx *c, struct nl_sock *nl) {
         const struct netns_veth *v = &c->cfg->veth;
+        _cleanup_free_ struct netns_prefix *statics = NULL;
+        size_t n_statics = 0;
         struct host_use h = {};
+        struct probe_ctx p = { .nl = nl, .dump = &h };
         struct addr_auto v4, v6;
-        bool need_auto = v->address_auto || v->peer_address_auto;
-        int r;
+        int r = 0;
 
-        if (v->n_addresses + v->n_peer_addresses == 0 && !need_auto)
-                return 0;
-
-        r = host_use_load(nl, &h);
-        if (r < 0) {
-                host_use_done(&h);
-                return log_error_errno(r, "Failed to list the host's addresses and routes: %m%s", nl_extack(nl));
+        /* Static addresses: against everything on the host, which takes the full dump (a
+         * lookup cannot see a route inside a static /24); their own number bounds it. */
+        if (v->n_addresses + v->n_peer_addresses > 0) {
+                r = host_use_load(nl, &h);
+                if (r < 0) {
+                        host_use_done(&h);
+                        return log_error_errno(r, "Failed to list the host's addresses and routes: %m%s", nl_extack(nl));
+                }
+                p.dumped = true;
+                r = check_static(&h, v->addresses, v->n_addresses, "Address");
+                if (r >= 0)
+                        r = check_static(&h, v->peer_addresses, v->n_peer_addresses, "PeerAddress");
         }
-        r = check_static(&h, v->addresses, v->n_addresses, "Address");
-        if (r >= 0)
-                r = check_static(&h, v->peer_addresses, v->n_peer_addresses, "PeerAddress");
-        if (r >= 0 && need_auto)
-                r = plan_auto(c, &h, &v4, &v6);
+        for (size_t i = 0; r >= 0 && i < v->n_addresses; i++)
+                if (prefix_push(&statics, &n_statics, &v->addresses[i]) < 0)
+                        r = log_oom();
+        for (size_t i = 0; r >= 0 && i < v->n_peer_addresses; i++)
+                if (prefix_push(&statics, &n_statics, &v->peer_addresses[i]) < 0)
+                        r = log_oom();
+        p.statics = (struct addr_list) { statics, n_statics };
+        if (r >= 0 && (v->address_auto || v->peer_address_auto))
+                r = plan_auto(c, &p, &v4, &v6);
         host_use_done(&h);
         if (r < 0)
                 return r;

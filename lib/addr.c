@@ -75,11 +75,15 @@ uint64_t addr_auto_hash(const char *name) {
         return z ^ (z >> 31);
 }
 
-static ssize_t first_overlap(const struct netns_prefix *p, const struct netns_prefix *taken, size_t n_taken) {
-        for (size_t i = 0; i < n_taken; i++)
-                if (addr_prefix_overlaps(p, &taken[i]))
-                        return (ssize_t) i;
-        return -1;
+int addr_taken_in_list(const struct netns_prefix *candidate, void *userdata, struct netns_prefix *ret_blocker) {
+        const struct addr_list *l = userdata;
+
+        for (size_t i = 0; l && i < l->n; i++)
+                if (addr_prefix_overlaps(candidate, &l->p[i])) {
+                        *ret_blocker = l->p[i];
+                        return (int) (i < INT32_MAX - 1 ? i + 1 : INT32_MAX);
+                }
+        return 0;
 }
 
 static struct netns_prefix v4_at(uint32_t a, unsigned prefixlen) {
@@ -90,10 +94,42 @@ static struct netns_prefix v4_at(uint32_t a, unsigned prefixlen) {
         };
 }
 
-int addr_auto_v4(const char *name, const struct netns_prefix *pool,
-                 const struct netns_prefix *taken, size_t n_taken, struct addr_auto *ret) {
+/* Ask @taken about @p; on the home slot (@i == 0) remember the answer in @ret. */
+static int probe(addr_taken_fn taken, void *userdata, const struct netns_prefix *p, uint64_t i,
+                 struct addr_auto *ret, struct netns_prefix *blocker) {
+        int r;
+
+        if (!taken)
+                return 0;
+        r = taken(p, userdata, blocker);
+        if (r > 0 && i == 0) {
+                ret->blocked = r;
+                ret->blocker = *blocker;
+        }
+        return r;
+}
+
+/* How many slots of @slot_bits-bit ids, starting at @id, @blocker covers (at least 1): the
+ * allocators jump past a blocking route in one step instead of asking about every slot in
+ * it. @id_bits: where the id starts in the address (bit offset from the top, per family). */
+static uint64_t slots_covered(const struct netns_prefix *blocker, unsigned id_first_bit, unsigned id_bits, uint64_t id) {
+        unsigned free_bits;
+
+        /* the blocker's length inside the id field: bits of it beyond the id field mean it
+         * covers less than one slot */
+        if (blocker->prefixlen >= id_first_bit + id_bits || blocker->prefixlen <= id_first_bit)
+                return 1;
+        free_bits = id_first_bit + id_bits - blocker->prefixlen;
+        if (free_bits >= 64)
+                return 1;
+        /* the ids sharing the blocker's prefix end at id | mask */
+        return ((id | ((UINT64_C(1) << free_bits) - 1)) - id) + 1;
+}
+
+int addr_auto_v4(const char *name, const struct netns_prefix *pool, addr_taken_fn taken, void *userdata,
+                 struct addr_auto *ret) {
         struct netns_prefix net;
-        uint64_t nslots, probes;
+        uint64_t nslots, dist = 0;
         uint32_t base;
 
         if (pool->family != AF_INET || pool->prefixlen > 30)
@@ -101,25 +137,29 @@ int addr_auto_v4(const char *name, const struct netns_prefix *pool,
         net = addr_prefix_network(pool);
         base = ntohl(net.addr.in.s_addr);
         nslots = UINT64_C(1) << (31 - pool->prefixlen);
-        probes = nslots < ADDR_AUTO_V4_MAX_PROBES ? nslots : ADDR_AUTO_V4_MAX_PROBES;
 
-        *ret = (struct addr_auto) { .blocker = -1 };
+        *ret = (struct addr_auto) {};
         ret->home = addr_auto_hash(name) % nslots;
-        for (uint64_t i = 0; i < probes; i++) {
-                uint64_t slot = (ret->home + i) % nslots;
-                struct netns_prefix p = v4_at(base + (uint32_t) (2 * slot), 31);
-                ssize_t b = first_overlap(&p, taken, n_taken);
+        for (unsigned i = 0; i < ADDR_AUTO_V4_MAX_PROBES && dist < nslots; i++) {
+                uint64_t slot = (ret->home + dist) % nslots, skip;
+                struct netns_prefix p = v4_at(base + (uint32_t) (2 * slot), 31), blocker = {};
+                int r = probe(taken, userdata, &p, i, ret, &blocker);
 
-                if (i == 0)
-                        ret->blocker = b;
-                if (b >= 0) {
+                if (r < 0)
+                        return r;
+                if (r > 0) {
                         /* Whatever covers the whole pool blocks every slot: stop right away. */
-                        if (taken[b].prefixlen <= pool->prefixlen)
+                        if (blocker.family == AF_INET && blocker.prefixlen <= pool->prefixlen)
                                 break;
+                        /* skip the rest of a blocking route, up to the end of the pool (then wrap) */
+                        skip = blocker.family == AF_INET ? slots_covered(&blocker, pool->prefixlen, 31 - pool->prefixlen, slot) : 1;
+                        if (skip > nslots - slot)
+                                skip = nslots - slot;
+                        dist += skip;
                         continue;
                 }
                 ret->slot = slot;
-                ret->probes = (unsigned) i;
+                ret->probes = i;
                 ret->host = p;
                 ret->peer = v4_at(base + (uint32_t) (2 * slot) + 1, 31);
                 return 0;
@@ -137,21 +177,26 @@ static struct netns_prefix v6_at(uint64_t id56, uint8_t last) {
         return p;
 }
 
-int addr_auto_v6(const char *name, const struct netns_prefix *taken, size_t n_taken, struct addr_auto *ret) {
+int addr_auto_v6(const char *name, addr_taken_fn taken, void *userdata, struct addr_auto *ret) {
         const uint64_t mask56 = (UINT64_C(1) << 56) - 1;
+        uint64_t dist = 0;
 
-        *ret = (struct addr_auto) { .blocker = -1 };
+        *ret = (struct addr_auto) {};
         ret->home = addr_auto_hash(name) >> 8; /* the top 56 bits */
         for (unsigned i = 0; i < ADDR_AUTO_V6_MAX_PROBES; i++) {
-                uint64_t id = (ret->home + i) & mask56;
-                struct netns_prefix p = v6_at(id, 1);
-                ssize_t b = first_overlap(&p, taken, n_taken);
+                uint64_t id = (ret->home + dist) & mask56, skip;
+                struct netns_prefix p = v6_at(id, 1), blocker = {};
+                int r = probe(taken, userdata, &p, i, ret, &blocker);
 
-                if (i == 0)
-                        ret->blocker = b;
-                if (b >= 0) {
-                        if (taken[b].prefixlen <= 8) /* covers all of fd00::/8 */
+                if (r < 0)
+                        return r;
+                if (r > 0) {
+                        if (blocker.family == AF_INET6 && blocker.prefixlen <= 8) /* all of fd00::/8 */
                                 break;
+                        skip = blocker.family == AF_INET6 ? slots_covered(&blocker, 8, 56, id) : 1;
+                        if (skip > mask56 - id + 1)
+                                skip = mask56 - id + 1; /* to the end of fd00::/8, then wrap */
+                        dist += skip;
                         continue;
                 }
                 ret->slot = id;

@@ -30,14 +30,36 @@ bool addr_prefix_contains(const struct netns_prefix *p, int family, const union 
 /* Do the networks of @a and @b share any address (same family, one contains the other)? */
 bool addr_prefix_overlaps(const struct netns_prefix *a, const struct netns_prefix *b);
 
+/**
+ * typedef addr_taken_fn - is anything on the host in the way of @candidate?
+ * @candidate: a subnet an auto allocation considers
+ * @userdata: the caller's
+ * @ret_blocker: set to what overlaps @candidate when the answer is "taken"
+ *
+ * Return: 0 free, > 0 taken (any positive token the caller likes, handed back in
+ * struct addr_auto), < 0 an error that ends the allocation.
+ */
+typedef int (*addr_taken_fn)(const struct netns_prefix *candidate, void *userdata, struct netns_prefix *ret_blocker);
+
+/* A plain list of prefixes in use, for addr_taken_in_list() */
+struct addr_list {
+        const struct netns_prefix *p;
+        size_t n;
+};
+
+/* addr_taken_fn over a struct addr_list: taken when @candidate overlaps an entry; the token
+ * is the entry's index + 1 */
+int addr_taken_in_list(const struct netns_prefix *candidate, void *userdata, struct netns_prefix *ret_blocker);
+
 /* Result of an auto allocation. */
 struct addr_auto {
-        struct netns_prefix host;   /* host end: the even address of the /31, or ::1/64 */
-        struct netns_prefix peer;   /* inside: the odd address of the /31, or ::2/64 */
-        uint64_t home;              /* the slot the name hashes to */
-        uint64_t slot;              /* the slot taken: home + probes (modulo the pool) */
-        unsigned probes;            /* 0 when the home slot was free */
-        ssize_t blocker;            /* index in @taken of what overlapped the home slot, or -1 */
+        struct netns_prefix host;    /* host end: the even address of the /31, or ::1/64 */
+        struct netns_prefix peer;    /* inside: the odd address of the /31, or ::2/64 */
+        uint64_t home;               /* the slot the name hashes to */
+        uint64_t slot;               /* the slot taken: home + probes (modulo the pool) */
+        unsigned probes;             /* 0 when the home slot was free */
+        int blocked;                 /* the token @taken gave for the home slot; 0 = it was free */
+        struct netns_prefix blocker; /* what overlapped the home slot, when blocked */
 };
 
 /**
@@ -54,30 +76,32 @@ uint64_t addr_auto_hash(const char *name);
  * addr_auto_v4() - the IPv4 /31 of namespace @name in @pool
  * @name: namespace name
  * @pool: IPv4 pool, prefix length 0...30
- * @taken: prefixes already in use (host addresses and routes, other namespaces' subnets)
- * @n_taken: number of entries in @taken
+ * @taken: asked about each candidate /31 (host addresses and routes, other namespaces'
+ *         subnets); NULL = nothing is taken
+ * @userdata: passed to @taken
  * @ret: the allocation
  *
- * The home slot is addr_auto_hash(@name) modulo the number of /31s in @pool; when it
- * overlaps anything in @taken, slots home+1, home+2, ... (wrapping inside the pool) are
- * tried, at most ADDR_AUTO_V4_MAX_PROBES of them. A pure function: the same inputs always
- * give the same answer, and without @taken the answer depends on @name and @pool only.
+ * The home slot is addr_auto_hash(@name) modulo the number of /31s in @pool; when @taken
+ * says it is in use, slots home+1, home+2, ... (wrapping inside the pool) are tried, at most
+ * ADDR_AUTO_V4_MAX_PROBES of them, and none after a blocker that covers the whole pool. Pure
+ * when @taken is: the same answers always give the same result, and with nothing taken the
+ * result depends on @name and @pool only.
  * Return: 0, -EINVAL for an unusable pool, -EADDRNOTAVAIL when no slot is free
- * (@ret->blocker still names what blocked the home slot).
+ * (@ret->blocked/blocker still tell what blocked the home slot), or @taken's error.
  */
-int addr_auto_v4(const char *name, const struct netns_prefix *pool,
-                 const struct netns_prefix *taken, size_t n_taken, struct addr_auto *ret);
+int addr_auto_v4(const char *name, const struct netns_prefix *pool, addr_taken_fn taken, void *userdata,
+                 struct addr_auto *ret);
 
 /**
  * addr_auto_v6() - the IPv6 ULA /64 of namespace @name
  * @name: namespace name
- * @taken: prefixes already in use
- * @n_taken: number of entries in @taken
+ * @taken: asked about each candidate /64; NULL = nothing is taken
+ * @userdata: passed to @taken
  * @ret: the allocation
  *
  * fdXX:XXXX:XXXX:XXXX::/64, the 56 bits after "fd" taken from addr_auto_hash(@name) (a
- * 40-bit ULA global ID and a 16-bit subnet ID in RFC 4193 terms); on overlap the next
+ * 40-bit ULA global ID and a 16-bit subnet ID in RFC 4193 terms); when taken the next
  * 56-bit value is tried, at most ADDR_AUTO_V6_MAX_PROBES times. Pure, like addr_auto_v4().
- * Return: 0, or -EADDRNOTAVAIL.
+ * Return: 0, -EADDRNOTAVAIL, or @taken's error.
  */
-int addr_auto_v6(const char *name, const struct netns_prefix *taken, size_t n_taken, struct addr_auto *ret);
+int addr_auto_v6(const char *name, addr_taken_fn taken, void *userdata, struct addr_auto *ret);

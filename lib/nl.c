@@ -544,7 +544,7 @@ struct dump_state {
 };
 
 static int dump_add(struct dump_state *d, const void *addr, size_t alen, unsigned prefixlen,
-                    int ifindex, bool route, uint32_t table) {
+                    int ifindex, bool route, uint32_t table, uint8_t type) {
         struct nl_prefix_use *u;
         struct netns_prefix p = { .family = d->family, .prefixlen = (uint8_t) prefixlen };
 
@@ -558,6 +558,7 @@ static int dump_add(struct dump_state *d, const void *addr, size_t alen, unsigne
                 .prefix = p,
                 .ifindex = ifindex,
                 .route = route,
+                .type = type,
                 .table = table,
         };
         return MNL_CB_OK;
@@ -584,10 +585,10 @@ static int addr_dump_cb(const struct nlmsghdr *h, void *data) {
         /* IFA_LOCAL is the address; IFA_ADDRESS the peer on point-to-point links (else the same) */
         if (tb[IFA_LOCAL])
                 r = dump_add(d, mnl_attr_get_payload(tb[IFA_LOCAL]), mnl_attr_get_payload_len(tb[IFA_LOCAL]),
-                             ifa->ifa_prefixlen, (int) ifa->ifa_index, false, 0);
+                             ifa->ifa_prefixlen, (int) ifa->ifa_index, false, 0, RTN_LOCAL);
         if (r == MNL_CB_OK && tb[IFA_ADDRESS])
                 r = dump_add(d, mnl_attr_get_payload(tb[IFA_ADDRESS]), mnl_attr_get_payload_len(tb[IFA_ADDRESS]),
-                             ifa->ifa_prefixlen, (int) ifa->ifa_index, false, 0);
+                             ifa->ifa_prefixlen, (int) ifa->ifa_index, false, 0, RTN_LOCAL);
         return r;
 }
 
@@ -620,7 +621,68 @@ static int route_dump_cb(const struct nlmsghdr *h, void *data) {
         if (tb[RTA_OIF] && mnl_attr_validate(tb[RTA_OIF], MNL_TYPE_U32) >= 0)
                 oif = (int) mnl_attr_get_u32(tb[RTA_OIF]);
         return dump_add(d, mnl_attr_get_payload(tb[RTA_DST]), mnl_attr_get_payload_len(tb[RTA_DST]),
-                        rtm->rtm_dst_len, oif, true, table);
+                        rtm->rtm_dst_len, oif, true, table, rtm->rtm_type);
+}
+
+struct lookup_state {
+        int family;
+        struct nl_prefix_use *use;
+        bool found;
+};
+
+static int route_lookup_cb(const struct nlmsghdr *h, void *data) {
+        const struct nlattr *tb[RTA_MAX + 1] = {};
+        const struct rtmsg *rtm = mnl_nlmsg_get_payload(h);
+        struct lookup_state *l = data;
+        struct netns_prefix p = { .family = l->family, .prefixlen = 0 };
+
+        if (h->nlmsg_type != RTM_NEWROUTE || mnl_nlmsg_get_payload_len(h) < sizeof(*rtm) || rtm->rtm_family != l->family)
+                return MNL_CB_OK;
+        if (mnl_attr_parse(h, sizeof(*rtm), route_attr_cb, tb) < 0)
+                return MNL_CB_ERROR;
+        if (rtm->rtm_dst_len > 0) {
+                if (!tb[RTA_DST] || mnl_attr_get_payload_len(tb[RTA_DST]) != family_addr_len(l->family))
+                        return MNL_CB_OK;
+                memcpy(&p.addr, mnl_attr_get_payload(tb[RTA_DST]), family_addr_len(l->family));
+                p.prefixlen = rtm->rtm_dst_len;
+        }
+        *l->use = (struct nl_prefix_use) {
+                .prefix = p,
+                .route = rtm->rtm_type != RTN_LOCAL,
+                .type = rtm->rtm_type,
+                .table = tb[RTA_TABLE] && mnl_attr_validate(tb[RTA_TABLE], MNL_TYPE_U32) >= 0 ?
+                         mnl_attr_get_u32(tb[RTA_TABLE]) : rtm->rtm_table,
+        };
+        if (tb[RTA_OIF] && mnl_attr_validate(tb[RTA_OIF], MNL_TYPE_U32) >= 0)
+                l->use->ifindex = (int) mnl_attr_get_u32(tb[RTA_OIF]);
+        l->found = true;
+        return MNL_CB_OK;
+}
+
+int nl_route_lookup(struct nl_sock *s, int family, const union in_addr_union *addr, struct nl_prefix_use *ret) {
+        struct lookup_state l = { .family = family, .use = ret };
+        size_t alen = family_addr_len(family);
+        char buf[512];
+        struct nlmsghdr *nlh;
+        struct rtmsg *rtm;
+        int r;
+
+        if (alen == 0)
+                return -EAFNOSUPPORT;
+        nlh = nl_msg_new(s, buf, RTM_GETROUTE, 0);
+        rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+        rtm->rtm_family = (uint8_t) family;
+        rtm->rtm_dst_len = (uint8_t) (alen * 8);
+        rtm->rtm_flags = RTM_F_FIB_MATCH;
+        mnl_attr_put(nlh, RTA_DST, alen, addr);
+        r = nl_call(s, nlh, route_lookup_cb, &l);
+        if (r == -ENETUNREACH)
+                return 0;
+        if (r < 0)
+                return r;
+        if (!l.found)
+                return -EBADMSG;
+        return ret->prefix.prefixlen > 0;
 }
 
 int nl_dump_prefixes(struct nl_sock *s, int family, struct nl_prefix_use **ret, size_t *ret_n) {

@@ -168,8 +168,25 @@ struct nl_prefix_use {
         struct netns_prefix prefix; /* as the kernel has it: an address with its length, a route's destination */
         int ifindex;                /* the link; 0 for routes without one (blackhole, ...) */
         bool route;                 /* false: an address; true: a route */
+        uint8_t type;               /* RTN_*: RTN_LOCAL for addresses */
         uint32_t table;             /* routes only */
 };
+
+/**
+ * nl_route_lookup() - the routing entry the kernel uses for traffic to @addr
+ * @s: socket
+ * @family: AF_INET or AF_INET6
+ * @addr: destination
+ * @ret: the entry (RTM_GETROUTE with RTM_F_FIB_MATCH): its destination prefix, type, table
+ *       and link; an address of the host itself comes back as its RTN_LOCAL /32 or /128
+ *
+ * One round trip however many routes the host has, where a dump grows with them.
+ * Return: 1 when a route other than a default route covers @addr, 0 when only a default
+ * route or none does, or the kernel's -errno: the lookup ends in a route that carries an
+ * error instead of an entry (blackhole -EINVAL, unreachable -EHOSTUNREACH, prohibit
+ * -EACCES, throw -EAGAIN), which says some route covers @addr but not which.
+ */
+int nl_route_lookup(struct nl_sock *s, int family, const union in_addr_union *addr, struct nl_prefix_use *ret);
 
 /**
  * nl_dump_prefixes() - every address and route of one family in @s's namespace

@@ -42,7 +42,7 @@ X
         "$NETNSCTL" up n$i 2>"$T/log" || { cat "$T/log" >&2; fail "up n$i"; }
         if [ $i = 8 ]; then
                 cat "$T/log" >&2
-                grep -q "10.251.0.234/31 of 'n8' (slot 117) overlaps the address 10.251.0.234/31 on nn-n7" "$T/log" ||
+                grep -q "10.251.0.234/31 of 'n8' (slot 117) overlaps the address 10.251.0.234 on nn-n7" "$T/log" ||
                         fail "n8: no notice about the slot n7 holds"
         fi
 done
