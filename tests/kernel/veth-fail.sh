@@ -35,7 +35,10 @@ pass "host name taken"
 # --- a static address that overlaps an address on the host: error with file:line, nothing left
 ip link add d0 type bridge
 ip addr add 192.168.77.1/24 dev d0
-ip addr add fd77::1/64 dev d0
+ip addr add fd77::1/64 dev d0 nodad
+ip link set d0 up
+# wait for IPv6 duplicate address detection on d0 to end, so snapshots hold still
+for i in $(seq 30); do [ -z "$(ip -6 addr show dev d0 tentative)" ] && break; sleep 0.1; done
 ip route add blackhole 172.31.0.0/16
 snapshot "$T/before"
 conf b <<'X'
@@ -82,7 +85,27 @@ nnc down a
 assert_eq "$(addr_of inet nn-a)" "$h4" "auto subnet with the same host state"
 nnc down a
 ip addr del "$auto_host4/32" dev d0
-# a route covering the whole pool: clear error, nothing left
+# a unicast route over the home subnet and its neighbours: the next /31 after the route
+home24=$(python3 -c "import ipaddress; print(ipaddress.ip_network('$auto_host4/24', strict=False))")
+ip route add "$home24" dev d0
+nnc up a 2>"$T/log"
+cat "$T/log" >&2
+grep -q "overlaps the route $home24 dev d0;" "$T/log" || fail "no notice about the route over the auto subnet"
+h4=$(addr_of inet nn-a)
+python3 -c "import ipaddress; assert ipaddress.ip_address('$h4') not in ipaddress.ip_network('$home24')" ||
+        fail "auto subnet $h4 inside the route $home24"
+ping_ok -4 "$h4" in_ns a
+nnc down a
+ip route del "$home24" dev d0
+# a route covering the whole pool: clear error, nothing left (unicast: found by lookup)
+ip route add 10.250.0.0/16 dev d0
+snapshot "$T/before"
+nnc_fails up a
+grep -q "No free /31 in the pool 10.250.0.0/16 .*route 10.250.0.0/16 dev d0" "$T/err" || fail "full pool (unicast route): unexpected message"
+snapshot "$T/after"
+assert_same_snapshot "$T/before" "$T/after"
+ip route del 10.250.0.0/16 dev d0
+# the same with a blackhole route (lookups cannot tell what it is: the dump does)
 ip route add blackhole 10.250.0.0/16
 snapshot "$T/before"
 nnc_fails up a
