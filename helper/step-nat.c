@@ -472,27 +472,31 @@ static char *fwd_owner(const char *self, const struct nat_elem *want) {
         return NULL;
 }
 
-static int report_conflict(struct up_ctx *c, const struct plan *p, size_t i, const char *err) {
-        const struct nat_elem *e = &p->elems[i];
-        const struct conf_origin *o = p->origins[i];
-        _cleanup_free_ char *owner = NULL;
-        char host[INET6_ADDRSTRLEN] = "", ports[16];
+static int report_conflict(struct up_ctx *c, const struct plan *p, const char *err) {
+        for (size_t i = 0; i < p->n; i++) {
+                const struct nat_elem *e = &p->elems[i];
+                const struct conf_origin *o = p->origins[i];
+                _cleanup_free_ char *owner = NULL;
+                char host[INET6_ADDRSTRLEN] = "", ports[16];
 
-        if (i >= p->n || e->type != NAT_ELEM_FWD)
-                return log_error_errno(EEXIST, "Failed to add NAT for '%s' to table " NFT_NAT_FAMILY " " NFT_NAT_TABLE ": an element is already there with other data%s%s",
-                                       c->name, err ? ": " : ".", strempty(err));
-        owner = fwd_owner(c->name, e);
-        if (e->has_host_addr)
-                (void) inet_ntop(e->family, &e->host_addr, host, sizeof(host));
-        if (e->port_end != e->port)
-                (void) snprintf(ports, sizeof(ports), "%u-%u", e->port, e->port_end);
-        else
-                (void) snprintf(ports, sizeof(ports), "%u", e->port);
-        return log_error_errno(EADDRINUSE, "%s:%u: Port=: %s port %s on %s%s is already forwarded by %s%s%s; choose another host port.",
-                               strempty(o ? o->file : NULL), o ? o->line : 0, proto_str(e->protocol), ports,
-                               e->has_host_addr ? host : "all host addresses",
-                               e->has_host_addr ? "" : e->family == AF_INET ? " (IPv4)" : " (IPv6)",
-                               owner ? "namespace '" : "another namespace", strempty(owner), owner ? "'" : "");
+                if (e->type != NAT_ELEM_FWD)
+                        continue;
+                owner = fwd_owner(c->name, e);
+                if (!owner)
+                        continue;
+                if (e->has_host_addr)
+                        (void) inet_ntop(e->family, &e->host_addr, host, sizeof(host));
+                if (e->port_end != e->port)
+                        (void) snprintf(ports, sizeof(ports), "%u-%u", e->port, e->port_end);
+                else
+                        (void) snprintf(ports, sizeof(ports), "%u", e->port);
+                return log_error_errno(EADDRINUSE, "%s:%u: Port=: %s port %s on %s%s is already forwarded by namespace '%s'; choose another host port.",
+                                       strempty(o ? o->file : NULL), o ? o->line : 0, proto_str(e->protocol), ports,
+                                       e->has_host_addr ? host : "all host addresses",
+                                       e->has_host_addr ? "" : e->family == AF_INET ? " (IPv4)" : " (IPv6)", owner);
+        }
+        return log_error_errno(EADDRINUSE, "Failed to add NAT of namespace '%s': a host port it forwards is taken in table " NFT_NAT_FAMILY " " NFT_NAT_TABLE " by no running namespace (%s); 'netnsctl nat-sync' removes such leftovers.",
+                               c->name, err ? err : "element exists");
 }
 
 /* ---- the step ---- */
@@ -502,7 +506,6 @@ int step_nat(struct up_ctx *c) {
         _cleanup_free_ char *err = NULL;
         struct nl_sock *nl;
         struct nl_link l;
-        size_t conflict = 0;
         char line[128], path[128];
         int r;
 
@@ -526,11 +529,14 @@ int step_nat(struct up_ctx *c) {
                 if (r < 0)
                         return log_error_errno(r, "Failed to write state record: %m");
         }
-        r = nft_nat_add(p.elems, p.n, &conflict, &err);
+        r = nft_nat_add(p.elems, p.n, &err);
         if (r == -EEXIST)
-                return report_conflict(c, &p, conflict, err);
+                return report_conflict(c, &p, err);
+        if (r == -EUCLEAN)
+                return log_error_errno(r, "Failed to add NAT of namespace '%s': nftables table " NFT_NAT_FAMILY " " NFT_NAT_TABLE " exists but was not made by netnsctl; remove it, or let 'netnsctl nat-sync' replace it.",
+                                       c->name);
         if (r < 0)
-                return log_error_errno(r, "Failed to add NAT of namespace '%s' to nftables table " NFT_NAT_FAMILY " " NFT_NAT_TABLE ": %s",
+                return log_error_errno(r, "Failed to add NAT of namespace '%s' to nftables table " NFT_NAT_FAMILY " " NFT_NAT_TABLE ": %s (if the table is not as netnsctl makes it, 'netnsctl nat-sync' rebuilds it)",
                                        c->name, err ? err : strerror(-r));
 
         if (p.localnet) {

@@ -19,6 +19,8 @@
 #define NFT_MSG_DESTROYSETELEM_ 30
 
 #define TBL NFT_NAT_FAMILY " " NFT_NAT_TABLE
+/* in the table's comment: a table of that name without it is not ours to fill or delete */
+#define TABLE_MARK "managed by netnsctl"
 
 /*
  * The table. Rules only look things up; what a namespace adds is elements.
@@ -43,7 +45,7 @@
  */
 static const char table_def[] =
         "table " TBL " {\n"
-        "  comment \"NAT and port forwards of netnsctl namespaces; managed by netnsctl, see netns.conf(5)\"\n"
+        "  comment \"NAT and port forwards of netnsctl namespaces; " TABLE_MARK ", see netns.conf(5)\"\n"
         "  set veths { type ifname; }\n"
         "  set masq { type ifname . nf_proto; }\n"
         "  map fwd4 { type inet_proto . inet_service : ipv4_addr . inet_service; }\n"
@@ -326,6 +328,22 @@ static int error_to_errno(const char *err) {
         return -EIO;
 }
 
+/* nft's message for a user: its first "Error: ..." line, without the input echo and markers */
+static char *condense_error(const char *err) {
+        const char *e;
+        size_t n;
+
+        if (!err || !*err)
+                return NULL;
+        e = strstr(err, "Error: ");
+        if (!e)
+                e = err;
+        else
+                e += STRLEN("Error: ");
+        n = strcspn(e, "\n");
+        return strndup(e, n);
+}
+
 /* Run @cmds as one transaction (libnftables sends a buffer as one batch). 0 or -errno;
  * nft's message in *@ret_error if asked for. */
 static int nft_run(const char *cmds, char **ret_error) {
@@ -346,7 +364,7 @@ static int nft_run(const char *cmds, char **ret_error) {
                 r = error_to_errno(err);
                 log_debug("nft failed (%s): %s", strerror(-r), strempty(err));
                 if (ret_error)
-                        *ret_error = err && *err ? strdup(err) : NULL;
+                        *ret_error = condense_error(err);
         }
         nft_ctx_free(ctx);
         return r;
@@ -416,17 +434,40 @@ out:
         return r;
 }
 
-int nft_nat_table_exists(void) {
+static int table_cb(const struct nlmsghdr *nlh, void *data) {
+        bool *ours = data;
+        struct nlattr *a;
+
+        mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+                if (mnl_attr_get_type(a) == NFTA_TABLE_USERDATA &&
+                    memmem(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), TABLE_MARK, STRLEN(TABLE_MARK)))
+                        *ours = true;
+        return MNL_CB_OK;
+}
+
+/* TABLE_ABSENT, TABLE_OURS (it has our mark), TABLE_FOREIGN, or -errno */
+enum { TABLE_ABSENT, TABLE_OURS, TABLE_FOREIGN };
+
+static int table_state(void) {
         char buf[MNL_SOCKET_BUFFER_SIZE];
         struct nlmsghdr *nlh;
+        bool ours = false;
         int r;
 
         nlh = nfnl_msg(buf, NFT_MSG_GETTABLE, NLM_F_ACK, (uint32_t) time(NULL));
         mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, NFT_NAT_TABLE);
-        r = nfnl_call(nlh, NULL, NULL);
+        r = nfnl_call(nlh, table_cb, &ours);
         if (r == -ENOENT)
-                return 0;
-        return r < 0 ? r : 1;
+                return TABLE_ABSENT;
+        if (r < 0)
+                return r;
+        return ours ? TABLE_OURS : TABLE_FOREIGN;
+}
+
+int nft_nat_table_exists(void) {
+        int r = table_state();
+
+        return r < 0 ? r : r != TABLE_ABSENT;
 }
 
 static int elem_list_cb(const struct nlmsghdr *nlh, void *data) {
@@ -476,34 +517,18 @@ static int emit_all(struct text *t, const char *prefix, const char *verb, const 
         return text_close(t);
 }
 
-/* nft echoes the command that failed; find which of ours it is */
-static size_t find_failed(const char *err, const struct nat_elem *elems, size_t n) {
-        if (!err)
-                return n;
-        for (size_t i = 0; i < n; i++) {
-                _cleanup_free_ char *line = NULL;
-                struct text t;
-
-                if (emit_all(&t, NULL, "add", &elems[i], 1, true) < 0)
-                        return n;
-                line = TAKE_PTR(t.buf);
-                line[strcspn(line, "\n")] = 0;
-                if (strstr(err, line))
-                        return i;
-        }
-        return n;
-}
-
-int nft_nat_add(const struct nat_elem *elems, size_t n, size_t *ret_conflict, char **ret_error) {
+int nft_nat_add(const struct nat_elem *elems, size_t n, char **ret_error) {
         _cleanup_free_ char *err = NULL;
         int exists, r;
 
         for (size_t i = 0; i < n; i++)
                 if (elem_check(&elems[i]) < 0)
                         return -EINVAL;
-        exists = nft_nat_table_exists();
+        exists = table_state();
         if (exists < 0)
                 return exists;
+        if (exists == TABLE_FOREIGN)
+                return -EUCLEAN;
 
         for (int attempt = 0; attempt < 2; attempt++) {
                 struct text t;
@@ -524,8 +549,6 @@ int nft_nat_add(const struct nat_elem *elems, size_t n, size_t *ret_conflict, ch
                 }
                 break;
         }
-        if (r == -EEXIST && ret_conflict)
-                *ret_conflict = find_failed(err, elems, n);
         if (r < 0 && ret_error)
                 *ret_error = TAKE_PTR(err);
         return r;
@@ -578,9 +601,11 @@ int nft_nat_remove(const struct nat_elem *elems, size_t n) {
         for (size_t i = 0; i < n; i++)
                 if (elem_check(&elems[i]) < 0)
                         return -EINVAL;
-        r = nft_nat_table_exists();
-        if (r <= 0)
+        r = table_state();
+        if (r < 0)
                 return r;
+        if (r != TABLE_OURS)
+                return 0; /* nothing of ours can be in someone else's table */
 
         if (n > 0) {
                 r = text_open(&t);

@@ -68,15 +68,16 @@ int nat_elem_parse(const char *s, struct nat_elem *ret);
  * nft_nat_add() - add elements to the table, creating the table first when it is absent
  * @elems: the elements
  * @n: how many
- * @ret_conflict: if not NULL, on -EEXIST the index of an element that clashes with one
- *                already there (a port another namespace forwards), or @n if unknown
- * @ret_error: if not NULL, on failure nftables' own message (malloc'd, may be NULL)
+ * @ret_error: if not NULL, on failure nftables' own message, one line (malloc'd, may be NULL)
  *
  * One transaction: all elements are added, or none (and no table is left either).
- * Adding an element that is already there with the same data is not an error.
- * Return: 0, -EEXIST on a clash, other -errno
+ * Adding an element that is already there with the same data is not an error; with other
+ * data (a host port another namespace forwards) it is -EEXIST. (nftables does not tell
+ * reliably which element of a batch clashed: ask the records.)
+ * A table of that name that netnsctl did not make (no mark in its comment) is left alone.
+ * Return: 0, -EEXIST on a clash, -EUCLEAN when the table is someone else's, other -errno
  */
-int nft_nat_add(const struct nat_elem *elems, size_t n, size_t *ret_conflict, char **ret_error);
+int nft_nat_add(const struct nat_elem *elems, size_t n, char **ret_error);
 
 /**
  * nft_nat_remove() - delete exactly these elements, and the table when nothing is left in it
@@ -84,7 +85,7 @@ int nft_nat_add(const struct nat_elem *elems, size_t n, size_t *ret_conflict, ch
  * @n: how many
  *
  * An element that is absent, or present with other data (it belongs to someone else), is
- * left alone; a table that is absent is fine. Normally one transaction; element by element
+ * left alone; a table that is absent, or not made by netnsctl, is fine. Normally one transaction; element by element
  * only when that one fails.
  * Return: 0 or -errno
  */
@@ -98,6 +99,7 @@ int nft_nat_remove(const struct nat_elem *elems, size_t n);
  * The table is deleted and created again with its chains, sets and these elements, all in
  * one transaction, so the NAT of the running namespaces never disappears on the way. This
  * repairs the table after "nft flush ruleset" or whatever else removed or changed it.
+ * @ret_error: as for nft_nat_add()
  * Return: 0 or -errno
  */
 int nft_nat_sync(const struct nat_elem *elems, size_t n, char **ret_error);
