@@ -1,0 +1,239 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# test-injection.sh - no config value can add a line or a directive to a generated unit file
+#
+# For every key of netns.conf(5) and every hostile value (line continuations, raw newlines,
+# CR, '%' specifiers, quotes, backslashes, spaces, section headers, shell syntax, non-ASCII,
+# control characters, very long values), write a config, run netns-generator and parse what
+# it wrote: every file must be UNIT.d/50-netns-NAME.conf for a unit the config attaches, and
+# every line in it must be exactly one of the lines the generator writes (with the expected
+# values), none ending in a backslash (systemd would join the next line to it). Either the
+# config is refused (a message, nothing written for it) or the unit files are exactly as
+# for a harmless config. The directories from the environment ($NETNSCTL_CONF_DIR,
+# $NETNS_RUN_DIR) get the same treatment: escaped, or refused when they hold control characters.
+set -u -o pipefail
+shopt -s extglob
+
+gen=${NETNS_GENERATOR:?NETNS_GENERATOR must point at the netns-generator binary}
+unitdir=/lib/systemd/system
+for a in "$@"; do
+        case "$a" in
+        --unitdir=*) unitdir=${a#--unitdir=} ;;
+        esac
+done
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+chmod 0755 "$tmp"
+failed=0
+refused=0
+written=0
+
+FAIL() {
+        echo "FAIL: $*"
+        failed=1
+}
+
+# Hostile values. Written raw into the config after "KEY=".
+payloads=(
+        $'a.service\\\nExecStart=/bin/sh -c evil'
+        $'a.service \\\n ExecStart=/bin/sh'
+        $'a.service\nExecStart=/bin/sh'
+        $'a.service\n[Service]\nExecStart=/bin/sh'
+        $'a.service\r\nExecStartPre=/bin/sh'
+        $'a.service\rExecStartPre=/bin/sh'
+        $'a.service\\'
+        $'a.service\\\\'
+        $'a.service\\\n'
+        '%n.service' '%h' '%%' 'a%b.service' '%' 'a.service%'
+        '"a.service"' "'a.service'" '"a.service b.service"' '"' "'"
+        'a\x2db.service' 'a\\b.service' '\' '\n' 'a\nb.service' '\\\\'
+        'a b.service' ' a.service' 'a.service ' $'a\tb.service'
+        '[Service]' ']' '[' 'a=b' '=' 'ExecStart=/bin/sh' 'a.service;ExecStart=/bin/sh'
+        '#a.service' ';a.service' 'a.service #comment'
+        '$(touch /tmp/pwned)' '`id`' 'a.service && reboot' '${HOME}'
+        '../../etc/passwd' '/abs/path' '.' '..' 'a/b.service'
+        $'\xc3\xa4.service' $'a\x01.service' $'a\x7f.service'
+        "$(printf 'x%.0s' {1..5000}).service"
+        '192.0.2.1' 'net.ipv4.ip_forward=1' 'tcp:8080:80' 'both' 'nn-x' 'eth0' '1500' 'yes'
+)
+
+keys=(
+        "Namespace Boot" "Namespace Sysctl" "Namespace DNS" "Namespace Domains" "Namespace Units"
+        "Veth HostName" "Veth PeerName" "Veth Address" "Veth PeerAddress" "Veth DefaultRoute"
+        "Veth MTU" "Veth AddressPool"
+        "NAT Masquerade" "NAT Port"
+        "Link Type" "Link Parent" "Link Name" "Link Mode" "Link VLANId" "Link MTU" "Link MTUBytes"
+        "Link Address" "Link Gateway"
+        "X-Unknown Whatever"
+)
+
+# check_output NAME SRC PIN UNITS...: what the generator wrote into $tmp/out for namespace NAME
+# is made of the generator's own lines only. SRC and PIN as they appear in the files (%-escaped).
+# Sets found=1 if anything was written for NAME.
+check_output() {
+        local name=$1 src=$2 pin=$3 f rel unit line section want_section
+        shift 3
+        found=0
+        while IFS= read -r -d '' f; do
+                rel=${f#"$tmp/out/"}
+                found=1
+                if [ -L "$f" ]; then
+                        [ "$rel" = "multi-user.target.wants/netns@$name.service" ] &&
+                                [ "$(readlink "$f")" = "$unitdir/netns@.service" ] ||
+                                FAIL "$ctx: unexpected symlink $rel -> $(readlink "$f")"
+                        continue
+                fi
+                unit=${rel%.d/50-netns-"$name".conf}
+                [ "$unit" != "$rel" ] && [ "${unit%/*}" = "$unit" ] || { FAIL "$ctx: unexpected file $rel"; continue; }
+                case " $* " in
+                *" $unit "*) ;;
+                *) FAIL "$ctx: drop-in for a unit the config does not attach: $(printf '%q' "$unit")" ;;
+                esac
+                case "$unit" in
+                *.service) want_section=Service ;;
+                *.socket) want_section=Socket ;;
+                *.mount) want_section=Mount ;;
+                *.swap) want_section=Swap ;;
+                *) FAIL "$ctx: drop-in for $unit, which runs no processes"; want_section=- ;;
+                esac
+                written=$((written + 1))
+                section=
+                # every line: one of ours, exactly; -r and IFS= keep backslashes and spaces
+                while IFS= read -r line || [ -n "$line" ]; do
+                        case "$line" in
+                        *$'\r'*) FAIL "$ctx: $rel: a CR in a line"; continue ;;
+                        *\\) FAIL "$ctx: $rel: a line ends in a backslash (continues): $line"; continue ;;
+                        esac
+                        case "$line" in
+                        "# Automatically generated by netns-generator from "*) [ -z "$section" ] || FAIL "$ctx: $rel: comment inside a section" ;;
+                        "") ;;
+                        "[Unit]") section=Unit ;;
+                        "[$want_section]") section=$want_section ;;
+                        "SourcePath=$src") [ "$section" = Unit ] || FAIL "$ctx: $rel: SourcePath= outside [Unit]" ;;
+                        "BindsTo=netns@$name.service" | "After=netns@$name.service") [ "$section" = Unit ] || FAIL "$ctx: $rel: $line outside [Unit]" ;;
+                        "NetworkNamespacePath=$pin") [ "$section" = "$want_section" ] || FAIL "$ctx: $rel: $line outside [$want_section]" ;;
+                        *) FAIL "$ctx: $rel: a line the generator does not write: $(printf '%q' "$line")" ;;
+                        esac
+                done <"$f"
+                [ "$(grep -c '' "$f")" = 9 ] || FAIL "$ctx: $rel: $(grep -c '' "$f") lines, the generator writes 9"
+        done < <(find "$tmp/out" -mindepth 1 \( -name "50-netns-$name.conf" -o -name "netns@$name.service" \) -print0)
+}
+
+# Every entry the generator wrote belongs to one of the namespaces t0..tN-1.
+check_no_strays() {
+        local rel
+        while IFS= read -r -d '' rel; do
+                case "$rel" in
+                multi-user.target.wants | *.d) [ -d "$tmp/out/$rel" ] || FAIL "$ctx: $rel is no directory" ;;
+                multi-user.target.wants/netns@t[0-9]*.service) ;;
+                */50-netns-t[0-9]*.conf) ;;
+                *) FAIL "$ctx: a file that belongs to no namespace: $(printf '%q' "$rel")" ;;
+                esac
+        done < <(cd "$tmp/out" && find . -mindepth 1 -printf '%P\0')
+}
+
+run_gen() { # WANT_RC CONF_DIR [VAR=VALUE...]; WANT_RC "any" takes any exit status
+        local want=$1 conf=$2
+        shift 2
+        rm -rf "$tmp/out"
+        mkdir -p "$tmp/out"
+        grc=0
+        env -u SYSTEMD_SCOPE -u NETNS_RUN_DIR NETNSCTL_CONF_DIR="$conf" "$@" "$gen" "$tmp/out" >/dev/null 2>"$tmp/stderr" || grc=$?
+        [ "$want" = any ] || [ "$grc" = "$want" ] || FAIL "$ctx: generator exited $grc: $(head -3 "$tmp/stderr")"
+}
+
+# The Units= words a value names, as the parser reads it: a backslash at the end of a line
+# continues it (the newline becomes a space), a word without a unit suffix gets ".service".
+units_of() {
+        local rest=$1 line val= w out= t
+        while :; do
+                line=${rest%%$'\n'*}
+                if [[ $rest == *$'\n'* ]]; then rest=${rest#*$'\n'}; else rest=; fi
+                line=${line%$'\r'}
+                t=${line%%+(\\)}
+                if (( (${#line} - ${#t}) % 2 == 1 )); then
+                        val+="${line%\\} "
+                        [ -n "$rest" ] && continue
+                else
+                        val+=$line
+                fi
+                break
+        done
+        for w in $val; do
+                case "$w" in *.service | *.socket | *.mount | *.swap) out+=" $w" ;; *) out+=" $w.service" ;; esac
+        done
+        printf '%s' "$out"
+}
+
+# One generator run per key: namespace t$i gets payload $i.
+conf=$tmp/etc/netns
+set -f # the Units= words must not glob
+for k in "${keys[@]}"; do
+        section=${k% *}
+        key=${k#* }
+        ctx="[$section] $key="
+        rm -rf "$tmp/etc"
+        mkdir -p -m 0755 "$tmp/etc" "$conf"
+        for i in "${!payloads[@]}"; do
+                {
+                        printf '[Namespace]\nBoot=yes\nUnits=base-%s.service\n' "$i"
+                        [ "$section" = Namespace ] || printf '[%s]\n' "$section"
+                        if [ "$section" = Link ]; then
+                                [ "$key" = Type ] || printf 'Type=macvlan\n'
+                                [ "$key" = Parent ] || printf 'Parent=eth0\n'
+                        fi
+                        printf '%s=%s\n' "$key" "${payloads[$i]}"
+                } >"$conf/t$i.conf"
+                chmod 0644 "$conf/t$i.conf"
+        done
+        run_gen 0 "$conf"
+        check_no_strays
+        for i in "${!payloads[@]}"; do
+                v=${payloads[$i]}
+                ctx="[$section] $key= payload #$i $(printf '%q' "${v:0:60}")"
+                units="base-$i.service"
+                [ "$key" = Units ] && units+=$(units_of "$v")
+                check_output "t$i" "$conf/t$i.conf" "/run/netns/t$i" $units
+                if [ "$found" = 0 ]; then
+                        # refused: said so, naming the file
+                        grep -qF "$conf/t$i.conf" "$tmp/stderr" || FAIL "$ctx: nothing written and no message naming the file"
+                        refused=$((refused + 1))
+                fi
+        done
+done
+set +f
+
+# The directories from the environment: escaped ('%' -> '%%'), or refused with control characters.
+printf '[Namespace]\nUnits=base.service\n' >"$tmp/t.conf"
+for d in 'a b' "q'uote" 'd"quote' 'back\slash' 'pct%n' 'pct%%' 'end\' 'semi;colon' 'hash#x' '[Service]' $'\xc3\xa4'; do
+        ctx="NETNSCTL_CONF_DIR/NETNS_RUN_DIR with $(printf '%q' "$d")"
+        rm -rf "$tmp/etc"
+        mkdir -p -m 0755 "$tmp/etc" "$tmp/etc/$d"
+        cp "$tmp/t.conf" "$tmp/etc/$d/t0.conf"
+        run_gen 0 "$tmp/etc/$d" NETNS_RUN_DIR="/run/$d"
+        src=$tmp/etc/$d/t0.conf
+        check_no_strays
+        check_output t0 "${src//%/%%}" "/run/${d//%/%%}/t0" base.service
+        [ -f "$tmp/out/base.service.d/50-netns-t0.conf" ] || FAIL "$ctx: no drop-in written"
+done
+# With a control character nothing can be written safely: the generator stops (exit status 1,
+# an environment problem, not a config one) and writes nothing.
+for d in $'nl\nExecStart=/bin/sh' $'cr\rx' $'tab\tx' $'esc\x1bx'; do
+        ctx="directories with a control character $(printf '%q' "$d")"
+        rm -rf "$tmp/etc"
+        mkdir -p -m 0755 "$tmp/etc/netns"
+        cp "$tmp/t.conf" "$tmp/etc/netns/t0.conf"
+        run_gen any "$tmp/etc/netns" NETNS_RUN_DIR="/run/$d"
+        [ -z "$(find "$tmp/out" -type f)" ] || FAIL "$ctx (run dir): a unit file was written"
+        grep -q "control characters" "$tmp/stderr" || FAIL "$ctx (run dir): no message"
+        rm -rf "$tmp/etc"
+        mkdir -p -m 0755 "$tmp/etc/$d"
+        cp "$tmp/t.conf" "$tmp/etc/$d/t0.conf"
+        run_gen any "$tmp/etc/$d"
+        [ -z "$(find "$tmp/out" -type f)" ] || FAIL "$ctx (config dir): a unit file was written"
+        grep -q "control characters" "$tmp/stderr" || FAIL "$ctx (config dir): no message"
+done
+
+echo "$((${#keys[@]} * ${#payloads[@]})) hostile configs: $refused refused with a message, the rest accepted; $written drop-ins parsed, every line one of the generator's own"
+[ "$failed" = 0 ] && echo "ok: injection"
+exit $failed
