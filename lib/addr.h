@@ -14,7 +14,7 @@
 
 /* The pool of auto IPv6 subnets: ULA, RFC 4193 */
 #define ADDR_AUTO_V6_POOL "fd00::/8"
-/* How many subnets after the home one an auto allocation tries before giving up */
+/* How many candidate subnets an auto allocation asks about before giving up */
 #define ADDR_AUTO_V4_MAX_PROBES 65536U
 #define ADDR_AUTO_V6_MAX_PROBES 1024U
 
@@ -82,8 +82,9 @@ uint64_t addr_auto_hash(const char *name);
  * @ret: the allocation
  *
  * The home slot is addr_auto_hash(@name) modulo the number of /31s in @pool; when @taken
- * says it is in use, slots home+1, home+2, ... (wrapping inside the pool) are tried, at most
- * ADDR_AUTO_V4_MAX_PROBES of them, and none after a blocker that covers the whole pool. Pure
+ * says it is in use, the slots after it are tried in order (wrapping inside the pool), each
+ * time starting right after the end of what blocked the last one, at most
+ * ADDR_AUTO_V4_MAX_PROBES times, and none after a blocker that covers the whole pool. Pure
  * when @taken is: the same answers always give the same result, and with nothing taken the
  * result depends on @name and @pool only.
  * Return: 0, -EINVAL for an unusable pool, -EADDRNOTAVAIL when no slot is free
@@ -101,7 +102,8 @@ int addr_auto_v4(const char *name, const struct netns_prefix *pool, addr_taken_f
  *
  * fdXX:XXXX:XXXX:XXXX::/64, the 56 bits after "fd" taken from addr_auto_hash(@name) (a
  * 40-bit ULA global ID and a 16-bit subnet ID in RFC 4193 terms); when taken the next
- * 56-bit value is tried, at most ADDR_AUTO_V6_MAX_PROBES times. Pure, like addr_auto_v4().
+ * 56-bit value after the blocker's end is tried, at most ADDR_AUTO_V6_MAX_PROBES times.
+ * Pure, like addr_auto_v4().
  * Return: 0, -EADDRNOTAVAIL, or @taken's error.
  */
 int addr_auto_v6(const char *name, addr_taken_fn taken, void *userdata, struct addr_auto *ret);
