@@ -49,8 +49,9 @@ static int run_dir_open(int level) {
                 return r;
         }
         if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 0022)) {
-                log_full(level, "%s: owned by uid %u or writable by others (mode %04o); refusing to use netnsctl state in it.",
-                         dir, (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777));
+                log_full(level, "%s: %s (uid %u, mode %04o); refusing to use netnsctl state in it.",
+                         dir, st.st_mode & 0022 ? "writable by others" : "not owned by root",
+                         (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777));
                 (void) close(fd);
                 return -EPERM;
         }
@@ -78,8 +79,9 @@ static int state_dir_open(int run_fd, const char *name, int level) {
                 return r;
         }
         if (st.st_uid != geteuid() || (st.st_mode & 0077)) {
-                log_full(level, "%s/%s: owned by uid %u or accessible by others (mode %04o); refusing to use it as netnsctl state.",
-                         netnsctl_run_dir(), name, (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777));
+                log_full(level, "%s/%s: %s (uid %u, mode %04o, expected 0700); refusing to use it as netnsctl state.",
+                         netnsctl_run_dir(), name, st.st_uid != geteuid() ? "not owned by root" : "open to others",
+                         (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777));
                 (void) close(fd);
                 return -EPERM;
         }
@@ -365,7 +367,7 @@ int record_load_full(const char *name, int log_level, char ***ret_lines) {
         if (fstat(fd, &st) < 0)
                 return -errno;
         if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 0022) || st.st_nlink != 1) {
-                log_full(log_level, "%s/%s/state: not a regular file of ours (uid %u, mode %04o, %u links); refusing it.",
+                log_full(log_level, "%s/%s/state: not a regular file of root's alone (uid %u, mode %04o, %u links); refusing it.",
                          netnsctl_run_dir(), name, (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777),
                          (unsigned) st.st_nlink);
                 return -EPERM;
