@@ -234,6 +234,23 @@ for d in $'nl\nExecStart=/bin/sh' $'cr\rx' $'tab\tx' $'esc\x1bx'; do
         grep -q "control characters" "$tmp/stderr" || FAIL "$ctx (config dir): no message"
 done
 
+# File names that are no namespace names: nothing is written for them, each is named (printably).
+ctx="file names"
+rm -rf "$tmp/etc"
+mkdir -p -m 0755 "$tmp/etc/netns"
+long=$(printf 'a%.0s' {1..65})
+for f in '..conf' '...conf' $'nl\nExecStart=x.conf' '%n.conf' "$long.conf" '-x.conf' '.hidden.conf' 'a b.conf' $'\xc3\xa4.conf'; do
+        cp "$tmp/t.conf" "$tmp/etc/netns/$f"
+done
+cp "$tmp/t.conf" "$tmp/etc/netns/t0.conf"
+run_gen 0 "$tmp/etc/netns"
+check_no_strays
+check_output t0 "$tmp/etc/netns/t0.conf" /run/netns/t0 base.service
+[ "$(find "$tmp/out" -type f | wc -l)" = 1 ] || FAIL "$ctx: $(find "$tmp/out" -type f | wc -l) files written, expected 1 (for t0)"
+[ "$(grep -c 'invalid namespace name' "$tmp/stderr")" = 9 ] || FAIL "$ctx: expected 9 'invalid namespace name' messages: $(cat "$tmp/stderr")"
+grep -qF 'nl\x0aExecStart=x.conf' "$tmp/stderr" || FAIL "$ctx: the newline in a file name is not shown escaped"
+[ "$(grep -c '' "$tmp/stderr")" = 9 ] || FAIL "$ctx: more lines than messages (a raw newline?)"
+
 echo "$((${#keys[@]} * ${#payloads[@]})) hostile configs: $refused refused with a message, the rest accepted; $written drop-ins parsed, every line one of the generator's own"
 [ "$failed" = 0 ] && echo "ok: injection"
 exit $failed
