@@ -14,7 +14,6 @@
 #include "name.h"
 #include "ns.h"
 #include "record.h"
-#include "steps.h"
 #include "util.h"
 #include "verbs.h"
 
@@ -24,6 +23,12 @@ struct exec_ctx {
         int mntns_fd;   /* the mount namespace "up" prepared, or -1: unshare from the caller's */
         int resolv_fd;  /* the generated resolv.conf (a detached read-only bind) when DNS= is set, or -1 */
 };
+
+/* /run/netnsctl/NAME/LEAF; NULL on OOM. (step-mount.c's state_path(), without linking the steps:
+ * exec is also built into the libc-only netnsctl binary, see launcher.c.) */
+static char *exec_state_path(const char *name, const char *leaf) {
+        return strdup_printf("%s/%s/%s", netnsctl_run_dir(), name, leaf);
+}
 
 /* "ip netns add" accepts any file name; so does exec, which only opens /run/netns/NAME. */
 static bool exec_name_is_valid(const char *name) {
@@ -61,8 +66,8 @@ static void exec_load_state(struct exec_ctx *x) {
                 return;
         }
 
-        mnt = state_path(x->name, "mnt");
-        resolv = state_path(x->name, "resolv.conf");
+        mnt = exec_state_path(x->name, "mnt");
+        resolv = exec_state_path(x->name, "resolv.conf");
         if (!mnt || !resolv)
                 return;
         x->mntns_fd = open(mnt, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
