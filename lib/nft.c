@@ -344,29 +344,46 @@ static char *condense_error(const char *err) {
         return strndup(e, n);
 }
 
+/*
+ * One libnftables context per process, kept until exit. Not for the cache's sake: deleting
+ * anything in nftables leaves work for after an RCU grace period (10-25 ms), and the kernel
+ * waits for it whenever a netfilter netlink socket is closed (NETLINK_URELEASE flushes the
+ * destroy work). Closed at exit, after "down" deleted the veth (which waits for grace
+ * periods of its own, in parallel), that wait costs next to nothing.
+ */
+static struct nft_ctx *nft_ctx_get(void) {
+        static struct nft_ctx *ctx;
+
+        if (ctx)
+                return ctx;
+        ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+        if (!ctx)
+                return NULL;
+        if (nft_ctx_buffer_output(ctx) < 0 || nft_ctx_buffer_error(ctx) < 0) {
+                nft_ctx_free(ctx);
+                ctx = NULL;
+        }
+        return ctx;
+}
+
 /* Run @cmds as one transaction (libnftables sends a buffer as one batch). 0 or -errno;
  * nft's message in *@ret_error if asked for. */
 static int nft_run(const char *cmds, char **ret_error) {
-        struct nft_ctx *ctx;
+        struct nft_ctx *ctx = nft_ctx_get();
         const char *err;
         int r;
 
-        ctx = nft_ctx_new(NFT_CTX_DEFAULT);
         if (!ctx)
                 return -ENOMEM;
-        if (nft_ctx_buffer_output(ctx) < 0 || nft_ctx_buffer_error(ctx) < 0) {
-                nft_ctx_free(ctx);
-                return -ENOMEM;
-        }
         r = nft_run_cmd_from_buffer(ctx, cmds);
+        err = nft_ctx_get_error_buffer(ctx); /* reading rewinds the buffers for the next run */
+        (void) nft_ctx_get_output_buffer(ctx);
         if (r != 0) {
-                err = nft_ctx_get_error_buffer(ctx);
                 r = error_to_errno(err);
                 log_debug("nft failed (%s): %s", strerror(-r), strempty(err));
                 if (ret_error)
                         *ret_error = condense_error(err);
         }
-        nft_ctx_free(ctx);
         return r;
 }
 
@@ -502,6 +519,66 @@ static int set_has_elements(const char *set) {
         return found;
 }
 
+struct others_scan {
+        const struct nat_elem *elems;
+        size_t n;
+        bool other; /* an element that is none of @elems' LINKs */
+};
+
+static bool is_our_link(const struct others_scan *s, const char *name, size_t len) {
+        for (size_t i = 0; i < s->n; i++)
+                if (s->elems[i].type == NAT_ELEM_LINK && strnlen(s->elems[i].ifname, IFNAMSIZ) == strnlen(name, len) &&
+                    strncmp(s->elems[i].ifname, name, strnlen(name, len)) == 0)
+                        return true;
+        return false;
+}
+
+static int others_cb(const struct nlmsghdr *nlh, void *data) {
+        struct others_scan *s = data;
+        struct nlattr *a, *e, *k, *v;
+
+        mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+                if (mnl_attr_get_type(a) != NFTA_SET_ELEM_LIST_ELEMENTS)
+                        continue;
+                mnl_attr_for_each_nested(e, a) {
+                        bool ours = false;
+
+                        if (mnl_attr_get_type(e) != NFTA_LIST_ELEM)
+                                continue;
+                        mnl_attr_for_each_nested(k, e) {
+                                if (mnl_attr_get_type(k) != NFTA_SET_ELEM_KEY)
+                                        continue;
+                                mnl_attr_for_each_nested(v, k)
+                                        if (mnl_attr_get_type(v) == NFTA_DATA_VALUE)
+                                                ours = is_our_link(s, mnl_attr_get_payload(v), mnl_attr_get_payload_len(v));
+                        }
+                        if (!ours) {
+                                s->other = true;
+                                return MNL_CB_STOP; /* the rest of the dump goes with the socket */
+                        }
+                }
+        }
+        return MNL_CB_OK;
+}
+
+/* Whether set veths holds anything but the LINK elements of @elems: 1, 0, -ENOENT (no such
+ * set), -errno. Asked BEFORE removing them, so that the table can go in the same transaction
+ * (and this socket is closed while no deletion of ours is pending, see nft_ctx_get()). */
+static int veths_has_others(const struct nat_elem *elems, size_t n) {
+        char buf[MNL_SOCKET_BUFFER_SIZE];
+        struct nlmsghdr *nlh;
+        struct others_scan s = { .elems = elems, .n = n };
+        int r;
+
+        nlh = nfnl_msg(buf, NFT_MSG_GETSETELEM, NLM_F_DUMP | NLM_F_ACK, (uint32_t) time(NULL));
+        mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, NFT_NAT_TABLE);
+        mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, "veths");
+        r = nfnl_call(nlh, others_cb, &s);
+        if (r < 0)
+                return r;
+        return s.other;
+}
+
 /* ---- the operations ---- */
 
 static int emit_all(struct text *t, const char *prefix, const char *verb, const struct nat_elem *elems,
@@ -596,7 +673,7 @@ static int remove_one(const struct nat_elem *e) {
 
 int nft_nat_remove(const struct nat_elem *elems, size_t n) {
         struct text t;
-        int r, ret = 0;
+        int r, others, ret = 0;
 
         for (size_t i = 0; i < n; i++)
                 if (elem_check(&elems[i]) < 0)
@@ -607,27 +684,33 @@ int nft_nat_remove(const struct nat_elem *elems, size_t n) {
         if (r != TABLE_OURS)
                 return 0; /* nothing of ours can be in someone else's table */
 
-        if (n > 0) {
-                r = text_open(&t);
-                if (r < 0)
-                        return r;
-                for (size_t i = 0; i < n; i++) {
-                        emit_elem(t.f, "add", &elems[i], true);
-                        emit_elem(t.f, "delete", &elems[i], false);
-                }
-                r = text_close(&t);
-                if (r < 0)
-                        return r;
-                r = nft_run(t.buf, NULL);
-                text_done(&t);
-                if (r < 0) {
-                        /* something is not ours, or gone: element by element, tolerantly */
-                        for (size_t i = 0; i < n; i++) {
-                                r = remove_one(&elems[i]);
-                                if (r < 0 && ret == 0)
-                                        ret = r;
-                        }
-                }
+        /* the last namespace takes the table with it, in the same transaction */
+        others = veths_has_others(elems, n);
+        if (others < 0 && others != -ENOENT)
+                return others;
+
+        r = text_open(&t);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                emit_elem(t.f, "add", &elems[i], true);
+                emit_elem(t.f, "delete", &elems[i], false);
+        }
+        if (others == 0)
+                fputs("delete table " TBL "\n", t.f);
+        r = text_close(&t);
+        if (r < 0)
+                return r;
+        r = nft_run(t.buf, NULL);
+        text_done(&t);
+        if (r >= 0)
+                return 0;
+
+        /* something is not ours, or gone: element by element, tolerantly */
+        for (size_t i = 0; i < n; i++) {
+                r = remove_one(&elems[i]);
+                if (r < 0 && ret == 0)
+                        ret = r;
         }
         r = table_remove_if_unused();
         return ret < 0 ? ret : r;

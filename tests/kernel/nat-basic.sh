@@ -35,7 +35,7 @@ grep -q "tcp . 8080 : $ns6 . 80" "$T/table" || fail "tcp 8080 forward (v6) missi
 assert_eq "$(cat /proc/sys/net/ipv4/ip_forward)" 1 "host ip_forward while a is up"
 assert_eq "$(cat /proc/sys/net/ipv6/conf/all/forwarding)" 1 "host IPv6 forwarding while a is up"
 assert_eq "$(cat "/proc/sys/net/ipv4/conf/$hif/route_localnet")" 1 "route_localnet on $hif"
-ip -6 route show table local | grep -q "^local ::1 dev $hif " || fail "no route 'local ::1 dev $hif' (for Port= from ::1)"
+ip -6 route show table local | grep "^local ::1 dev $hif " >/dev/null || fail "no route 'local ::1 dev $hif' (for Port= from ::1)"
 pass "table, elements, host sysctls"
 
 # --- egress, masqueraded to the host's address on the way out

@@ -38,7 +38,7 @@ for i in 0 1 2; do
         got=$(echo ping | timeout 6 nsenter --net=/run/netns/world socat -t 4 -T 4 - "TCP:$HOST4:900$i" 2>/dev/null || true)
         [ -n "$got" ] || fail "range: port 900$i not forwarded"
 done
-nft list map inet netnsctl fwd4 | grep -q 'tcp . 9001 : [0-9.]* . 91' || fail "range element 9001 -> 91 missing"
+nft list map inet netnsctl fwd4 | grep 'tcp . 9001 : [0-9.]* . 91' >/dev/null || fail "range element 9001 -> 91 missing"
 pass "Port= range, keeping the offset (9001 -> 91)"
 
 expect_peer host udp 127.0.0.1 8084 "$(addr_of inet "$(host_if p)")" "Port= on 127.0.0.1 (UDP)"
@@ -60,7 +60,7 @@ X
 nnc up q 2>/dev/null
 assert_eq "$(cat /proc/sys/net/ipv4/ip_forward)" 0 "ip_forward for a loopback-only forward"
 assert_eq "$(cat /proc/sys/net/ipv6/conf/all/forwarding)" 0 "IPv6 forwarding for a loopback-only forward"
-ip -6 route show table local | grep -q "^local ::1 dev $(host_if q) " && fail "::1 route for an IPv4-only forward"
+ip -6 route show table local | grep "^local ::1 dev $(host_if q) " >/dev/null && fail "::1 route for an IPv4-only forward"
 serve q tcp4 80
 expect_peer host tcp 127.0.0.1 8085 "$(addr_of inet "$(host_if q)")" "loopback-only forward"
 stop_servers

@@ -67,7 +67,7 @@ SERVER_PIDS+=("$watch_pid")
 back() { # WHAT: wait (bounded) until the table holds the forward again
         local i
         for i in $(seq 50); do
-                nft list map inet netnsctl fwd4 2>/dev/null | grep -q 'tcp . 8080' && return 0
+                nft list map inet netnsctl fwd4 2>/dev/null | grep 'tcp . 8080' >/dev/null && return 0
                 sleep 0.1
         done
         cat "$T/watch.log" >&2
