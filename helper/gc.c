@@ -175,9 +175,12 @@ static int gc_records(struct gc *g) {
                 if (!it)
                         return log_oom();
                 if (arg.dry_run) {
-                        /* what a real run would undo is not listed again as a leftover of its own */
+                        /* what a real run would undo is not listed again as a leftover of its
+                         * own: its links, and the NAT table (removed with the last elements) */
                         if (claim_record(g, info.record) < 0)
                                 return log_oom();
+                        if (record_has_nat(info.record))
+                                g->nat_in_use = true;
                         continue;
                 }
                 log_set_namespace(*name);
