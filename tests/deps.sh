@@ -5,7 +5,7 @@ pkgs=(
         build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
         libsystemd-dev libmount-dev libmnl-dev libnftables-dev
         iproute2 nftables util-linux mandoc python3 socat jq curl iputils-ping
-        systemd systemd-container dbus dnsmasq
+        systemd systemd-container dbus dnsmasq valgrind acl
 )
 missing=()
 for p in "${pkgs[@]}"; do
