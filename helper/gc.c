@@ -156,8 +156,11 @@ static int gc_records(struct gc *g) {
                 if (!info.managed)
                         continue;
                 if (!info.has_record) {
-                        log_warning("State of '%s' in %s cannot be read or is not owned by root; leaving it alone.",
-                                    *name, netnsctl_run_dir());
+                        _cleanup_strv_free_ char **lines = NULL;
+
+                        /* refused (unsafe owner or mode, a bad line): never acted on; say why */
+                        (void) record_load_full(*name, LOG_WARNING, &lines);
+                        log_warning("Leaving the state of '%s' alone.", *name);
                         continue;
                 }
                 if (info.state == NS_UP) {

@@ -76,18 +76,34 @@ int ns_info_load(const char *name, struct ns_info *ret) {
                         return r;
                 }
                 i.has_record = r >= 0;
+                i.record_error = r < 0 ? r : 0;
         }
-        STRV_FOREACH(l, i.record) {
-                (void) sscanf(*l, "netns %llu", &i.rec_ino);
-                if (streq(*l, "complete"))
-                        i.complete = true;
+        if (i.has_record) {
+                struct record_netns id = {};
+
+                if (record_netns_id(i.record, &id) > 0)
+                        i.rec_ino = id.ino;
+                STRV_FOREACH(l, i.record)
+                        if (streq(*l, "complete"))
+                                i.complete = true;
+        }
+        /* Up: finished, and the pin holds the very namespace the record names (inode and
+         * cookie: an inode number alone may have been handed to another namespace since). */
+        if (i.complete && i.pin == PIN_NSFS && i.ino == i.rec_ino) {
+                bool pinned = false;
+                int fd = record_netns_open(name, i.record, &pinned);
+
+                if (fd >= 0) {
+                        (void) close(fd);
+                        i.up = pinned;
+                }
         }
 
         if (!i.managed)
                 i.state = NS_UNMANAGED;
         else if (!i.has_record)
                 i.state = NS_UNKNOWN;
-        else if (i.complete && i.pin == PIN_NSFS && i.ino == i.rec_ino)
+        else if (i.up)
                 i.state = NS_UP;
         else
                 i.state = NS_INCOMPLETE;

@@ -25,6 +25,8 @@ struct ns_info {
         unsigned long long ino;       /* of the pinned namespace when pin == PIN_NSFS, else 0 */
         bool managed;                 /* /run/netnsctl/NAME exists */
         bool has_record;              /* ... and its state file was read into @record */
+        int record_error;             /* else why not: -EPERM (unsafe), -EBADMSG (a bad line), -EACCES, ... */
+        bool up;                      /* the pin holds the namespace the record names (inode and cookie) */
         bool complete;                /* the record ends in "complete" */
         unsigned long long rec_ino;   /* the record's "netns INODE", 0 if none */
         char **record;                /* the record's lines, oldest first; NULL if none */

@@ -132,6 +132,19 @@ assert_eq "$(py '[(i["type"], i["object"], i["removed"]) for i in d]' <"$T/gc.js
 [ ! -e /run/netnsctl/a ] || fail "record of the vanished namespace still there"
 ip link show nn-a >/dev/null 2>&1 && fail "nn-a left after gc of the vanished namespace"
 pass "vanished namespace"
+# --- a record netnsctl may not trust (writable by others) is never acted on, only reported
+mkdir -m 0700 /run/netnsctl/unsafe
+echo pin >/run/netnsctl/unsafe/state
+chmod 0666 /run/netnsctl/unsafe/state
+install -m 0 /dev/null /run/netns/unsafe
+touch -d '1 minute ago' /run/netns/unsafe
+"$NETNSCTL" gc --json >"$T/gc.json" 2>"$T/err" || fail "gc failed"
+assert_eq "$(py 'd' <"$T/gc.json")" "[]" "gc with an untrusted record"
+grep -q "unsafe" "$T/err" || fail "gc did not say why it left the record of 'unsafe' alone"
+[ -e /run/netns/unsafe ] && [ -e /run/netnsctl/unsafe/state ] || fail "gc touched what an untrusted record names"
+rm -rf /run/netnsctl/unsafe /run/netns/unsafe
+pass "untrusted record left alone"
+
 # --- NAT: an "up" killed after its NAT step leaves nftables elements; a table nobody's
 conf n <<'X'
 [Namespace]
