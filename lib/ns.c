@@ -60,8 +60,11 @@ int netns_run_dir_prepare(void) {
                         return 0;
                 if (errno != EINVAL || made)
                         return -errno;
-                /* not a mount point yet: make it one */
-                if (mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) < 0)
+                /* Not a mount point yet: make it one, in a peer group of its own. A bind of a
+                 * shared /run (systemd's) is a peer of /run, so every pin would also appear a
+                 * second time on /run itself, in this and every mount namespace slave to it. */
+                if (mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+                    mount(NULL, dir, NULL, MS_PRIVATE, NULL) < 0)
                         return -errno;
                 made = true;
         }
