@@ -15,12 +15,13 @@ missing=$(cd "$SRC" && dpkg-checkbuilddeps 2>&1) ||
 ct_install() { :; }
 ct_setup
 
-# --- build, in a copy of the source tree: what git knows about (tracked and new files)
+# --- build, in a copy of the source tree: what git knows about (tracked and new files;
+# symlinks too, also dangling ones: the generator's golden trees hold some)
 W=$CT_DIR/src
 mkdir -p "$W/netnsctl"
 if git -C "$SRC" rev-parse --git-dir >/dev/null 2>&1; then
         (cd "$SRC" && git ls-files -z -c -o --exclude-standard | while IFS= read -r -d '' f; do
-                [ -e "$f" ] && printf '%s\0' "$f"
+                { [ -e "$f" ] || [ -L "$f" ]; } && printf '%s\0' "$f"
         done | tar --null -T - -cf -) | tar -C "$W/netnsctl" -xf - || die "copying the source tree failed"
 else
         tar -C "$SRC" --exclude='./build*' --exclude='./obj-*' --exclude='./.git' -cf - . | tar -C "$W/netnsctl" -xf - ||
