@@ -6,6 +6,7 @@ pkgs=(
         libsystemd-dev libmount-dev libmnl-dev libnftables-dev
         iproute2 nftables util-linux mandoc python3 socat jq curl iputils-ping
         systemd systemd-container dbus dnsmasq valgrind acl
+        bash-completion debhelper dpkg-dev lintian
 )
 missing=()
 for p in "${pkgs[@]}"; do
