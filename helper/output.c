@@ -223,10 +223,18 @@ void table_print(const struct table *t, bool legend) {
                 fputs(c->text, stdout);
                 if (color != COLOR_NONE)
                         fputs(color_off(), stdout);
-                if (last)
+                if (!last) {
+                        /* no padding before nothing: empty cells at the end of a row */
+                        size_t row_end = i - col + t->n_cols;
+                        bool rest_empty = true;
+
+                        for (size_t k = i + 1; k < row_end && k < t->n_cells; k++)
+                                if (t->cells[k].text[0])
+                                        rest_empty = false;
+                        if (!rest_empty)
+                                printf("%*s", (int) (width[col] - text_width(c->text) + 1), "");
+                } else
                         fputc('\n', stdout);
-                else
-                        printf("%*s", (int) (width[col] - text_width(c->text) + 1), "");
         }
         if (t->n_cells % t->n_cols)
                 fputc('\n', stdout);

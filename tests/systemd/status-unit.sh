@@ -44,7 +44,7 @@ assert_eq "list: a" "('up', 'active', 1)" "$(python3 -c '
 import json, sys
 print(*[(e["state"], e["unit"], e["processes"]) for e in json.load(open(sys.argv[1])) if e["name"] == "a"])' "$CT_DIR/list.json")"
 in_ct "$NNC" list >"$CT_DIR/list.txt" || fail "netnsctl list"
-if grep -qE '^a +up +ok +active +1 ' "$CT_DIR/list.txt"; then ok "list table line of a"; else cat "$CT_DIR/list.txt"; fail "list table line of a"; fi
+if grep -qE '^a +up +ok +active +1( |$)' "$CT_DIR/list.txt"; then ok "list table line of a"; else cat "$CT_DIR/list.txt"; fail "list table line of a"; fi
 
 # --- status: unit, attached unit, process with its unit, journal of netns@a
 in_ct "$NNC" status a --json >"$CT_DIR/status.json" || fail "netnsctl status a --json"
