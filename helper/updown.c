@@ -307,7 +307,8 @@ int verb_up(int argc, char **argv) {
                         log_error_errno(q, "Cleanup after failure incomplete; 'netnsctl down %s' retries it.", name);
                 return r;
         }
-        log_debug("Namespace '%s' is up.", name);
+        /* quiet on a terminal, like other systemd tools; a line in the journal (with NETNS=) */
+        log_full(log_target_is_journal() ? LOG_INFO : LOG_DEBUG, "Namespace '%s' is up.", name);
         return 0;
 }
 
@@ -332,7 +333,8 @@ int verb_down(int argc, char **argv) {
                 state = netns_pin_inspect(pin, NULL);
                 if (state == PIN_NSFS)
                         log_notice("Namespace '%s' was not made by netnsctl; leaving %s alone.", name, pin);
-        }
+        } else
+                log_full(log_target_is_journal() ? LOG_INFO : LOG_DEBUG, "Namespace '%s' is down.", name);
         return 0;
 }
 

@@ -68,6 +68,10 @@ static bool stderr_is_journal(void) {
         return journal_checked;
 }
 
+bool log_target_is_journal(void) {
+        return target == LOG_TARGET_AUTO && stderr_is_journal();
+}
+
 static void write_kmsg(int level, const char *msg) {
         static int fd = -2;
         char buf[2048];

@@ -20,6 +20,8 @@ void log_set_prefix(const char *prefix);
 /* Structured field attached to every journal entry, e.g. "NETNS=vpn". NULL clears. */
 void log_set_namespace(const char *name);
 void log_parse_environment(void);
+/* true when messages go to the journal (stderr connected to it, as under systemd) */
+bool log_target_is_journal(void);
 
 /**
  * log_internal() - log a message at @level
