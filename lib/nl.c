@@ -712,3 +712,184 @@ const char *nl_extack(const struct nl_sock *s) {
         (void) snprintf(out, sizeof(out), " (kernel: %s)", s->extack);
         return out;
 }
+
+/* ------------------------------------------------------------------------------------------
+ * Links that enter a namespace: moved in and given back, or created on a parent
+ */
+
+struct link_hw_state {
+        struct nl_link_hw *one;  /* a single lookup */
+        struct nl_link_hw **arr; /* or a dump */
+        size_t *n;
+};
+
+static int link_hw_cb(const struct nlmsghdr *h, void *data) {
+        const struct nlattr *tb[IFLA_MAX + 1] = {};
+        const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(h);
+        struct link_hw_state *st = data;
+        struct nl_link_hw l = {};
+        int r;
+
+        if (h->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(h) < sizeof(*ifi))
+                return MNL_CB_OK;
+        r = link_get_cb(h, &l.link);
+        if (r != MNL_CB_OK)
+                return r;
+        if (mnl_attr_parse(h, sizeof(*ifi), link_attr_cb, tb) < 0)
+                return MNL_CB_ERROR;
+        if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) <= sizeof(l.hwaddr)) {
+                l.hwaddr_len = mnl_attr_get_payload_len(tb[IFLA_ADDRESS]);
+                memcpy(l.hwaddr, mnl_attr_get_payload(tb[IFLA_ADDRESS]), l.hwaddr_len);
+        }
+        if (tb[IFLA_LINK] && mnl_attr_validate(tb[IFLA_LINK], MNL_TYPE_U32) >= 0)
+                l.parent_ifindex = (int) mnl_attr_get_u32(tb[IFLA_LINK]);
+        if (st->one) {
+                *st->one = l;
+                return MNL_CB_OK;
+        }
+        struct nl_link_hw *e = ARRAY_APPEND(*st->arr, *st->n);
+        if (!e)
+                return MNL_CB_ERROR;
+        *e = l;
+        return MNL_CB_OK;
+}
+
+int nl_link_get_hw(struct nl_sock *s, int ifindex, const char *name, struct nl_link_hw *ret) {
+        char buf[512];
+        struct nlmsghdr *nlh = nl_msg_new(s, buf, RTM_GETLINK, 0);
+        struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+        struct nl_link_hw l = {};
+        struct link_hw_state st = { .one = &l };
+        int r;
+
+        ifi->ifi_family = AF_UNSPEC;
+        ifi->ifi_index = ifindex;
+        if (ifindex <= 0 && (!name || !mnl_attr_put_strz_check(nlh, sizeof(buf), IFLA_IFNAME, name)))
+                return -EINVAL;
+        r = nl_call(s, nlh, link_hw_cb, &st);
+        if (r == -ENODEV || (r >= 0 && l.link.ifindex <= 0))
+                return -ENODEV;
+        if (r < 0)
+                return r;
+        *ret = l;
+        return 0;
+}
+
+int nl_link_dump_hw(struct nl_sock *s, struct nl_link_hw **ret, size_t *ret_n) {
+        _cleanup_free_ struct nl_link_hw *arr = NULL;
+        size_t n = 0;
+        struct link_hw_state st = { .arr = &arr, .n = &n };
+        char buf[512];
+        struct nlmsghdr *nlh = nl_msg_new(s, buf, RTM_GETLINK, NLM_F_DUMP);
+        int r;
+
+        ((struct ifinfomsg *) mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg)))->ifi_family = AF_UNSPEC;
+        r = nl_call(s, nlh, link_hw_cb, &st);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(arr);
+        *ret_n = n;
+        return 0;
+}
+
+int nl_link_move(struct nl_sock *s, int ifindex, int netns_fd, const char *name, uint32_t mtu, int up) {
+        char buf[512];
+        struct nl_batch b;
+        struct nlmsghdr *nlh;
+        struct ifinfomsg *ifi;
+        size_t room;
+        bool ok = true;
+
+        nl_batch_init(&b, s, buf, sizeof(buf));
+        nlh = batch_msg(&b, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+        if (!nlh)
+                return -ENOBUFS;
+        room = batch_room(&b, nlh);
+        ifi = mnl_nlmsg_get_payload(nlh);
+        ifi->ifi_family = AF_UNSPEC;
+        ifi->ifi_index = ifindex;
+        if (up >= 0) {
+                ifi->ifi_change = IFF_UP;
+                ifi->ifi_flags = up ? IFF_UP : 0;
+        }
+        if (netns_fd >= 0)
+                ok = mnl_attr_put_u32_check(nlh, room, IFLA_NET_NS_FD, (uint32_t) netns_fd);
+        if (ok && name)
+                ok = mnl_attr_put_strz_check(nlh, room, IFLA_IFNAME, name);
+        if (ok && mtu > 0)
+                ok = mnl_attr_put_u32_check(nlh, room, IFLA_MTU, mtu);
+        return run_one(&b, batch_end(&b, nlh, ok));
+}
+
+int nl_link_add_on_parent(struct nl_sock *s, const struct nl_link_new *n) {
+        char buf[1024];
+        struct nl_batch b;
+        struct nlmsghdr *nlh;
+        struct nlattr *info, *data;
+        struct ifinfomsg *ifi;
+        size_t room;
+        bool ok;
+
+        nl_batch_init(&b, s, buf, sizeof(buf));
+        nlh = batch_msg(&b, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+        if (!nlh)
+                return -ENOBUFS;
+        room = batch_room(&b, nlh);
+        ifi = mnl_nlmsg_get_payload(nlh);
+        ifi->ifi_family = AF_UNSPEC;
+
+        ok = mnl_attr_put_strz_check(nlh, room, IFLA_IFNAME, n->name);
+        ok = ok && mnl_attr_put_u32_check(nlh, room, IFLA_LINK, (uint32_t) n->parent_ifindex);
+        if (ok && n->netns_fd >= 0)
+                ok = mnl_attr_put_u32_check(nlh, room, IFLA_NET_NS_FD, (uint32_t) n->netns_fd);
+        if (ok && n->mtu > 0)
+                ok = mnl_attr_put_u32_check(nlh, room, IFLA_MTU, n->mtu);
+        ok = ok && (info = mnl_attr_nest_start_check(nlh, room, IFLA_LINKINFO));
+        ok = ok && mnl_attr_put_strz_check(nlh, room, IFLA_INFO_KIND, n->kind);
+        ok = ok && (data = mnl_attr_nest_start_check(nlh, room, IFLA_INFO_DATA));
+        if (ok && streq(n->kind, "macvlan"))
+                ok = mnl_attr_put_u32_check(nlh, room, IFLA_MACVLAN_MODE, n->macvlan_mode);
+        else if (ok && streq(n->kind, "ipvlan"))
+                ok = mnl_attr_put_u16_check(nlh, room, IFLA_IPVLAN_MODE, n->ipvlan_mode);
+        else if (ok && streq(n->kind, "vlan"))
+                ok = mnl_attr_put_u16_check(nlh, room, IFLA_VLAN_ID, n->vlan_id);
+        if (ok) {
+                mnl_attr_nest_end(nlh, data);
+                mnl_attr_nest_end(nlh, info);
+        }
+        return run_one(&b, batch_end(&b, nlh, ok));
+}
+
+int nl_batch_link_set_mtu(struct nl_batch *b, int ifindex, uint32_t mtu) {
+        struct nlmsghdr *nlh = batch_msg(b, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+        struct ifinfomsg *ifi;
+
+        if (!nlh)
+                return -ENOBUFS;
+        ifi = mnl_nlmsg_get_payload(nlh);
+        ifi->ifi_family = AF_UNSPEC;
+        ifi->ifi_index = ifindex;
+        return batch_end(b, nlh, mnl_attr_put_u32_check(nlh, batch_room(b, nlh), IFLA_MTU, mtu));
+}
+
+int nl_batch_addr_add_dad(struct nl_batch *b, int ifindex, const struct netns_prefix *p) {
+        size_t alen = family_addr_len(p->family), room;
+        struct nlmsghdr *nlh;
+        struct ifaddrmsg *ifa;
+        bool ok;
+
+        if (alen == 0)
+                return -EAFNOSUPPORT;
+        nlh = batch_msg(b, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifaddrmsg));
+        if (!nlh)
+                return -ENOBUFS;
+        room = batch_room(b, nlh);
+        ifa = mnl_nlmsg_get_payload(nlh);
+        ifa->ifa_family = (uint8_t) p->family;
+        ifa->ifa_prefixlen = p->prefixlen;
+        ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+        ifa->ifa_index = (uint32_t) ifindex;
+        ok = mnl_attr_put_check(nlh, room, IFA_LOCAL, alen, &p->addr);
+        ok = ok && mnl_attr_put_check(nlh, room, IFA_ADDRESS, alen, &p->addr);
+        return batch_end(b, nlh, ok);
+}

@@ -204,3 +204,90 @@ int nl_dump_prefixes(struct nl_sock *s, int family, struct nl_prefix_use **ret, 
 
 /* " (kernel: MESSAGE)" when the last call carried an extack message, else "" — for log lines */
 const char *nl_extack(const struct nl_sock *s);
+
+/*
+ * Links that enter a namespace ([Link] sections): a host link moved in and given back, and
+ * macvlan/ipvlan/vlan devices created on a parent.
+ */
+
+/* A link as nl_link_get() tells it, plus what finds a moved link again. */
+struct nl_link_hw {
+        struct nl_link link;
+        uint8_t hwaddr[32];      /* IFLA_ADDRESS */
+        size_t hwaddr_len;       /* 0: the link has no hardware address (tun, wireguard) */
+        int parent_ifindex;      /* IFLA_LINK: the lower link of a macvlan/ipvlan/vlan, a veth's
+                                  * peer; 0 when none */
+};
+
+/**
+ * nl_link_get_hw() - look a link up by ifindex or by name, with its hardware address
+ * @s: socket
+ * @ifindex: the link, or 0 to look it up by @name
+ * @name: the link's name when @ifindex is 0
+ * @ret: the link
+ *
+ * Return: 0, -ENODEV when there is no such link, or -errno
+ */
+int nl_link_get_hw(struct nl_sock *s, int ifindex, const char *name, struct nl_link_hw *ret);
+
+/**
+ * nl_link_dump_hw() - every link of @s's namespace
+ * @s: socket
+ * @ret: array of links, malloc'd
+ * @ret_n: number of links in @ret
+ *
+ * Return: 0 or -errno
+ */
+int nl_link_dump_hw(struct nl_sock *s, struct nl_link_hw **ret, size_t *ret_n);
+
+/**
+ * nl_link_move() - move a link into another namespace, renamed, in one RTM_NEWLINK
+ * @s: socket in the namespace the link is in now
+ * @ifindex: the link
+ * @netns_fd: the namespace to move it to (IFLA_NET_NS_FD), or -1 to leave it where it is
+ * @name: its name there (IFLA_IFNAME), or NULL to keep the name; a name with "%d" lets the
+ *        kernel pick a free one
+ * @mtu: MTU to set once it is there, 0 = unchanged
+ * @up: 1 = bring it up, 0 = leave it down, -1 = flags unchanged
+ *
+ * The kernel moves first, under the new name (so udev in the target never sees the old name
+ * and cannot race a rename), then applies the MTU, then the flags. A moved link arrives down.
+ * A name taken in the target namespace fails with -EEXIST before anything is moved.
+ * Return: 0 or the kernel's -errno (text in s->extack).
+ */
+int nl_link_move(struct nl_sock *s, int ifindex, int netns_fd, const char *name, uint32_t mtu, int up);
+
+/* A macvlan, ipvlan or vlan to create on a parent link. */
+struct nl_link_new {
+        const char *kind;        /* "macvlan", "ipvlan" or "vlan" */
+        const char *name;        /* IFLA_IFNAME, in the namespace it is created in */
+        int parent_ifindex;      /* IFLA_LINK, as @s's namespace numbers it */
+        int netns_fd;            /* create it in this namespace (IFLA_NET_NS_FD), -1 = @s's */
+        uint32_t mtu;            /* 0 = the kernel's default (the parent's) */
+        uint32_t macvlan_mode;   /* MACVLAN_MODE_* (macvlan) */
+        uint16_t ipvlan_mode;    /* IPVLAN_MODE_* (ipvlan) */
+        uint16_t vlan_id;        /* 1-4094 (vlan) */
+};
+
+/**
+ * nl_link_add_on_parent() - create a macvlan, ipvlan or vlan on a parent, in one RTM_NEWLINK
+ * @s: socket in the namespace of the parent
+ * @n: what to create
+ *
+ * With @n->netns_fd the device is born inside that namespace while its parent stays in
+ * @s's: the kernel resolves IFLA_LINK in the namespace of the request, then registers the
+ * new device in the target one. Created DOWN. NLM_F_EXCL: a name taken there is -EEXIST.
+ * Return: 0 or the kernel's -errno (text in s->extack).
+ */
+int nl_link_add_on_parent(struct nl_sock *s, const struct nl_link_new *n);
+
+/* set a link's MTU (by ifindex) */
+int nl_batch_link_set_mtu(struct nl_batch *b, int ifindex, uint32_t mtu);
+
+/**
+ * nl_batch_addr_add_dad() - nl_batch_addr_add() for a link on a shared network
+ *
+ * IPv6 addresses go through duplicate address detection (no IFA_F_NODAD): a moved NIC, a
+ * macvlan or a vlan shares its wire with other hosts.
+ */
+int nl_batch_addr_add_dad(struct nl_batch *b, int ifindex, const struct netns_prefix *p);
