@@ -71,6 +71,12 @@ int undo_netns(struct undo_ctx *u, const char *args);
 int step_veth(struct up_ctx *c);
 int undo_veth(struct undo_ctx *u, const char *args);
 
+/* step-link.c: [Link] devices; "link-moved ..." and "link-new ..." record lines */
+int step_links(struct up_ctx *c);
+int undo_link_moved(struct undo_ctx *u, const char *args);
+int undo_link_new(struct undo_ctx *u, const char *args);
+int link_ifname(const struct netns_link *l, char ret[static IFNAMSIZ]);
+
 /* step-nat.c: Masquerade= and Port= (elements of "table inet netnsctl"), host forwarding */
 int step_nat(struct up_ctx *c);
 int undo_nat(struct undo_ctx *u, const char *args);

@@ -1,0 +1,637 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* step-link.c - up step "links": [Link] devices: a host link moved in and given back, macvlan/ipvlan/vlan made inside */
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <linux/if_link.h>
+#include <net/if.h>
+
+#include "addr.h"
+#include "log.h"
+#include "name.h"
+#include "steps.h"
+#include "util.h"
+
+/*
+ * Record lines, each written before the device is touched:
+ *
+ *   link-moved ORIGNAME NAMEINSIDE MAC|- MTU up|down
+ *       a host link moved in: what it takes to find it again (its name inside, its hardware
+ *       address: a move may renumber its ifindex) and to give it back as it was (its host
+ *       name, MTU and up/down state).
+ *   link-new NAMEINSIDE KIND
+ *       a macvlan/ipvlan/vlan created inside the namespace.
+ *
+ * Moves come first, then creations, so that a device created on a moved link finds it; undo
+ * runs backwards: created devices go first, then the moved links go home.
+ */
+
+static const char *const kind_names[_NETNS_LINK_KIND_MAX] = {
+        [NETNS_LINK_PHYSICAL] = "physical",
+        [NETNS_LINK_MACVLAN] = "macvlan",
+        [NETNS_LINK_IPVLAN] = "ipvlan",
+        [NETNS_LINK_VLAN] = "vlan",
+};
+
+/* Prefixes of the derived names, as systemd-nspawn's MACVLAN=/IPVLAN= name them. */
+static const char *const kind_prefix[_NETNS_LINK_KIND_MAX] = {
+        [NETNS_LINK_MACVLAN] = "mv-",
+        [NETNS_LINK_IPVLAN] = "iv-",
+};
+
+/**
+ * link_ifname() - the name of a [Link]'s device inside the namespace
+ * @l: the [Link]
+ * @ret: buffer of IFNAMSIZ bytes
+ *
+ * Name= when set. Else: physical keeps its host name (Parent=); macvlan is "mv-PARENT",
+ * ipvlan "iv-PARENT" (as systemd-nspawn's MACVLAN=/IPVLAN= name them), vlan "PARENT.ID" (as
+ * vconfig and most distributions do). When that exceeds 15 characters, PARENT is cut and a
+ * '+' and 4 hex digits of a hash of the whole PARENT follow the part kept, so different
+ * parents keep different names: "mv-enp0s2+1a2b", "enp0s3+9f3c.100".
+ * Return: 0, or -EINVAL when the [Link] has no Parent=.
+ */
+int link_ifname(const struct netns_link *l, char ret[static IFNAMSIZ]) {
+        char suffix[8] = "";
+        const char *prefix = "";
+        size_t keep;
+
+        if (l->name) {
+                (void) snprintf(ret, IFNAMSIZ, "%s", l->name);
+                return 0;
+        }
+        if (!l->parent)
+                return -EINVAL;
+        if (l->kind == NETNS_LINK_VLAN)
+                (void) snprintf(suffix, sizeof(suffix), ".%u", (unsigned) l->vlan_id);
+        else if (l->kind < _NETNS_LINK_KIND_MAX && kind_prefix[l->kind])
+                prefix = kind_prefix[l->kind];
+        if (strlen(prefix) + strlen(l->parent) + strlen(suffix) < IFNAMSIZ) {
+                (void) snprintf(ret, IFNAMSIZ, "%s%s%s", prefix, l->parent, suffix);
+                return 0;
+        }
+        keep = IFNAMSIZ - 1 - strlen(prefix) - strlen(suffix) - 5;
+        (void) snprintf(ret, IFNAMSIZ, "%s%.*s+%04llx%s", prefix, (int) keep, l->parent,
+                        netns_name_hash(l->parent) & 0xffffULL, suffix);
+        return 0;
+}
+
+/* What step_links() resolved for one [Link] before making anything. */
+struct link_plan {
+        const struct netns_link *l;
+        char name[IFNAMSIZ];              /* inside */
+        const struct link_plan *on_moved; /* created on a link this namespace moves in */
+        struct nl_link_hw host;           /* physical: the link; created: the parent (unless on_moved) */
+};
+
+static const char *where(const struct netns_link *l, char *buf, size_t size) {
+        (void) snprintf(buf, size, "%s:%u", strempty(l->origin.file), l->origin.line);
+        return buf;
+}
+
+static void hwaddr_to_string(const uint8_t *a, size_t n, char *buf, size_t size) {
+        size_t off = 0;
+
+        if (n == 0) {
+                (void) snprintf(buf, size, "-");
+                return;
+        }
+        for (size_t i = 0; i < n && off + 3 < size; i++)
+                off += (size_t) snprintf(buf + off, size - off, i ? ":%02x" : "%02x", a[i]);
+}
+
+static int hexval(char c) {
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -1;
+}
+
+/* "aa:bb:..." (1..32 bytes) or "-" (none). Return: the length, 0 for "-", -EINVAL */
+static int hwaddr_parse(const char *s, uint8_t ret[static 32]) {
+        size_t n = 0;
+
+        if (streq(s, "-"))
+                return 0;
+        for (const char *p = s;; p += 3) {
+                int hi = hexval(p[0]), lo = hi < 0 ? -1 : hexval(p[1]);
+
+                if (n == 32 || lo < 0)
+                        return -EINVAL;
+                ret[n++] = (uint8_t) (hi << 4 | lo);
+                if (p[2] == 0)
+                        return (int) n;
+                if (p[2] != ':')
+                        return -EINVAL;
+        }
+}
+
+static bool hwaddr_eq(const struct nl_link_hw *l, const uint8_t *a, size_t n) {
+        return n > 0 && l->hwaddr_len == n && memcmp(l->hwaddr, a, n) == 0;
+}
+
+/* Devices that carry the hardware address of the link below them: never the moved link. */
+static bool kind_is_stacked(const char *kind) {
+        static const char *const stacked[] = { "vlan", "macvlan", "macvtap", "ipvlan", "ipvtap", "bond", "bridge", "team" };
+
+        for (size_t i = 0; i < ELEMENTSOF(stacked); i++)
+                if (streq(kind, stacked[i]))
+                        return true;
+        return false;
+}
+
+/* Names inside must be unique: the veth's peer, every [Link], and never "lo". Explicit Name=
+ * clashes are found by the config check already; derived names only here. */
+static int check_names(struct up_ctx *c, const struct link_plan *p, size_t n) {
+        char w[PATH_MAX], w2[PATH_MAX];
+
+        for (size_t i = 0; i < n; i++) {
+                if (streq(p[i].name, "lo"))
+                        return log_error_errno(EEXIST, "%s: [Link] Name=lo: \"lo\" is the namespace's loopback device.",
+                                               where(p[i].l, w, sizeof(w)));
+                if (c->cfg->has_veth && streq(p[i].name, c->peer_ifname))
+                        return log_error_errno(EEXIST, "%s: [Link] device name '%s' inside namespace '%s' is taken by the veth (PeerName=); set Name=.",
+                                               where(p[i].l, w, sizeof(w)), p[i].name, c->name);
+                for (size_t j = 0; j < i; j++)
+                        if (streq(p[i].name, p[j].name))
+                                return log_error_errno(EEXIST, "%s: [Link] device name '%s' inside namespace '%s' is taken by the [Link] at %s; set Name=.",
+                                                       where(p[i].l, w, sizeof(w)), p[i].name, c->name,
+                                                       where(p[j].l, w2, sizeof(w2)));
+        }
+        return 0;
+}
+
+/* Resolve names and parents: every problem a user can cause is found here, before anything
+ * is recorded or made. */
+static int plan(struct up_ctx *c, struct nl_sock *host, struct link_plan *p, size_t n) {
+        char w[PATH_MAX];
+        int r;
+
+        for (size_t i = 0; i < n; i++) {
+                const struct netns_link *l = &c->cfg->links[i];
+
+                p[i].l = l;
+                r = link_ifname(l, p[i].name);
+                if (r < 0)
+                        return log_error_errno(r, "%s: [Link] without Parent=.", where(l, w, sizeof(w)));
+        }
+        r = check_names(c, p, n);
+        if (r < 0)
+                return r;
+
+        for (size_t i = 0; i < n; i++) {
+                const struct netns_link *l = p[i].l;
+
+                if (l->kind != NETNS_LINK_PHYSICAL)
+                        for (size_t j = 0; j < n; j++)
+                                if (p[j].l->kind == NETNS_LINK_PHYSICAL && streq(p[j].l->parent, l->parent))
+                                        p[i].on_moved = &p[j];
+                if (p[i].on_moved)
+                        continue;
+                r = nl_link_get_hw(host, 0, l->parent, &p[i].host);
+                if (r == -ENODEV)
+                        return log_error_errno(r, "%s: [Link] Parent=%s: no such link on the host%s.",
+                                               where(l, w, sizeof(w)), l->parent,
+                                               l->kind == NETNS_LINK_PHYSICAL ? " (not plugged in yet, or moved into another namespace?)" : "");
+                if (r < 0)
+                        return log_error_errno(r, "%s: Failed to look up host link %s: %m%s", where(l, w, sizeof(w)),
+                                               l->parent, nl_extack(host));
+                if (l->kind == NETNS_LINK_PHYSICAL && c->cfg->has_veth && streq(l->parent, c->host_ifname))
+                        return log_error_errno(EINVAL, "%s: [Link] Parent=%s is the host end of this namespace's own veth.",
+                                               where(l, w, sizeof(w)), l->parent);
+        }
+        return 0;
+}
+
+/* What request i of a configure batch was, to name it when it fails. */
+struct op {
+        enum { OP_MTU, OP_UP, OP_ADDR, OP_ROUTE } kind;
+        const void *arg; /* OP_ADDR: struct netns_prefix; OP_ROUTE: struct netns_addr */
+};
+
+static int report_failed(int r, struct nl_sock *nl, const struct op *op, const struct link_plan *p, const char *ns) {
+        char a[ADDR_PREFIX_STRLEN], w[PATH_MAX];
+
+        where(p->l, w, sizeof(w));
+        switch (op->kind) {
+        case OP_MTU:
+                return log_error_errno(r, "%s: Failed to set MTU %u on %s in namespace '%s': %m%s", w, p->l->mtu, p->name, ns,
+                                       nl_extack(nl));
+        case OP_UP:
+                return log_error_errno(r, "%s: Failed to bring up %s in namespace '%s': %m%s", w, p->name, ns, nl_extack(nl));
+        case OP_ADDR: {
+                const struct netns_prefix *q = op->arg;
+
+                return log_error_errno(r, "%s:%u: Failed to add address %s to %s in namespace '%s': %m%s",
+                                       strempty(q->origin.file), q->origin.line, addr_prefix_to_string(q, a), p->name, ns,
+                                       nl_extack(nl));
+        }
+        case OP_ROUTE: {
+                const struct netns_addr *g = op->arg;
+
+                return log_error_errno(r, "%s: Failed to add default route via %s dev %s in namespace '%s': %m%s", w,
+                                       addr_to_string(g->family, &g->addr, a), p->name, ns, nl_extack(nl));
+        }
+        default:
+                return log_error_errno(r, "%s: Failed to configure %s in namespace '%s': %m%s", w, p->name, ns, nl_extack(nl));
+        }
+}
+
+/* MTU (a moved link; a created one got it at birth), UP, addresses, default routes: one batch,
+ * in this order (an IPv4 gateway needs its link up). */
+static int configure(struct up_ctx *c, struct nl_sock *ns, const struct link_plan *p, bool set_mtu) {
+        const struct netns_link *l = p->l;
+        _cleanup_free_ struct op *ops = NULL;
+        _cleanup_free_ char *buf = NULL;
+        size_t n_ops = 0, size = 512 * (l->n_addresses + l->n_gateways + 4);
+        struct nl_link link;
+        struct nl_batch b;
+        unsigned failed = 0;
+        char w[PATH_MAX];
+        int r;
+
+        r = nl_link_get(ns, p->name, &link);
+        if (r < 0)
+                return log_error_errno(r, "%s: Failed to find %s in namespace '%s': %m%s", where(l, w, sizeof(w)), p->name,
+                                       c->name, nl_extack(ns));
+        buf = malloc(size);
+        ops = calloc(l->n_addresses + l->n_gateways + 2, sizeof(*ops));
+        if (!buf || !ops)
+                return log_oom();
+        nl_batch_init(&b, ns, buf, size);
+        if (set_mtu && l->mtu > 0) {
+                (void) nl_batch_link_set_mtu(&b, link.ifindex, l->mtu);
+                ops[n_ops++] = (struct op) { OP_MTU };
+        }
+        (void) nl_batch_link_set_up(&b, link.ifindex);
+        ops[n_ops++] = (struct op) { OP_UP };
+        for (size_t i = 0; i < l->n_addresses; i++) {
+                (void) nl_batch_addr_add_dad(&b, link.ifindex, &l->addresses[i]);
+                ops[n_ops++] = (struct op) { OP_ADDR, &l->addresses[i] };
+        }
+        for (size_t i = 0; i < l->n_gateways; i++) {
+                const struct netns_addr *g = &l->gateways[i];
+                bool onlink = true, dup = false;
+
+                /* one default route per family: the config check refuses a second family
+                 * owner; a second Gateway= of one family on one link is kept out here */
+                for (size_t j = 0; j < i; j++)
+                        if (l->gateways[j].family == g->family)
+                                dup = true;
+                if (dup)
+                        continue;
+                /* a gateway no Address= of the link covers is still on the link (a /32
+                 * address of the host's network, an ipvlan L3 link): onlink */
+                for (size_t j = 0; j < l->n_addresses; j++)
+                        if (addr_prefix_contains(&l->addresses[j], g->family, &g->addr))
+                                onlink = false;
+                if (g->family == AF_INET6 && g->addr.bytes[0] == 0xfe && (g->addr.bytes[1] & 0xc0) == 0x80)
+                        onlink = false;
+                (void) nl_batch_route_add_default(&b, g->family, &g->addr, link.ifindex, onlink);
+                ops[n_ops++] = (struct op) { OP_ROUTE, g };
+        }
+        if (b.overflow)
+                return log_error_errno(ENOBUFS, "%s: Failed to configure %s: too many addresses for one request.",
+                                       where(l, w, sizeof(w)), p->name);
+        r = nl_batch_run(&b, &failed);
+        if (r < 0)
+                return report_failed(r, ns, &ops[failed < n_ops ? failed : 0], p, c->name);
+        return 0;
+}
+
+static int move_in(struct up_ctx *c, struct nl_sock *host, struct nl_sock *ns, const struct link_plan *p) {
+        const struct nl_link_hw *h = &p->host;
+        char mac[3 * sizeof(h->hwaddr)], w[PATH_MAX];
+        int r;
+
+        hwaddr_to_string(h->hwaddr, h->hwaddr_len, mac, sizeof(mac));
+        r = record_add(c->rec, "link-moved %s %s %s %" PRIu32 " %s", p->l->parent, p->name, mac, h->link.mtu,
+                       h->link.flags & IFF_UP ? "up" : "down");
+        if (r < 0)
+                return log_error_errno(r, "Failed to write state record: %m");
+        /* Renamed in the same request: a rename after the move would race udev, which may
+         * rename (or configure) a link the moment it appears. */
+        r = nl_link_move(host, h->link.ifindex, c->netns_fd, p->name, 0, -1);
+        if (r == -EEXIST)
+                return log_error_errno(r, "%s: Failed to move host link %s into namespace '%s': a link named '%s' exists there already; set Name=.",
+                                       where(p->l, w, sizeof(w)), p->l->parent, c->name, p->name);
+        if (r < 0)
+                return log_error_errno(r, "%s: Failed to move host link %s into namespace '%s' as %s: %m%s%s",
+                                       where(p->l, w, sizeof(w)), p->l->parent, c->name, p->name, nl_extack(host),
+                                       r == -EINVAL && !nl_extack(host)[0] ? " (a bridge, bond or other namespace-local device cannot move)" : "");
+        return configure(c, ns, p, true);
+}
+
+static int create_in(struct up_ctx *c, struct nl_sock *host, struct nl_sock *ns, const struct link_plan *p) {
+        const struct netns_link *l = p->l;
+        struct nl_link_new n = {
+                .kind = kind_names[l->kind],
+                .name = p->name,
+                .mtu = l->mtu,
+                .vlan_id = l->vlan_id,
+        };
+        struct nl_sock *on = host;
+        char w[PATH_MAX];
+        int r;
+
+        switch (l->kind) {
+        case NETNS_LINK_MACVLAN:
+                n.macvlan_mode = l->mode == NETNS_MACVLAN_PRIVATE  ? MACVLAN_MODE_PRIVATE :
+                                 l->mode == NETNS_MACVLAN_VEPA     ? MACVLAN_MODE_VEPA :
+                                 l->mode == NETNS_MACVLAN_PASSTHRU ? MACVLAN_MODE_PASSTHRU :
+                                 l->mode == NETNS_MACVLAN_SOURCE   ? MACVLAN_MODE_SOURCE :
+                                                                     MACVLAN_MODE_BRIDGE;
+                break;
+        case NETNS_LINK_IPVLAN:
+                n.ipvlan_mode = l->mode == NETNS_IPVLAN_L2  ? IPVLAN_MODE_L2 :
+                                l->mode == NETNS_IPVLAN_L3S ? IPVLAN_MODE_L3S :
+                                                              IPVLAN_MODE_L3;
+                break;
+        default:
+                break;
+        }
+        if (p->on_moved) {
+                /* the parent is inside already: create it there, next to it */
+                struct nl_link parent;
+
+                r = nl_link_get(ns, p->on_moved->name, &parent);
+                if (r < 0)
+                        return log_error_errno(r, "%s: Failed to find parent %s in namespace '%s': %m%s", where(l, w, sizeof(w)),
+                                               p->on_moved->name, c->name, nl_extack(ns));
+                on = ns;
+                n.parent_ifindex = parent.ifindex;
+                n.netns_fd = -1;
+        } else {
+                n.parent_ifindex = p->host.link.ifindex;
+                n.netns_fd = c->netns_fd;
+        }
+
+        r = record_add(c->rec, "link-new %s %s", p->name, n.kind);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write state record: %m");
+        r = nl_link_add_on_parent(on, &n);
+        if (r == -EEXIST)
+                return log_error_errno(r, "%s: Failed to create %s %s in namespace '%s': a link of that name exists there already; set Name=.",
+                                       where(l, w, sizeof(w)), n.kind, p->name, c->name);
+        if (r < 0)
+                return log_error_errno(r, "%s: Failed to create %s %s on %s in namespace '%s': %m%s", where(l, w, sizeof(w)), n.kind,
+                                       p->name, l->parent, c->name, nl_extack(on));
+        return configure(c, ns, p, false);
+}
+
+/**
+ * step_links() - up step "links": the [Link] sections
+ * @c: the up context (namespace made, veth done)
+ *
+ * Resolves every device's name inside and its host link before anything is made (a missing
+ * parent or a name clash fails here, nothing recorded). Then moves the physical links in,
+ * each renamed in the same request, and creates the macvlan/ipvlan/vlan devices directly
+ * inside the namespace; each gets its MTU, is brought up, and gets its addresses and default
+ * routes in one batch. Every device is recorded before it is touched.
+ * Return: 0, or -errno after logging which [Link] failed and why.
+ */
+int step_links(struct up_ctx *c) {
+        _cleanup_free_ struct link_plan *p = NULL;
+        size_t n = c->cfg->n_links;
+        struct nl_sock *host, *ns;
+        int r;
+
+        if (n == 0)
+                return 0;
+        p = calloc(n, sizeof(*p));
+        if (!p)
+                return log_oom();
+        r = ctx_nl_host(c, &host);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open netlink socket on the host: %m");
+        r = ctx_nl_ns(c, &ns);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open netlink socket in namespace '%s': %m", c->name);
+        r = plan(c, host, p, n);
+        if (r < 0)
+                return r;
+
+        for (size_t i = 0; i < n; i++)
+                if (p[i].l->kind == NETNS_LINK_PHYSICAL) {
+                        r = move_in(c, host, ns, &p[i]);
+                        if (r < 0)
+                                return r;
+                }
+        for (size_t i = 0; i < n; i++)
+                if (p[i].l->kind != NETNS_LINK_PHYSICAL) {
+                        r = create_in(c, host, ns, &p[i]);
+                        if (r < 0)
+                                return r;
+                }
+        return 0;
+}
+
+/* The record line "link-moved ORIGNAME NAMEINSIDE MAC MTU up|down", parsed. */
+struct moved {
+        char orig[IFNAMSIZ], inside[IFNAMSIZ];
+        uint8_t mac[32];
+        size_t mac_len;
+        uint32_t mtu;
+        int up;
+};
+
+static int moved_parse(const char *args, struct moved *m) {
+        char orig[64], inside[64], mac[128], state[8], end;
+        unsigned long mtu;
+        int r;
+
+        if (sscanf(args, "%63s %63s %127s %lu %7s %c", orig, inside, mac, &mtu, state, &end) != 5)
+                return -EINVAL;
+        if (!ifname_is_valid(orig) || !ifname_is_valid(inside) || mtu > UINT32_MAX ||
+            !(streq(state, "up") || streq(state, "down")))
+                return -EINVAL;
+        r = hwaddr_parse(mac, m->mac);
+        if (r < 0)
+                return r;
+        m->mac_len = (size_t) r;
+        memcpy(m->orig, orig, strlen(orig) + 1);     /* ifname_is_valid(): < IFNAMSIZ */
+        memcpy(m->inside, inside, strlen(inside) + 1);
+        m->mtu = (uint32_t) mtu;
+        m->up = streq(state, "up");
+        return 0;
+}
+
+/* The moved link among @nl's links: by its name, else by its hardware address. */
+static int find_moved(struct nl_sock *nl, const struct moved *m, const char *const *names, struct nl_link_hw *ret) {
+        _cleanup_free_ struct nl_link_hw *all = NULL;
+        size_t n = 0;
+        int r;
+
+        for (const char *const *name = names; *name; name++) {
+                r = nl_link_get_hw(nl, 0, *name, ret);
+                if (r == -ENODEV)
+                        continue;
+                if (r < 0)
+                        return r;
+                if (m->mac_len == 0 || (hwaddr_eq(ret, m->mac, m->mac_len) && !kind_is_stacked(ret->link.kind)))
+                        return 1;
+        }
+        if (m->mac_len == 0)
+                return 0;
+        /* renamed since (by hand, or by the kernel: "devN" when a namespace died and the name
+         * was taken in the host) */
+        r = nl_link_dump_hw(nl, &all, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++)
+                if (hwaddr_eq(&all[i], m->mac, m->mac_len) && !kind_is_stacked(all[i].link.kind) &&
+                    !streq(all[i].link.name, "lo")) {
+                        *ret = all[i];
+                        return 1;
+                }
+        return 0;
+}
+
+/* The name a link moved home under a kernel-chosen name got. */
+static void name_by_hwaddr(struct nl_sock *nl, const struct moved *m, char ret[static IFNAMSIZ]) {
+        struct nl_link_hw l;
+        const char *none[] = { NULL };
+
+        (void) snprintf(ret, IFNAMSIZ, "?");
+        if (find_moved(nl, m, none, &l) > 0)
+                (void) snprintf(ret, IFNAMSIZ, "%s", l.link.name);
+}
+
+/* Give @l back from @from (the namespace, or the host itself when the kernel returned it
+ * already) under its original name, MTU and state. */
+static int give_back(struct undo_ctx *u, struct nl_sock *from, struct nl_sock *host, int host_fd,
+                     const struct nl_link_hw *l, const struct moved *m) {
+        char name[IFNAMSIZ];
+        int r;
+
+        r = nl_link_move(from, l->link.ifindex, host_fd, streq(l->link.name, m->orig) && host_fd < 0 ? NULL : m->orig,
+                         m->mtu, m->up);
+        if (r == -EEXIST) {
+                /* Someone took its name meanwhile. The kernel does the same when a namespace
+                 * dies: the link comes home as "devN". */
+                if (host_fd < 0) {
+                        log_warning("Host link %s (now %s) cannot get its name back: a link named %s exists; leaving it as %s.",
+                                    m->orig, l->link.name, m->orig, l->link.name);
+                        return 0;
+                }
+                r = nl_link_move(from, l->link.ifindex, host_fd, "dev%d", m->mtu, m->up);
+                if (r >= 0) {
+                        name_by_hwaddr(host, m, name);
+                        log_warning("Gave link %s of namespace '%s' back to the host as %s: a link named %s exists there now.",
+                                    l->link.name, u->name, name, m->orig);
+                        return 0;
+                }
+        }
+        if (r < 0)
+                return log_error_errno(r, "Failed to give link %s back to the host as %s: %m%s", l->link.name, m->orig,
+                                       nl_extack(from));
+        return 0;
+}
+
+/**
+ * undo_link_moved() - undo a "link-moved ORIGNAME NAMEINSIDE MAC MTU up|down" record line
+ * @u: the undo context
+ * @args: the line after the key
+ *
+ * Finds the link in the recorded namespace (by its name inside, else by its hardware address)
+ * and moves it back to the host in one request, under its original name, with its original
+ * MTU and up/down state. When the namespace is gone, a physical device is back on the host
+ * already (the kernel returns it under the name it had inside, or "devN"): it gets its name,
+ * MTU and state back. A veth standing in for a NIC dies with its namespace: then there is
+ * nothing to give back. Found only by what the line names, so nothing else is touched.
+ * Return: 0 when the link is home or gone, else -errno (logged).
+ */
+int undo_link_moved(struct undo_ctx *u, const char *args) {
+        _cleanup_close_ int host_fd = -1;
+        struct nl_sock *host, *ns;
+        struct nl_link_hw l;
+        struct moved m = {};
+        int r;
+
+        if (moved_parse(args, &m) < 0) {
+                log_warning("Invalid entry in state record of '%s', ignoring: link-moved %s", u->name, args);
+                return 0;
+        }
+        r = undo_nl_host(u, &host);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open netlink socket on the host: %m");
+
+        if (u->netns_fd >= 0) {
+                const char *names[] = { m.inside, NULL };
+
+                r = undo_nl_ns(u, &ns);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to open netlink socket in namespace '%s': %m", u->name);
+                r = find_moved(ns, &m, names, &l);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to look for link %s in namespace '%s': %m%s", m.inside, u->name,
+                                               nl_extack(ns));
+                if (r > 0) {
+                        host_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+                        if (host_fd < 0)
+                                return log_error_errno(errno, "Failed to open the host's network namespace: %m");
+                        return give_back(u, ns, host, host_fd, &l, &m);
+                }
+        }
+
+        /* Not inside: never moved (a crash before the move, or the move failed), or home
+         * already because the namespace died. */
+        {
+                const char *names[] = { m.orig, m.inside, NULL };
+
+                r = find_moved(host, &m, names, &l);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to look for link %s on the host: %m%s", m.orig, nl_extack(host));
+                if (r == 0) {
+                        log_debug("Link %s of namespace '%s' is gone (a veth dies with its namespace).", m.orig, u->name);
+                        return 0;
+                }
+                if (streq(l.link.name, m.orig) && l.link.mtu == m.mtu && !!(l.link.flags & IFF_UP) == m.up)
+                        return 0;
+                return give_back(u, host, host, -1, &l, &m);
+        }
+}
+
+/**
+ * undo_link_new() - undo a "link-new NAME KIND" record line
+ * @u: the undo context
+ * @args: NAME (inside the namespace) and KIND (macvlan, ipvlan, vlan)
+ *
+ * Deletes the device from the recorded namespace. It would die with the namespace, but not
+ * while anything else holds the namespace, and until then it keeps its hold on the parent
+ * (an ipvlan's addresses stay claimed on it, a macvlan's MAC address stays on the wire).
+ * Return: 0 when the device is gone, else -errno (logged).
+ */
+int undo_link_new(struct undo_ctx *u, const char *args) {
+        char name[64], kind[16], end;
+        struct nl_sock *ns;
+        struct nl_link l;
+        int r;
+
+        if (sscanf(args, "%63s %15s %c", name, kind, &end) != 2 || !ifname_is_valid(name)) {
+                log_warning("Invalid entry in state record of '%s', ignoring: link-new %s", u->name, args);
+                return 0;
+        }
+        if (u->netns_fd < 0)
+                return 0; /* gone with the namespace */
+        r = undo_nl_ns(u, &ns);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open netlink socket in namespace '%s': %m", u->name);
+        r = nl_link_get(ns, name, &l);
+        if (r == -ENODEV)
+                return 0;
+        if (r < 0)
+                return log_error_errno(r, "Failed to look up link %s in namespace '%s': %m%s", name, u->name, nl_extack(ns));
+        if (!streq(l.kind, kind)) {
+                log_warning("Link %s in namespace '%s' is no %s; not the one netnsctl made, leaving it alone.", name, u->name, kind);
+                return 0;
+        }
+        r = nl_link_del(ns, l.ifindex);
+        if (r < 0 && r != -ENODEV)
+                return log_error_errno(r, "Failed to delete %s %s in namespace '%s': %m%s", kind, name, u->name, nl_extack(ns));
+        return 0;
+}
