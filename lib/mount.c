@@ -83,7 +83,7 @@ int sysfs_submounts(char ***ret) {
 
         for (line = text; line && *line; line = next) {
                 unsigned long long id, parent;
-                char *mp, *end;
+                char *mp, *end, *fstype;
                 int off = 0;
 
                 next = strchr(line, '\n');
@@ -96,8 +96,14 @@ int sysfs_submounts(char ***ret) {
                         continue;
                 mp = line + off;
                 end = strchr(mp, ' ');
-                if (end)
-                        *end = 0;
+                if (!end)
+                        continue;
+                *end = 0;
+                /* Another sysfs (container managers bind parts of one into a tmpfs on /sys)
+                 * shows the devices of the namespace it was mounted in: not ours to keep. */
+                fstype = strstr(end + 1, " - ");
+                if (!fstype || startswith(fstype + 3, "sysfs "))
+                        continue;
                 unescape_octal(mp);
                 if (!startswith(mp, "/sys/") || !mp[STRLEN("/sys/")])
                         continue;
@@ -114,6 +120,7 @@ int sysfs_submounts(char ***ret) {
 }
 
 int mount_sysfs_tree(const char *where) {
+        struct mount_attr slave = { .propagation = MS_SLAVE };
         _cleanup_strv_free_ char **subs = NULL;
         _cleanup_free_ int *fds = NULL;
         unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
@@ -143,8 +150,18 @@ int mount_sysfs_tree(const char *where) {
                 }
                 fds[i] = open_tree(AT_FDCWD, p, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
                                                 AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT);
-                if (fds[i] < 0)
+                if (fds[i] < 0) {
                         log_debug_errno(errno, "Cannot clone mount %s, leaving it out: %m", p);
+                        continue;
+                }
+                /* Slaves of the originals, not peers: a clone of a shared mount joins its peer
+                 * group, and unmounting our tree would then unmount what is mounted below the
+                 * originals too (the host's /sys/fs/cgroup/cpu, ... under its /sys/fs/cgroup).
+                 * As slaves they still get what the host mounts there later. */
+                if (mount_setattr(fds[i], "", AT_EMPTY_PATH | AT_RECURSIVE, &slave, sizeof(slave)) < 0) {
+                        r = -errno;
+                        goto finish;
+                }
         }
 
         /* like iproute2: read-only when the /sys we replace is (e.g. inside a container) */

@@ -29,8 +29,10 @@ int mount_shared_dir(const char *dir);
  * sysfs_submounts() - the mounts directly below the /sys the caller sees
  * @ret: NULL-terminated list of paths relative to /sys ("fs/cgroup", "kernel/debug", ...)
  *
- * From /proc/self/mountinfo: the children of the mount statx() reports for /sys. Nested mounts
- * (kernel/debug/tracing) are not listed separately; a recursive bind of their parent takes them.
+ * From /proc/self/mountinfo: the children of the mount statx() reports for /sys, except sysfs
+ * ones (parts of another sysfs, as systemd-nspawn binds into a tmpfs on /sys: they show the
+ * devices of another network namespace). Nested mounts (kernel/debug/tracing) are not listed
+ * separately; a recursive bind of their parent takes them.
  * Return: the number of entries, or -errno
  */
 int sysfs_submounts(char ***ret);

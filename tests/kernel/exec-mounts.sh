@@ -23,10 +23,18 @@ X
 conf b <<'X'
 [Namespace]
 X
-# a first up/down makes /run/netns and /run/netnsctl the shared mount points they stay
+# (/run/netns and /run/netnsctl become mount points and stay; snapshot() leaves them out)
+snapshot "$T/before"
+cgroup_mounts=$(findmnt -rn -o TARGET,FSTYPE | grep '^/sys/fs/cgroup' | sort)
+[ -n "$cgroup_mounts" ] || fail "no mounts under /sys/fs/cgroup to compare with (test setup)"
 nnc up b
 nnc down b
-snapshot "$T/before"
+# the pinned sysfs holds clones of the host's /sys submounts: unmounting it must not unmount
+# what is below the originals (it did, when the clones were peers of shared originals)
+assert_eq "$(findmnt -rn -o TARGET,FSTYPE | grep '^/sys/fs/cgroup' | sort)" "$cgroup_mounts" \
+        "the host's /sys/fs/cgroup mounts after up and down"
+snapshot "$T/after"
+assert_same_snapshot "$T/before" "$T/after"
 
 # --- what up makes
 nnc up a
