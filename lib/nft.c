@@ -348,8 +348,9 @@ static char *condense_error(const char *err) {
  * One libnftables context per process, kept until exit. Not for the cache's sake: deleting
  * anything in nftables leaves work for after an RCU grace period (10-25 ms), and the kernel
  * waits for it whenever a netfilter netlink socket is closed (NETLINK_URELEASE flushes the
- * destroy work). Closed at exit, after "down" deleted the veth (which waits for grace
- * periods of its own, in parallel), that wait costs next to nothing.
+ * destroy work). Kept until exit, and over it: "down" hands its netfilter sockets to the
+ * process that finishes deleting the veth after it (step-veth.c), so neither it nor the
+ * next "down" pays that wait.
  */
 static struct nft_ctx *nft_ctx_get(void) {
         static struct nft_ctx *ctx;
@@ -418,36 +419,73 @@ static struct nlmsghdr *nfnl_msg(void *buf, uint16_t type, uint16_t flags, uint3
         return nlh;
 }
 
-/* Send @nlh and run @cb on the replies to the end (or until @cb stops). 0 or -errno. */
-static int nfnl_call(struct nlmsghdr *nlh, mnl_cb_t cb, void *data) {
-        struct mnl_socket *nl;
-        char buf[MNL_SOCKET_BUFFER_SIZE];
-        uint32_t portid, seq = nlh->nlmsg_seq;
+/*
+ * One socket for these questions per process, kept until exit like the libnftables context
+ * (nft_ctx_get()), for the same reason: closing a netfilter netlink socket waits for the
+ * grace period of pending nftables deletions, also of those another process just made (the
+ * "down" before ours). Reusing it takes reading every reply to a request, also after @cb
+ * has seen enough: a dump left half-read would make the next request fail (EBUSY).
+ */
+static struct mnl_socket *nfnl_sock;
+static uint32_t nfnl_seq;
+
+struct nfnl_reply {
+        mnl_cb_t cb;
+        void *data;
+        bool stopped; /* @cb has seen enough; the rest of the dump is read and dropped */
+};
+
+static int nfnl_reply_cb(const struct nlmsghdr *nlh, void *data) {
+        struct nfnl_reply *rp = data;
         int r;
 
-        nl = nfnl_open();
-        if (!nl)
-                return negative_errno();
-        portid = mnl_socket_get_portid(nl);
-        if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-                r = negative_errno();
-                goto out;
+        if (rp->stopped || !rp->cb)
+                return MNL_CB_OK;
+        r = rp->cb(nlh, rp->data);
+        if (r == MNL_CB_STOP) {
+                rp->stopped = true;
+                return MNL_CB_OK;
         }
+        return r;
+}
+
+/* Send @nlh and run @cb on the replies to the end (or until @cb stops). 0 or -errno. */
+static int nfnl_call(struct nlmsghdr *nlh, mnl_cb_t cb, void *data) {
+        struct nfnl_reply rp = { .cb = cb, .data = data };
+        char buf[MNL_SOCKET_BUFFER_SIZE];
+        uint32_t portid, seq;
+        bool clean = false; /* the socket holds no reply of ours any more */
+        int r;
+
+        if (!nfnl_sock) {
+                nfnl_sock = nfnl_open();
+                if (!nfnl_sock)
+                        return negative_errno();
+        }
+        portid = mnl_socket_get_portid(nfnl_sock);
+        nlh->nlmsg_seq = seq = ++nfnl_seq;
+        if (mnl_socket_sendto(nfnl_sock, nlh, nlh->nlmsg_len) < 0)
+                return negative_errno();
         for (;;) {
-                ssize_t k = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+                ssize_t k = mnl_socket_recvfrom(nfnl_sock, buf, sizeof(buf));
 
                 if (k < 0) {
                         r = negative_errno();
                         break;
                 }
-                r = mnl_cb_run(buf, (size_t) k, seq, portid, cb, data);
+                r = mnl_cb_run(buf, (size_t) k, seq, portid, nfnl_reply_cb, &rp);
                 if (r <= MNL_CB_STOP) {
+                        /* the end of the replies, or the kernel's error (its last word) */
                         r = r < 0 ? negative_errno() : 0;
+                        clean = r >= 0 || (r != -EPROTO && r != -ESRCH && r != -EINTR);
                         break;
                 }
         }
-out:
-        mnl_socket_close(nl);
+        if (!clean) {
+                /* replies may be left over: a fresh socket next time (this close may wait) */
+                mnl_socket_close(nfnl_sock);
+                nfnl_sock = NULL;
+        }
         return r;
 }
 
@@ -497,7 +535,7 @@ static int elem_list_cb(const struct nlmsghdr *nlh, void *data) {
                 mnl_attr_for_each_nested(e, a)
                         if (mnl_attr_get_type(e) == NFTA_LIST_ELEM) {
                                 *found = true;
-                                return MNL_CB_STOP; /* one is enough; the rest of the dump is dropped with the socket */
+                                return MNL_CB_STOP; /* one is enough; nfnl_call() drops the rest of the dump */
                         }
         }
         return MNL_CB_OK;
@@ -554,7 +592,7 @@ static int others_cb(const struct nlmsghdr *nlh, void *data) {
                         }
                         if (!ours) {
                                 s->other = true;
-                                return MNL_CB_STOP; /* the rest of the dump goes with the socket */
+                                return MNL_CB_STOP; /* nfnl_call() drops the rest of the dump */
                         }
                 }
         }
@@ -562,8 +600,7 @@ static int others_cb(const struct nlmsghdr *nlh, void *data) {
 }
 
 /* Whether set veths holds anything but the LINK elements of @elems: 1, 0, -ENOENT (no such
- * set), -errno. Asked BEFORE removing them, so that the table can go in the same transaction
- * (and this socket is closed while no deletion of ours is pending, see nft_ctx_get()). */
+ * set), -errno. Asked BEFORE removing them, so that the table can go in the same transaction. */
 static int veths_has_others(const struct nat_elem *elems, size_t n) {
         char buf[MNL_SOCKET_BUFFER_SIZE];
         struct nlmsghdr *nlh;
