@@ -313,8 +313,11 @@ static int move_in(struct up_ctx *c, struct nl_sock *host, struct nl_sock *ns, c
                        h->link.flags & IFF_UP ? "up" : "down");
         if (r < 0)
                 return log_error_errno(r, "Failed to write state record: %m");
-        /* Renamed in the same request: a rename after the move would race udev, which may
-         * rename (or configure) a link the moment it appears. */
+        /* Moved and renamed in one request, under one hold of the RTNL lock: no other request
+         * sees or acts on the link between the two (a rename in a second request would race
+         * udev and anything else that acts on a link the moment it appears). The kernel
+         * keeps the link's name through the move unless that is taken inside, then renames
+         * it; a name taken inside fails the whole request before the move. */
         r = nl_link_move(host, h->link.ifindex, c->netns_fd, p->name, 0, -1);
         if (r == -EEXIST)
                 return log_error_errno(r, "%s: Failed to move host link %s into namespace '%s': a link named '%s' exists there already; set Name=.",
@@ -491,44 +494,55 @@ static int find_moved(struct nl_sock *nl, const struct moved *m, const char *con
         return 0;
 }
 
-/* The name a link moved home under a kernel-chosen name got. */
-static void name_by_hwaddr(struct nl_sock *nl, const struct moved *m, char ret[static IFNAMSIZ]) {
-        struct nl_link_hw l;
-        const char *none[] = { NULL };
-
-        (void) snprintf(ret, IFNAMSIZ, "?");
-        if (find_moved(nl, m, none, &l) > 0)
-                (void) snprintf(ret, IFNAMSIZ, "%s", l.link.name);
-}
-
-/* Give @l back from @from (the namespace, or the host itself when the kernel returned it
- * already) under its original name, MTU and state. */
+/*
+ * Give @l back from @from (the namespace; or the host itself, @host_fd < 0, when the kernel
+ * returned it already) under its original name, MTU and state, in one request.
+ *
+ * When the original name is taken on the host meanwhile, the kernel moves the link under the
+ * name it has inside if that is free there, and only then refuses the rename (-EEXIST); if
+ * both are taken, it refuses the move. Either way the link comes home: under its name inside,
+ * or else as "devN", as the kernel names links a dying namespace returns.
+ */
 static int give_back(struct undo_ctx *u, struct nl_sock *from, struct nl_sock *host, int host_fd,
                      const struct nl_link_hw *l, const struct moved *m) {
-        char name[IFNAMSIZ];
+        const char *names[] = { l->link.name, NULL };
+        struct nl_link_hw home;
         int r;
 
         r = nl_link_move(from, l->link.ifindex, host_fd, streq(l->link.name, m->orig) && host_fd < 0 ? NULL : m->orig,
                          m->mtu, m->up);
-        if (r == -EEXIST) {
-                /* Someone took its name meanwhile. The kernel does the same when a namespace
-                 * dies: the link comes home as "devN". */
-                if (host_fd < 0) {
-                        log_warning("Host link %s (now %s) cannot get its name back: a link named %s exists; leaving it as %s.",
-                                    m->orig, l->link.name, m->orig, l->link.name);
-                        return 0;
-                }
+        if (r != -EEXIST) {
+                if (r < 0)
+                        return log_error_errno(r, "Failed to give link %s back to the host as %s: %m%s", l->link.name,
+                                               m->orig, nl_extack(from));
+                return 0;
+        }
+        if (host_fd < 0) {
+                log_warning("Link %s of namespace '%s' cannot get its name %s back: a link of that name exists on the host; leaving it as %s.",
+                            l->link.name, u->name, m->orig, l->link.name);
+                (void) nl_link_move(host, l->link.ifindex, -1, NULL, m->mtu, m->up);
+                return 0;
+        }
+        r = find_moved(host, m, names, &home);
+        if (r == 0) {
+                /* still inside: its name inside is taken on the host too */
                 r = nl_link_move(from, l->link.ifindex, host_fd, "dev%d", m->mtu, m->up);
-                if (r >= 0) {
-                        name_by_hwaddr(host, m, name);
-                        log_warning("Gave link %s of namespace '%s' back to the host as %s: a link named %s exists there now.",
-                                    l->link.name, u->name, name, m->orig);
-                        return 0;
-                }
+                if (r < 0)
+                        return log_error_errno(r, "Failed to give link %s back to the host: %m%s", l->link.name,
+                                               nl_extack(from));
+                r = find_moved(host, m, (const char *const[]) { NULL }, &home);
         }
         if (r < 0)
-                return log_error_errno(r, "Failed to give link %s back to the host as %s: %m%s", l->link.name, m->orig,
-                                       nl_extack(from));
+                return log_error_errno(r, "Failed to look for link %s on the host: %m%s", l->link.name, nl_extack(host));
+        if (r == 0)
+                return log_error_errno(ENODEV, "Link %s of namespace '%s' was moved, but is not found on the host.",
+                                       l->link.name, u->name);
+        log_warning("Gave link %s of namespace '%s' back to the host as %s: a link named %s exists there now.",
+                    l->link.name, u->name, home.link.name, m->orig);
+        /* the request stopped at the rename: MTU and state still to do */
+        r = nl_link_move(host, home.link.ifindex, -1, NULL, m->mtu, m->up);
+        if (r < 0)
+                return log_error_errno(r, "Failed to restore MTU and state of %s: %m%s", home.link.name, nl_extack(host));
         return 0;
 }
 
