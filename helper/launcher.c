@@ -18,8 +18,6 @@
  * nothing that matters).
  */
 
-struct verb_args arg; /* verbs.h: exec uses none of the options */
-
 /*
  * log.c sends structured entries to the journal when stderr is connected to it. Here we log
  * to stderr only (LOG_TARGET_CONSOLE), which reaches the journal as well under a unit; this

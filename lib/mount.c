@@ -9,12 +9,10 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/vfs.h>
 #include <sys/wait.h>
 
 #include "log.h"
 #include "mount.h"
-#include "ns.h"
 #include "util.h"
 
 #define MOUNTINFO_MAX (256U * 1024U * 1024U)
