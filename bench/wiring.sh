@@ -1,0 +1,339 @@
+#!/bin/bash
+# wiring.sh - "netnsctl up/down" against the iproute2 + nft sequence of bash unit recipes, at
+# N = 1, 10, 100, 1000 namespaces with veth, auto addresses, default route, masquerade and one
+# port forward each; and new TCP connections per second through one namespace's port forward
+# with 1 and with many namespaces up. Not a pass/fail test: it prints figures, and the issue's
+# targets next to them. See bench/README.md for what exactly each way does.
+#
+# Usage (root): bench/wiring.sh [N...]        default: 1 10 100 1000 (about 8 minutes)
+#               bench/wiring.sh 1 10 100      a quick run (about half a minute)
+# The connection rate compares 1 namespace with the largest N given.
+# Environment: NETNSCTL (default: build/helper/netnsctl of this tree, the command systemd
+# runs), CONNRATE (default: build/bench/connrate), CONN_SECONDS (default 3: one measurement;
+# three are taken of each case), SAMPLES (default 20: at small N, rounds are repeated until
+# at least this many calls were timed).
+#
+# Everything happens in a sandbox of its own, exactly like the kernel tests (tests/kernel/
+# lib.sh): unshare --net --mount, tmpfs on /run and on /etc/netns. Nothing of the machine is
+# touched, and it all goes away at the end. Each "up" and "down" is one process, started with
+# posix_spawn() and waited for, one after the other, as systemd runs netns@NAME.service; the
+# shell way is one bash process per namespace running the recipe's commands.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+: "${NETNSCTL:=$here/../build/helper/netnsctl}"
+: "${CONNRATE:=$here/../build/bench/connrate}"
+: "${CONN_SECONDS:=3}"
+: "${SAMPLES:=20}"
+export NETNSCTL CONNRATE CONN_SECONDS SAMPLES
+
+if [ -z "${NETNSCTL_BENCH_SANDBOX:-}" ]; then
+        [ "$(id -u)" = 0 ] || { echo "wiring.sh: needs root (unshare --net --mount)" >&2; exit 1; }
+        for b in "$NETNSCTL" "$CONNRATE"; do
+                [ -x "$b" ] || { echo "wiring.sh: $b is not built (ninja -C build)" >&2; exit 1; }
+        done
+        for c in ip nft sysctl python3 unshare nsenter; do
+                command -v "$c" >/dev/null || { echo "wiring.sh: $c is missing" >&2; exit 1; }
+        done
+        for n in "${@:-1}"; do
+                case $n in
+                ''|*[!0-9]*) echo "wiring.sh: '$n' is no number of namespaces" >&2; exit 1 ;;
+                esac
+                [ "$n" -ge 1 ] && [ "$n" -le 5000 ] || { echo "wiring.sh: N=$n is out of range (1-5000)" >&2; exit 1; }
+        done
+        # the mount point for the sandbox's private /etc/netns (an empty dir; nothing is written to it)
+        [ -d /etc/netns ] || mkdir -m 0755 /etc/netns
+        exec unshare --net --mount --propagation private env NETNSCTL_BENCH_SANDBOX=1 bash "$0" "$@"
+fi
+
+mount -t tmpfs -o mode=0755 tmpfs /run
+mkdir -p /run/netns /run/netnsctl /run/bench
+mount -t tmpfs -o mode=0755 tmpfs /etc/netns
+ip link set lo up
+
+[ $# -gt 0 ] || set -- 1 10 100 1000
+max=0
+for n in "$@"; do [ "$n" -gt "$max" ] && max=$n; done
+
+# --- netnsctl: one config per namespace, w1..wMAX; Port= host ports 20001..
+for i in $(seq 1 "$max"); do
+        cat >"/etc/netns/w$i.conf" <<EOF
+[Veth]
+Address=auto
+PeerAddress=auto
+DefaultRoute=yes
+
+[NAT]
+Masquerade=ipv4
+Port=tcp:$((20000 + i)):80
+EOF
+done
+
+# --- the shell way: what a bash unit recipe runs per namespace (ExecStart=/ExecStop= of a
+# script). Host end sI, peer eth0 inside; 10.251.0.0/16 in /31s and fd42:b:0:I::/64; a
+# table per namespace with a masquerade and a DNAT rule (host ports 40001..), each "nft" run
+# a command of its own, as in the recipes.
+cat >/run/bench/shell-up.sh <<'EOF'
+set -e
+n=$1 i=$2
+h=s$i p=eth0
+a=$((2 * i))
+h4=10.251.$((a / 256)).$((a % 256)) p4=10.251.$(((a + 1) / 256)).$(((a + 1) % 256))
+h6=fd42:b:0:$(printf %x "$i")::1 p6=fd42:b:0:$(printf %x "$i")::2
+ip netns add "$n"
+ip link add "$h" type veth peer name "$p" netns "$n"
+ip addr add "$h4/31" dev "$h"
+ip addr add "$h6/64" dev "$h" nodad
+ip -n "$n" addr add "$p4/31" dev "$p"
+ip -n "$n" addr add "$p6/64" dev "$p" nodad
+ip link set "$h" up
+ip -n "$n" link set lo up
+ip -n "$n" link set "$p" up
+ip -n "$n" route add default via "$h4"
+ip -n "$n" -6 route add default via "$h6"
+sysctl -qw net.ipv4.ip_forward=1
+nft add table ip "nat_$n"
+nft add chain ip "nat_$n" prerouting '{ type nat hook prerouting priority dstnat; policy accept; }'
+nft add chain ip "nat_$n" postrouting '{ type nat hook postrouting priority srcnat; policy accept; }'
+nft add rule ip "nat_$n" postrouting ip saddr "$p4" oifname != "$h" masquerade
+nft add rule ip "nat_$n" prerouting fib daddr type local tcp dport $((40000 + i)) dnat to "$p4:80"
+EOF
+cat >/run/bench/shell-down.sh <<'EOF'
+set -e
+n=$1 i=$2
+nft delete table ip "nat_$n"
+ip link del "s$i"
+ip netns del "$n"
+EOF
+# whatever a failed shell "up" left (not timed)
+cat >/run/bench/shell-clean.sh <<'EOF'
+n=$1 i=$2
+nft delete table ip "nat_$n" 2>/dev/null
+ip link del "s$i" 2>/dev/null
+ip netns del "$n" 2>/dev/null
+true
+EOF
+
+# --- the world outside: a namespace with its own link to the host, where the client runs
+ip netns add bench-out
+ip link add bo0 type veth peer name bo1 netns bench-out
+ip addr add 192.0.2.1/24 dev bo0
+ip link set bo0 up
+ip -n bench-out addr add 192.0.2.2/24 dev bo1
+ip -n bench-out link set lo up
+ip -n bench-out link set bo1 up
+ip -n bench-out route add default via 192.0.2.1
+
+# the rest in Python: timing, the tables, the connection rate (it starts and kills the server)
+exec python3 - "$@" <<'PY'
+import math, os, platform, statistics, subprocess, sys, time
+
+NNC = os.environ["NETNSCTL"]
+CONNRATE = os.environ["CONNRATE"]
+CONN_SECONDS = float(os.environ["CONN_SECONDS"])
+SAMPLES = int(os.environ["SAMPLES"])
+NS = [int(a) for a in sys.argv[1:]]
+MAX = max(NS)
+BASH = "/bin/bash"
+ERR = "/run/bench/stderr"
+
+null = os.open(os.devnull, os.O_RDWR)
+actions = [(os.POSIX_SPAWN_DUP2, null, 0), (os.POSIX_SPAWN_DUP2, null, 1),
+           (os.POSIX_SPAWN_OPEN, 2, ERR, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)]
+
+
+def timed(argv):
+    """Run argv, wait for it: (milliseconds, exit status, its stderr)."""
+    t0 = time.perf_counter_ns()
+    pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=actions)
+    _, st = os.waitpid(pid, 0)
+    ms = (time.perf_counter_ns() - t0) / 1e6
+    with open(ERR) as f:
+        err = f.read().strip()
+    return ms, os.waitstatus_to_exitcode(st), err
+
+
+def run(*argv):
+    p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        sys.exit(f"wiring.sh: {' '.join(argv)} failed: {p.stderr.strip()}")
+
+
+def out(*argv):
+    return subprocess.run(argv, check=True, capture_output=True, text=True).stdout
+
+
+def host_clean(what):
+    """After a teardown the sandbox must hold what it held before: lo, bo0, no pins but
+    bench-out, no nftables ruleset. A leftover would make the next round's figures lie."""
+    links = sorted(l.split()[1].rstrip(":").split("@")[0] for l in out("ip", "-o", "link").splitlines())
+    pins = sorted(os.listdir("/run/netns"))
+    rules = out("nft", "list", "ruleset").strip()
+    if links != ["bo0", "lo"] or pins != ["bench-out"] or rules:
+        sys.exit(f"wiring.sh: {what} left things behind: links {links}, pins {pins}, ruleset {rules[:200]!r}")
+
+
+def stats(v):
+    v = sorted(v)
+    return statistics.median(v), v[min(len(v) - 1, int(len(v) * 0.9))]
+
+
+# ---- new connections per second from outside through w1's port forward ----
+class ConnRate:
+    """Measured inside the netnsctl round at the largest N, without extra ups and downs: with
+    w1 alone up, with all up, and with w1 alone again (after the others' down)."""
+
+    def __init__(self):
+        self.server = None
+        self.runs = {}
+
+    def start(self):
+        self.server = subprocess.Popen(["nsenter", "--net=/run/netns/w1", CONNRATE, "server", "80"])
+        for _ in range(50):
+            if subprocess.run(["nsenter", "--net=/run/netns/bench-out", CONNRATE, "client", "192.0.2.1", "20001", "0.05"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+                return
+            time.sleep(0.1)
+        self.stop()
+        sys.exit("wiring.sh: w1's port forward (host port 20001) never became reachable")
+
+    def measure(self, label):
+        rates = []
+        for _ in range(3):
+            o = out("nsenter", "--net=/run/netns/bench-out", CONNRATE, "client", "192.0.2.1", "20001", str(CONN_SECONDS))
+            f = dict(kv.split("=") for kv in o.split())
+            if int(f["failed"]):
+                self.stop()
+                sys.exit(f"wiring.sh: {f['failed']} connections through w1's port forward failed ({label})")
+            rates.append(float(f["rate"]))
+        self.runs[label] = rates
+        print(f"#   connection rate, {label}: {statistics.median(rates):.0f} conn/s", flush=True)
+
+    def stop(self):
+        if self.server:
+            self.server.kill()
+            self.server.wait()
+            self.server = None
+
+
+# ---- up/down timing ----
+res = {}  # (way, op, N) -> [ms]
+notes = []
+conn = ConnRate()
+print(f"# {time.strftime('%Y-%m-%d %H:%M')}  {platform.node()}  kernel {platform.release()}  {os.cpu_count()} CPUs  "
+      f"load {' '.join(open('/proc/loadavg').read().split()[:3])}")
+print(f"# {out('ip', '-V').strip()};  {out('nft', '--version').strip()}")
+print(f"# N = {' '.join(map(str, NS))}; at small N rounds are repeated until {SAMPLES} calls are timed", flush=True)
+
+try:
+    for n in NS:
+        rounds = max(1, math.ceil(SAMPLES / n))
+        spent = {}  # (way, op) -> seconds
+        for r in range(rounds):
+            for way in ("netnsctl", "shell"):
+                with_conn = way == "netnsctl" and n == MAX and r == 0
+                ups, downs, made = res.setdefault((way, "up", n), []), res.setdefault((way, "down", n), []), []
+                t0 = time.monotonic()
+                for i in range(1, n + 1):
+                    if way == "netnsctl":
+                        ms, st, err = timed([NNC, "up", f"w{i}"])
+                    else:
+                        ms, st, err = timed([BASH, "/run/bench/shell-up.sh", f"s{i}", str(i)])
+                    if st != 0:
+                        if way == "netnsctl":
+                            sys.exit(f"wiring.sh: netnsctl up w{i} failed (N={n}): {err}")
+                        notes.append(f"shell way, N={n}: 'up' of namespace {i} failed after {i - 1} succeeded: "
+                                     f"{err.splitlines()[-1] if err else 'exit status ' + str(st)}")
+                        timed([BASH, "/run/bench/shell-clean.sh", f"s{i}", str(i)])
+                        break
+                    ups.append(ms)
+                    made.append(i)
+                    if with_conn and i == 1:
+                        t2 = time.monotonic()
+                        conn.start()
+                        conn.measure("1 namespace up")
+                        t0 += time.monotonic() - t2  # not part of the phase's time
+                t1 = time.monotonic()
+                if with_conn and n > 1:
+                    conn.measure(f"{n} namespaces up")
+                    t0 += time.monotonic() - t1
+                    t1 = time.monotonic()
+                spent[(way, "up")] = spent.get((way, "up"), 0) + t1 - t0
+                # w1 last: with it alone up, the connection rate once more
+                for i in made[1:] + made[:1]:
+                    if with_conn and i == 1:
+                        t2 = time.monotonic()
+                        conn.measure("1 namespace up again")
+                        conn.stop()
+                        t1 += time.monotonic() - t2
+                    if way == "netnsctl":
+                        ms, st, err = timed([NNC, "down", f"w{i}"])
+                    else:
+                        ms, st, err = timed([BASH, "/run/bench/shell-down.sh", f"s{i}", str(i)])
+                    if st != 0:
+                        sys.exit(f"wiring.sh: {way} down of namespace {i} failed (N={n}): {err}")
+                    downs.append(ms)
+                host_clean(f"{way} down at N={n}")
+                spent[(way, "down")] = spent.get((way, "down"), 0) + time.monotonic() - t1
+        print(f"#   N={n}: {rounds} round(s); all ups/downs took netnsctl {spent[('netnsctl', 'up')]:.1f}/"
+              f"{spent[('netnsctl', 'down')]:.1f} s, shell {spent[('shell', 'up')]:.1f}/{spent[('shell', 'down')]:.1f} s",
+              flush=True)
+finally:
+    conn.stop()
+
+
+def med(way, op, n):
+    v = res.get((way, op, n))
+    return statistics.median(v) if v else None
+
+
+print("\n== per-namespace cost, ms: median (p90) of every timed call; the shell way's / netnsctl's median")
+print(f"{'N':>5} | {'up netnsctl':>17} {'up shell':>17} {'ratio':>7} | {'down netnsctl':>17} {'down shell':>17} {'ratio':>7}")
+for n in NS:
+    row = f"{n:>5} |"
+    for op in ("up", "down"):
+        for way in ("netnsctl", "shell"):
+            v = res[(way, op, n)]
+            row += f" {'%.2f (%.2f)' % stats(v) if v else 'failed':>17}"
+        a, b = med("netnsctl", op, n), med("shell", op, n)
+        row += f" {('%.1fx' % (b / a)) if a and b else '-':>7} |"
+    print(row.rstrip("|").rstrip())
+for s in notes:
+    print(f"note: {s}")
+
+one, again = statistics.median(conn.runs["1 namespace up"]), statistics.median(conn.runs["1 namespace up again"])
+many = statistics.median(conn.runs.get(f"{MAX} namespaces up", conn.runs["1 namespace up"]))
+base = (one + again) / 2
+print(f"\n== new TCP connections per second from outside through w1's port forward (host port 20001): "
+      f"median of 3 x {CONN_SECONDS:g} s")
+for k, v in conn.runs.items():
+    print(f"{k:>22}: {statistics.median(v):8.0f} conn/s   (runs: {', '.join('%.0f' % x for x in v)})")
+print(f"{'ratio':>22}: {many / base * 100:8.1f} %  ({MAX} up / mean of the two runs with 1 up)")
+
+# ---- the issue's targets ----
+def verdict(ok):
+    return "PASS" if ok else "FAIL"
+
+
+def ratio_target(op, n, want):
+    a, b = med("netnsctl", op, n), med("shell", op, n)
+    if a is None or b is None:
+        return f"{op} >= {want}x faster than the shell way at N={n}: n/a (not run, or the shell way failed)"
+    return f"{op} >= {want}x faster than the shell way at N={n}: {b / a:.1f}x  {verdict(b / a >= want)}"
+
+
+print("\n== targets (issue 3)")
+print(ratio_target("up", 100, 10))
+print(ratio_target("up", 1000, 30))
+a, b = med("netnsctl", "up", 10), med("netnsctl", "up", 1000)
+if a and b:
+    print(f"up per namespace at N=1000 <= 1.5x that at N=10: {b / a:.2f}x  {verdict(b / a <= 1.5)}")
+else:
+    print("up per namespace at N=1000 <= 1.5x that at N=10: n/a (not run)")
+print(ratio_target("down", 100, 3))
+print(ratio_target("down", 1000, 10))
+if MAX >= 1000:
+    print(f"conn rate with {MAX} up >= 95% of that with 1: {many / base * 100:.1f} %  {verdict(many / base >= 0.95)}")
+else:
+    print(f"conn rate with 1000 up >= 95% of that with 1: n/a (largest N was {MAX}: {many / base * 100:.1f} %)")
+PY
