@@ -65,6 +65,10 @@ link_run_uml() { # TEST
                 tail -20 "$out/console" >&2
                 fail "the test did not finish under user-mode-linux (console above)"
         fi
+        if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
+                echo "# under user-mode-linux the test exited $rc; console and module loading:" >&2
+                tail -n 5 "$out/console" "$out/modprobe.log" >&2
+        fi
         exit "$rc"
 }
 

@@ -122,7 +122,9 @@ assert_eq "$(link_state "$back")" "$back veth 1450 UP $mac" "back as $back, MTU 
 grep -q "back to the host as $back" "$T/err" || fail "no warning naming $back"
 ip link del nic0
 ip link del eth0
+ip link set "$back" down   # 6.1 refuses to rename a link that is up
 ip link set "$back" name nic0
+ip link set nic0 up
 link_snapshot "$T/after"
 assert_same_snapshot "$T/before" "$T/after"
 pass "name taken on the host: back under its name inside, or as $back, with a warning"

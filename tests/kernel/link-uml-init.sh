@@ -13,7 +13,8 @@ mkdir -p /tmp/out "/tmp/mod/lib/modules/$kver"
 mount -t hostfs none /tmp/out -o "$NETNSCTL_UML_OUT"
 # Debian's UML modules live in /usr/lib/uml/modules; modprobe -d wants DIR/lib/modules/VERSION
 mount --bind "/usr/lib/uml/modules/$kver" "/tmp/mod/lib/modules/$kver"
-for m in veth macvlan ipvlan 8021q; do
+# nf_tables: snapshot() lists the ruleset
+for m in veth macvlan ipvlan 8021q nf_tables; do
         modprobe -d /tmp/mod "$m" 2>>/tmp/out/modprobe.log
 done
 bash "$NETNSCTL_UML_TEST" >/tmp/out/log 2>&1 </dev/null
