@@ -380,6 +380,10 @@ static int create_in(struct up_ctx *c, struct nl_sock *host, struct nl_sock *ns,
         if (r == -EEXIST)
                 return log_error_errno(r, "%s: Failed to create %s %s in namespace '%s': a link of that name exists there already; set Name=.",
                                        where(l, w, sizeof(w)), n.kind, p->name, c->name);
+        if (r == -EOPNOTSUPP)
+                return log_error_errno(r, "%s: Failed to create %s %s: this kernel cannot make %s devices (kernel module %s)%s.",
+                                       where(l, w, sizeof(w)), n.kind, p->name, n.kind,
+                                       l->kind == NETNS_LINK_VLAN ? "8021q" : n.kind, nl_extack(on));
         if (r < 0)
                 return log_error_errno(r, "%s: Failed to create %s %s on %s in namespace '%s': %m%s", where(l, w, sizeof(w)), n.kind,
                                        p->name, l->parent, c->name, nl_extack(on));
