@@ -121,10 +121,18 @@ check_output() {
                         "SourcePath=$src") [ "$section" = Unit ] || FAIL "$ctx: $rel: SourcePath= outside [Unit]" ;;
                         "BindsTo=netns@$name.service" | "After=netns@$name.service") [ "$section" = Unit ] || FAIL "$ctx: $rel: $line outside [Unit]" ;;
                         "NetworkNamespacePath=$pin") [ "$section" = "$want_section" ] || FAIL "$ctx: $rel: $line outside [$want_section]" ;;
+                        # the namespace's view: its /sys, /etc/netns/NAME entries, DNS (no spaces in values)
+                        "BindPaths=/run/netnsctl/$name/sys:/sys" | \
+                        "InaccessiblePaths=-/run/systemd/resolve -/run/nscd" | "InaccessiblePaths=-/run/nscd" | \
+                        "InaccessiblePaths=-/run/systemd/resolve")
+                                [ "$section" = "$want_section" ] || FAIL "$ctx: $rel: $line outside [$want_section]" ;;
+                        "BindReadOnlyPaths=/run/netnsctl/$name/resolv.conf:/"* | "BindReadOnlyPaths=-/"*":/etc/"* | "TemporaryFileSystem=/"*)
+                                [ "$section" = "$want_section" ] || FAIL "$ctx: $rel: $line outside [$want_section]"
+                                case "$line" in *[[:space:]]*) FAIL "$ctx: $rel: white space in a path list: $(printf '%q' "$line")" ;; esac ;;
                         *) FAIL "$ctx: $rel: a line the generator does not write: $(printf '%q' "$line")" ;;
                         esac
                 done <"$f"
-                [ "$(grep -c '' "$f")" = 9 ] || FAIL "$ctx: $rel: $(grep -c '' "$f") lines, the generator writes 9"
+                [ "$(grep -c '' "$f")" -ge 10 ] || FAIL "$ctx: $rel: $(grep -c '' "$f") lines, the generator writes at least 10"
         done < <(find "$tmp/out" -mindepth 1 \( -name "50-netns-$name.conf" -o -name "netns@$name.service" \
                                                 -o -path "*/netns@$name.service.d/50-netns.conf" \) -print0)
 }
