@@ -340,7 +340,8 @@ static int build_view_lines(const struct netns_config *c, char **ret) {
                         continue;
                 }
                 if (lstat(dst, &st) < 0) {
-                        log_warning("%s: %s has no counterpart %s, attached units will not see it.", c->name, src, dst);
+                        /* documented in netns-generator(8); not worth a line at every boot */
+                        log_debug("%s: %s has no counterpart %s, attached units will not see it.", c->name, src, dst);
                         continue;
                 }
                 fprintf(f, "BindReadOnlyPaths=-%s:/etc/%s\n", src, *e);

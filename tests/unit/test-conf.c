@@ -961,6 +961,12 @@ static void test_man_examples(void) {
                 if (!e)
                         break;
                 text = unescape_troff(b, (size_t) (e - b));
+                if (text[0] != '[' && text[0] != '#') {
+                        /* not a configuration example (e.g. nftables rules in WHAT CHANGES ON THE HOST) */
+                        free(text);
+                        p = e;
+                        continue;
+                }
                 if (startswith(text, "[NAT]")) {
                         /* the drop-in example extends the vpn example */
                         CHECK(vpn != NULL);
