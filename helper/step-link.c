@@ -500,36 +500,54 @@ static int find_moved(struct nl_sock *nl, const struct moved *m, const char *con
 
 /*
  * Give @l back from @from (the namespace; or the host itself, @host_fd < 0, when the kernel
- * returned it already) under its original name, MTU and state, in one request.
+ * returned it already) under its original name, MTU and state.
  *
- * When the original name is taken on the host meanwhile, the kernel moves the link under the
- * name it has inside if that is free there, and only then refuses the rename (-EEXIST); if
- * both are taken, it refuses the move. Either way the link comes home: under its name inside,
- * or else as "devN", as the kernel names links a dying namespace returns.
+ * Renamed inside first, then moved: a move keeps the link's current name (the kernel renames
+ * only after the move, even in one request), so the host's udev would see the link appear
+ * under its name inside and be renamed a moment later, and systemd's device unit for the
+ * original name would miss it. Nothing watches the namespace, so the rename there is free.
+ * When the original name is taken on the host meanwhile, the link comes home as "devN", as
+ * the kernel names links a dying namespace returns.
  */
 static int give_back(struct undo_ctx *u, struct nl_sock *from, struct nl_sock *host, int host_fd,
                      const struct nl_link_hw *l, const struct moved *m) {
-        const char *names[] = { l->link.name, NULL };
         struct nl_link_hw home;
         int r;
 
-        r = nl_link_move(from, l->link.ifindex, host_fd, streq(l->link.name, m->orig) && host_fd < 0 ? NULL : m->orig,
-                         m->mtu, m->up);
+        if (host_fd < 0) {
+                r = nl_link_move(from, l->link.ifindex, -1, streq(l->link.name, m->orig) ? NULL : m->orig, m->mtu, m->up);
+                if (r == -EEXIST) {
+                        log_warning("Link %s of namespace '%s' cannot get its name %s back: a link of that name exists on the host; leaving it as %s.",
+                                    l->link.name, u->name, m->orig, l->link.name);
+                        (void) nl_link_move(host, l->link.ifindex, -1, NULL, m->mtu, m->up);
+                        return 0;
+                }
+                if (r < 0)
+                        return log_error_errno(r, "Failed to restore link %s as %s: %m%s", l->link.name, m->orig, nl_extack(from));
+                return 0;
+        }
+
+        if (!streq(l->link.name, m->orig)) {
+                /* down first: older kernels (6.1) refuse to rename a link that is up */
+                r = nl_link_move(from, l->link.ifindex, -1, NULL, 0, 0);
+                if (r >= 0)
+                        r = nl_link_move(from, l->link.ifindex, -1, m->orig, 0, -1);
+                if (r < 0 && r != -EEXIST) /* EEXIST: the name is taken inside; move it as it is */
+                        return log_error_errno(r, "Failed to rename link %s to %s in namespace '%s': %m%s", l->link.name,
+                                               m->orig, u->name, nl_extack(from));
+        }
+        r = nl_link_move(from, l->link.ifindex, host_fd, m->orig, m->mtu, m->up);
         if (r != -EEXIST) {
                 if (r < 0)
                         return log_error_errno(r, "Failed to give link %s back to the host as %s: %m%s", l->link.name,
                                                m->orig, nl_extack(from));
                 return 0;
         }
-        if (host_fd < 0) {
-                log_warning("Link %s of namespace '%s' cannot get its name %s back: a link of that name exists on the host; leaving it as %s.",
-                            l->link.name, u->name, m->orig, l->link.name);
-                (void) nl_link_move(host, l->link.ifindex, -1, NULL, m->mtu, m->up);
-                return 0;
-        }
-        r = find_moved(host, m, names, &home);
+
+        /* EEXIST: the original name is taken on the host. If the link's current name is free
+         * there, the kernel moved it and then refused the rename; else it refused the move. */
+        r = find_moved(host, m, (const char *const[]) { l->link.name, m->orig, NULL }, &home);
         if (r == 0) {
-                /* still inside: its name inside is taken on the host too */
                 r = nl_link_move(from, l->link.ifindex, host_fd, "dev%d", m->mtu, m->up);
                 if (r < 0)
                         return log_error_errno(r, "Failed to give link %s back to the host: %m%s", l->link.name,
@@ -543,7 +561,7 @@ static int give_back(struct undo_ctx *u, struct nl_sock *from, struct nl_sock *h
                                        l->link.name, u->name);
         log_warning("Gave link %s of namespace '%s' back to the host as %s: a link named %s exists there now.",
                     l->link.name, u->name, home.link.name, m->orig);
-        /* the request stopped at the rename: MTU and state still to do */
+        /* a request refused at the rename did not get to the MTU and state */
         r = nl_link_move(host, home.link.ifindex, -1, NULL, m->mtu, m->up);
         if (r < 0)
                 return log_error_errno(r, "Failed to restore MTU and state of %s: %m%s", home.link.name, nl_extack(host));
@@ -556,8 +574,8 @@ static int give_back(struct undo_ctx *u, struct nl_sock *from, struct nl_sock *h
  * @args: the line after the key
  *
  * Finds the link in the recorded namespace (by its name inside, else by its hardware address)
- * and moves it back to the host in one request, under its original name, with its original
- * MTU and up/down state. When the namespace is gone, a physical device is back on the host
+ * and moves it back to the host under its original name (renamed inside first, see
+ * give_back()), with its original MTU and up/down state. When the namespace is gone, a physical device is back on the host
  * already (the kernel returns it under the name it had inside, or "devN"): it gets its name,
  * MTU and state back. A veth standing in for a NIC dies with its namespace: then there is
  * nothing to give back. Found only by what the line names, so nothing else is touched.
