@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* record.c - /run/netnsctl/NAME/state: the intent log that makes "up" undoable after a crash */
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/stat.h>
@@ -185,6 +186,20 @@ static bool word_is_token(const char *w) {
         return true;
 }
 
+/* "52:54:00:12:34:56": hex byte pairs separated by ':' (up to 32 bytes, any link type), or "-" */
+static bool word_is_mac(const char *w) {
+        size_t n = strlen(w);
+
+        if (streq(w, "-"))
+                return true; /* a link without a hardware address */
+        if (n < 2 || n > 32 * 3 - 1 || (n + 1) % 3 != 0)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (i % 3 == 2 ? w[i] != ':' : !isxdigit((unsigned char) w[i]))
+                        return false;
+        return true;
+}
+
 /* "net.ipv4.ip_forward": a host sysctl the NAT step holds; no way out of /proc/sys/net */
 static bool word_is_sysctl(const char *w) {
         size_t n = strlen(w);
@@ -270,6 +285,19 @@ int record_line_check(const char *line, const char **ret_reason) {
         }
         if (streq(w[0], "nat"))
                 return nat_line_check(w, n, ret_reason);
+        if (streq(w[0], "link-moved")) {
+                /* ORIGNAME NAME-INSIDE MAC MTU up|down */
+                if (n != 6 || !ifname_is_valid(w[1]) || !ifname_is_valid(w[2]) || !word_is_mac(w[3]) ||
+                    !word_is_number(w[4]) || !(streq(w[5], "up") || streq(w[5], "down")))
+                        return bad(ret_reason, "expected \"link-moved IFNAME IFNAME MAC MTU up|down\"");
+                return 0;
+        }
+        if (streq(w[0], "link-new")) {
+                if (n != 3 || !ifname_is_valid(w[1]) ||
+                    !(streq(w[2], "macvlan") || streq(w[2], "ipvlan") || streq(w[2], "vlan")))
+                        return bad(ret_reason, "expected \"link-new IFNAME macvlan|ipvlan|vlan\"");
+                return 0;
+        }
 
         /* a key this version does not know: undo ignores it, with a warning */
         for (const char *p = w[0]; *p; p++)

@@ -347,6 +347,8 @@ static void test_record_lines(void) {
                 "nat link nn-vpn", "nat masq nn-vpn 4", "nat masq nn-vpn 6", "nat localnet nn-vpn", "nat lo6 nn-vpn",
                 "nat sysctl net.ipv4.ip_forward", "nat sysctl net.ipv6.conf.all.forwarding",
                 "nat fwd 4 tcp * 8080 10.250.0.2 80", "nat fwd 6 udp 2001:db8::1 5353-5360 fd00::2 53",
+                "link-moved eth1 eth1 52:54:00:12:34:56 1500 up", "link-moved eth1 wan0 - 9000 down",
+                "link-new mv-eth1 macvlan", "link-new iv-eth1 ipvlan", "link-new eth1.42 vlan",
                 "future-key whatever it says",
         };
         static const char *const bad[] = {
@@ -359,6 +361,10 @@ static void test_record_lines(void) {
                 "nat sysctl net.", "nat fwd 4 tcp * 80 $(x) 80", "nat fwd 4 tcp * 80 a/b 80",
                 "Veth nn-vpn", "veth\tnn-vpn", "veth nn-vpn\r", "veth n\x01", "veth \xc3\xa4",
                 "new/key x",
+                "link-moved eth1 eth1 52:54:00:12:34:56 1500", "link-moved ../x eth1 - 1500 up",
+                "link-moved eth1 eth1 52:54:0:12:34:56 1500 up", "link-moved eth1 eth1 zz:54:00:12:34:56 1500 up",
+                "link-moved eth1 eth1 - 0 up", "link-moved eth1 eth1 - 1500 sideways",
+                "link-new mv-eth1", "link-new a/b macvlan", "link-new mv-eth1 veth",
         };
         const char *reason;
 
