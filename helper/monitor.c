@@ -266,7 +266,7 @@ static int read_links(struct watched *w) {
                         return -errno;
                 }
                 n = (int) len;
-                for (h = (const struct nlmsghdr *) buf; mnl_nlmsg_ok(h, n); h = mnl_nlmsg_next(h, &n)) {
+                for (h = (const struct nlmsghdr *) buf; nl_msg_ok(h, n); h = mnl_nlmsg_next(h, &n)) {
                         struct rt_link l;
 
                         if (rt_link_parse(h, &l) < 0)

@@ -132,7 +132,7 @@ static int collect(struct nl_sock *s, uint32_t seq_first, unsigned n, mnl_cb_t c
                 len = (int) len_read;
                 /* Walk the messages ourselves rather than through mnl_cb_run(), which turns
                  * NLMSG_ERROR into errno but drops the extended ACK text. */
-                for (h = (const struct nlmsghdr *) s->buf; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+                for (h = (const struct nlmsghdr *) s->buf; nl_msg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
                         uint32_t i = h->nlmsg_seq - seq_first;
                         int e = 0;
 

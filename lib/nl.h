@@ -34,6 +34,15 @@ void nl_close(struct nl_sock *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct nl_sock *, nl_close);
 #define _cleanup_nl_close_ _cleanup_(nl_closep)
 
+/*
+ * nl_msg_ok() - mnl_nlmsg_ok() that also refuses an nlmsg_len above INT_MAX: libmnl compares
+ * it as an int, so such a message passes, and mnl_nlmsg_next() then either stays on it for
+ * ever (a length that aligns to 0) or jumps 4 GiB past the buffer. Found by fuzz-nl-reply.
+ */
+static inline bool nl_msg_ok(const struct nlmsghdr *h, int len) {
+        return mnl_nlmsg_ok(h, len) && h->nlmsg_len <= (uint32_t) len;
+}
+
 /* Start a request in @buf (at least MNL_SOCKET_BUFFER_SIZE bytes): header with @type, @flags|NLM_F_REQUEST|NLM_F_ACK */
 struct nlmsghdr *nl_msg_new(struct nl_sock *s, void *buf, uint16_t type, uint16_t flags);
 
