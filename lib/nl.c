@@ -251,7 +251,7 @@ static int run_one(struct nl_batch *b, int r) {
 }
 
 static int ifindex_cb(const struct nlmsghdr *h, void *data) {
-        if (h->nlmsg_type == RTM_NEWLINK)
+        if (h->nlmsg_type == RTM_NEWLINK && mnl_nlmsg_get_payload_len(h) >= sizeof(struct ifinfomsg))
                 *(int *) data = ((const struct ifinfomsg *) mnl_nlmsg_get_payload(h))->ifi_index;
         return MNL_CB_OK;
 }
