@@ -93,16 +93,17 @@ sample() { # CYCLE: one line of figures, with netnsctl up (by up_fds) while coun
 
 header=$(printf '%6s %6s %6s %6s %6s %7s %6s %7s %8s' cycle links addrs routes nft mounts run up-fds exec-fds)
 echo "$header"
-first=$(sample 0 | tee /dev/stderr)
+first=$(sample 0)
+echo "$first"
 start=$(date +%s.%N)
 for ((i = 1; i <= CYCLES; i++)); do
         nnc up full
         nnc down full
         if ((i % EVERY == 0 || i == CYCLES)); then
-                line=$(sample "$i" | tee /dev/stderr)
-                last=$line
+                last=$(sample "$i")
+                echo "$last"
         fi
-done 2>&1
+done
 end=$(date +%s.%N)
 echo "$CYCLES cycles in $(python3 -c "import sys; print('%.1f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$start" "$end") s"
 
