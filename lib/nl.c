@@ -95,7 +95,12 @@ static void parse_extack(struct nl_sock *s, const struct nlmsghdr *nlh) {
 
         if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
                 return;
-        if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+        if (nlh->nlmsg_type == NLMSG_DONE)
+                /* a dump's end: its error (an int), then the TLVs; no copy of the request */
+                off = sizeof(int);
+        else if (mnl_nlmsg_get_payload_len(nlh) < off || err->msg.nlmsg_len < sizeof(struct nlmsghdr))
+                return; /* too short to hold the request's header it claims to carry */
+        else if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
                 off += mnl_nlmsg_get_payload_len(&err->msg);
         if (mnl_nlmsg_get_payload_len(nlh) < off)
                 return;
