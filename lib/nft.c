@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "nft.h"
+#include "nl.h"
 #include "util.h"
 
 /* Newer kernels report "destroy" (delete if present) with message types of their own. */
@@ -473,7 +474,7 @@ static int nfnl_call(struct nlmsghdr *nlh, mnl_cb_t cb, void *data) {
                         r = negative_errno();
                         break;
                 }
-                r = mnl_cb_run(buf, (size_t) k, seq, portid, nfnl_reply_cb, &rp);
+                r = mnl_cb_run(buf, nl_msgs_len(buf, (size_t) k), seq, portid, nfnl_reply_cb, &rp);
                 if (r <= MNL_CB_STOP) {
                         /* the end of the replies, or the kernel's error (its last word) */
                         r = r < 0 ? negative_errno() : 0;
@@ -925,7 +926,7 @@ int nft_watch_process(struct nft_watch *w) {
                 }
                 if (k == 0)
                         break;
-                r = mnl_cb_run(buf, (size_t) k, 0, 0, watch_cb, w);
+                r = mnl_cb_run(buf, nl_msgs_len(buf, (size_t) k), 0, 0, watch_cb, w);
                 if (r < 0)
                         log_debug("Ignoring a malformed nftables notification: %m");
         }

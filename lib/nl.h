@@ -3,6 +3,7 @@
 #pragma once
 
 #include <libmnl/libmnl.h>
+#include <limits.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdbool.h>
@@ -41,6 +42,17 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct nl_sock *, nl_close);
  */
 static inline bool nl_msg_ok(const struct nlmsghdr *h, int len) {
         return mnl_nlmsg_ok(h, len) && h->nlmsg_len <= (uint32_t) len;
+}
+
+/* The length of the whole messages at the start of @buf (@len bytes), walked with
+ * nl_msg_ok(): what to hand mnl_cb_run(), whose own walk has mnl_nlmsg_ok()'s flaw. */
+static inline size_t nl_msgs_len(const void *buf, size_t len) {
+        const struct nlmsghdr *h = buf;
+        int left = len > INT_MAX ? INT_MAX : (int) len;
+
+        while (nl_msg_ok(h, left))
+                h = mnl_nlmsg_next(h, &left);
+        return (size_t) ((const char *) h - (const char *) buf);
 }
 
 /* Start a request in @buf (at least MNL_SOCKET_BUFFER_SIZE bytes): header with @type, @flags|NLM_F_REQUEST|NLM_F_ACK */
