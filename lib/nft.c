@@ -897,7 +897,7 @@ static int watch_cb(const struct nlmsghdr *nlh, void *data) {
         default:
                 return MNL_CB_OK;
         }
-        if (nfg->nfgen_family != NFPROTO_INET)
+        if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*nfg) || nfg->nfgen_family != NFPROTO_INET)
                 return MNL_CB_OK;
         table = attr_str(nlh, table_attr);
         if (streq_ptr(table, NFT_NAT_TABLE))
