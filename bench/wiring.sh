@@ -51,6 +51,17 @@ mkdir -p /run/netns /run/netnsctl /run/bench
 mount -t tmpfs -o mode=0755 tmpfs /etc/netns
 ip link set lo up
 
+# Copies of the binaries, so that a rebuild during the run (a shared tree) cannot disturb it.
+# The netnsctl command of a build tree runs tool/netnsctl next to itself (helper/launcher.c).
+mkdir -p /run/bench/bin/tool
+cp "$CONNRATE" /run/bench/bin/connrate
+CONNRATE=/run/bench/bin/connrate
+if [ -x "$(dirname "$NETNSCTL")/tool/netnsctl" ]; then
+        cp "$NETNSCTL" /run/bench/bin/netnsctl
+        cp "$(dirname "$NETNSCTL")/tool/netnsctl" /run/bench/bin/tool/netnsctl
+        NETNSCTL=/run/bench/bin/netnsctl
+fi
+
 [ $# -gt 0 ] || set -- 1 10 100 1000
 max=0
 for n in "$@"; do [ "$n" -gt "$max" ] && max=$n; done
@@ -218,6 +229,17 @@ class ConnRate:
 
 # ---- up/down timing ----
 res = {}  # (way, op, N) -> [ms]
+
+
+def med(way, op, n):
+    v = res.get((way, op, n))
+    return statistics.median(v) if v else None
+
+
+def fmt(x):
+    return "-" if x is None else f"{x:.2f}"
+
+
 notes = []
 conn = ConnRate()
 print(f"# {time.strftime('%Y-%m-%d %H:%M')}  {platform.node()}  kernel {platform.release()}  {os.cpu_count()} CPUs  "
@@ -248,6 +270,8 @@ try:
                         break
                     ups.append(ms)
                     made.append(i)
+                    if n >= 500 and i % 250 == 0:
+                        print(f"#     {way} up {i}/{n}: last 250 median {statistics.median(ups[-250:]):.2f} ms", flush=True)
                     if with_conn and i == 1:
                         t2 = time.monotonic()
                         conn.start()
@@ -273,18 +297,17 @@ try:
                     if st != 0:
                         sys.exit(f"wiring.sh: {way} down of namespace {i} failed (N={n}): {err}")
                     downs.append(ms)
+                    if n >= 500 and len(downs) % 250 == 0:
+                        print(f"#     {way} down {len(downs)}/{n}: last 250 median {statistics.median(downs[-250:]):.2f} ms",
+                              flush=True)
                 host_clean(f"{way} down at N={n}")
                 spent[(way, "down")] = spent.get((way, "down"), 0) + time.monotonic() - t1
-        print(f"#   N={n}: {rounds} round(s); all ups/downs took netnsctl {spent[('netnsctl', 'up')]:.1f}/"
-              f"{spent[('netnsctl', 'down')]:.1f} s, shell {spent[('shell', 'up')]:.1f}/{spent[('shell', 'down')]:.1f} s",
+        print(f"#   N={n}: {rounds} round(s) in netnsctl {spent[('netnsctl', 'up')]:.1f} + {spent[('netnsctl', 'down')]:.1f} s, "
+              f"shell {spent[('shell', 'up')]:.1f} + {spent[('shell', 'down')]:.1f} s; medians: up {fmt(med('netnsctl', 'up', n))} / "
+              f"{fmt(med('shell', 'up', n))} ms, down {fmt(med('netnsctl', 'down', n))} / {fmt(med('shell', 'down', n))} ms",
               flush=True)
 finally:
     conn.stop()
-
-
-def med(way, op, n):
-    v = res.get((way, op, n))
-    return statistics.median(v) if v else None
 
 
 print("\n== per-namespace cost, ms: median (p90) of every timed call; the shell way's / netnsctl's median")
