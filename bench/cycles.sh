@@ -63,20 +63,20 @@ else:
 ' "$1"
 }
 
-# fds of "up" at its end: strace holds its exit_group() back while they are counted
+# fds of "up" at its end: strace holds its exit_group() back (3 s) while they are counted
 up_fds() {
-        local sp pid n
-        strace -f -qq -o /dev/null -e trace=exit_group -e inject=exit_group:delay_enter=800000 \
+        local sp pid= n=
+        strace -f -qq -o /dev/null -e trace=exit_group -e inject=exit_group:delay_enter=3000000 \
                 "$NETNSCTL" up full 2>/dev/null &
         sp=$!
-        for _ in $(seq 200); do
+        for _ in $(seq 500); do
                 grep -qx complete /run/netnsctl/full/state 2>/dev/null && break
                 sleep 0.02
         done
-        sleep 0.2
         pid=$(pgrep -P "$sp" | head -n 1)
-        n=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
+        [ -n "$pid" ] && n=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
         wait "$sp" || fail "netnsctl up (under strace) failed"
+        [ -n "$n" ] && [ "$n" -gt 0 ] || fail "could not count the fds of up (it exited before the count)"
         echo "$n"
 }
 
