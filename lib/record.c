@@ -310,35 +310,15 @@ int record_line_check(const char *line, const char **ret_reason) {
  * Reading
  */
 
+/* the whole record; a NUL inside is not a line of ours */
 static int read_fd(int fd, size_t max, char **ret) {
         _cleanup_free_ char *buf = NULL;
-        size_t n = 0, alloc = 0;
+        size_t n;
+        int r;
 
-        for (;;) {
-                ssize_t k;
-
-                if (alloc - n < 4096) {
-                        char *p;
-
-                        alloc = alloc ? alloc * 2 : 8192;
-                        p = realloc(buf, alloc + 1);
-                        if (!p)
-                                return -ENOMEM;
-                        buf = p;
-                }
-                k = read(fd, buf + n, alloc - n);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (k == 0)
-                        break;
-                n += (size_t) k;
-                if (n > max)
-                        return -EFBIG;
-        }
-        buf[n] = 0;
+        r = read_full_fd(fd, max, &buf, &n);
+        if (r < 0)
+                return r;
         if (memchr(buf, 0, n))
                 return -EBADMSG;
         *ret = TAKE_PTR(buf);

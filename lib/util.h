@@ -22,7 +22,8 @@ void *array_append(void **array, size_t *n, size_t elem_size);
 /* asprintf() that returns the string or NULL */
 char *strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Read a whole file (up to @max bytes, NUL-terminated). Returns 0 or -errno. */
+/* Read a whole file or fd (up to @max bytes, NUL-terminated; -EFBIG beyond). Returns 0 or -errno. */
+int read_full_fd(int fd, size_t max, char **ret, size_t *ret_size);
 int read_full_file(const char *path, size_t max, char **ret, size_t *ret_size);
 /* Write @s to @path, atomically (temp file + rename), mode 0644. */
 int write_file_atomic(const char *path, const char *s);
