@@ -11,7 +11,9 @@
 # Environment: NETNSCTL (default: build/helper/netnsctl of this tree, the command systemd
 # runs), CONNRATE (default: build/bench/connrate), CONN_SECONDS (default 3: one measurement;
 # three are taken of each case), SAMPLES (default 20: at small N, rounds are repeated until
-# at least this many calls were timed).
+# at least this many calls were timed), SHELL_NFT (batch, the default: the shell way makes
+# its nftables table with one "nft -f"; commands: one "nft add" per object, five ruleset
+# loads instead of one, which takes the full run from ~10 to ~20 minutes).
 #
 # Everything happens in a sandbox of its own, exactly like the kernel tests (tests/kernel/
 # lib.sh): unshare --net --mount, tmpfs on /run and on /etc/netns. Nothing of the machine is
@@ -25,13 +27,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${CONNRATE:=$here/../build/bench/connrate}"
 : "${CONN_SECONDS:=3}"
 : "${SAMPLES:=20}"
-export NETNSCTL CONNRATE CONN_SECONDS SAMPLES
+: "${SHELL_NFT:=batch}"
+export NETNSCTL CONNRATE CONN_SECONDS SAMPLES SHELL_NFT
 
 if [ -z "${NETNSCTL_BENCH_SANDBOX:-}" ]; then
         [ "$(id -u)" = 0 ] || { echo "wiring.sh: needs root (unshare --net --mount)" >&2; exit 1; }
         for b in "$NETNSCTL" "$CONNRATE"; do
                 [ -x "$b" ] || { echo "wiring.sh: $b is not built (ninja -C build)" >&2; exit 1; }
         done
+        case $SHELL_NFT in
+        batch|commands) ;;
+        *) echo "wiring.sh: SHELL_NFT=$SHELL_NFT: batch or commands" >&2; exit 1 ;;
+        esac
         for c in ip nft sysctl python3 unshare nsenter; do
                 command -v "$c" >/dev/null || { echo "wiring.sh: $c is missing" >&2; exit 1; }
         done
@@ -82,8 +89,9 @@ done
 
 # --- the shell way: what a bash unit recipe runs per namespace (ExecStart=/ExecStop= of a
 # script). Host end sI, peer eth0 inside; 10.251.0.0/16 in /31s and fd42:b:0:I::/64; a
-# table per namespace with a masquerade and a DNAT rule (host ports 40001..), each "nft" run
-# a command of its own, as in the recipes.
+# table per namespace with a masquerade and a DNAT rule (host ports 40001..). SHELL_NFT=batch
+# makes the table with one "nft -f" run; SHELL_NFT=commands runs "nft add ..." once per object
+# (table, 2 chains, 2 rules), as many recipes do, and pays a load of the whole ruleset each.
 cat >/run/bench/shell-up.sh <<'EOF'
 set -e
 n=$1 i=$2
@@ -103,11 +111,21 @@ ip -n "$n" link set "$p" up
 ip -n "$n" route add default via "$h4"
 ip -n "$n" -6 route add default via "$h6"
 sysctl -qw net.ipv4.ip_forward=1
-nft add table ip "nat_$n"
-nft add chain ip "nat_$n" prerouting '{ type nat hook prerouting priority dstnat; policy accept; }'
-nft add chain ip "nat_$n" postrouting '{ type nat hook postrouting priority srcnat; policy accept; }'
-nft add rule ip "nat_$n" postrouting ip saddr "$p4" oifname != "$h" masquerade
-nft add rule ip "nat_$n" prerouting fib daddr type local tcp dport $((40000 + i)) dnat to "$p4:80"
+if [ "$SHELL_NFT" = commands ]; then
+        nft add table ip "nat_$n"
+        nft add chain ip "nat_$n" prerouting '{ type nat hook prerouting priority dstnat; policy accept; }'
+        nft add chain ip "nat_$n" postrouting '{ type nat hook postrouting priority srcnat; policy accept; }'
+        nft add rule ip "nat_$n" postrouting ip saddr "$p4" oifname != "$h" masquerade
+        nft add rule ip "nat_$n" prerouting fib daddr type local tcp dport $((40000 + i)) dnat to "$p4:80"
+else
+        nft -f - <<NFT
+add table ip nat_$n
+add chain ip nat_$n prerouting { type nat hook prerouting priority dstnat; policy accept; }
+add chain ip nat_$n postrouting { type nat hook postrouting priority srcnat; policy accept; }
+add rule ip nat_$n postrouting ip saddr $p4 oifname != $h masquerade
+add rule ip nat_$n prerouting fib daddr type local tcp dport $((40000 + i)) dnat to $p4:80
+NFT
+fi
 EOF
 cat >/run/bench/shell-down.sh <<'EOF'
 set -e
@@ -198,7 +216,16 @@ class ConnRate:
         self.server = None
         self.runs = {}
 
+    CT = "/proc/sys/net/netfilter/"
+
     def start(self):
+        # Each connection leaves a conntrack entry in the sandbox, closed by a reset: CLOSE
+        # state, kept 10 s, some 2*10^5 of them at this rate. A second (in the sandbox only)
+        # keeps the table small, and measure() waits for it to empty: a full table makes the
+        # kernel walk it on every namespace's and veth's removal, which would slow the timed
+        # "down"s after a measurement.
+        with open(self.CT + "nf_conntrack_tcp_timeout_close", "w") as f:
+            f.write("1")
         self.server = subprocess.Popen(["nsenter", "--net=/run/netns/w1", CONNRATE, "server", "80"])
         for _ in range(50):
             if subprocess.run(["nsenter", "--net=/run/netns/bench-out", CONNRATE, "client", "192.0.2.1", "20001", "0.05"],
@@ -219,6 +246,11 @@ class ConnRate:
             rates.append(float(f["rate"]))
         self.runs[label] = rates
         print(f"#   connection rate, {label}: {statistics.median(rates):.0f} conn/s", flush=True)
+        for _ in range(300):
+            with open(self.CT + "nf_conntrack_count") as f:
+                if int(f.read()) < 100:
+                    break
+            time.sleep(0.1)
 
     def stop(self):
         if self.server:
@@ -245,14 +277,17 @@ conn = ConnRate()
 print(f"# {time.strftime('%Y-%m-%d %H:%M')}  {platform.node()}  kernel {platform.release()}  {os.cpu_count()} CPUs  "
       f"load {' '.join(open('/proc/loadavg').read().split()[:3])}")
 print(f"# {out('ip', '-V').strip()};  {out('nft', '--version').strip()}")
-print(f"# N = {' '.join(map(str, NS))}; at small N rounds are repeated until {SAMPLES} calls are timed", flush=True)
+print(f"# N = {' '.join(map(str, NS))}; at small N rounds are repeated until {SAMPLES} calls are timed; "
+      f"shell way: SHELL_NFT={os.environ['SHELL_NFT']}", flush=True)
 
 try:
     for n in NS:
         rounds = max(1, math.ceil(SAMPLES / n))
         spent = {}  # (way, op) -> seconds
         for r in range(rounds):
-            for way in ("netnsctl", "shell"):
+            # at the largest N the shell way first: the connection rate (measured in netnsctl's
+            # round there) leaves ~10^5 conntrack entries for the kernel to expire meanwhile
+            for way in ("shell", "netnsctl") if n == MAX else ("netnsctl", "shell"):
                 with_conn = way == "netnsctl" and n == MAX and r == 0
                 ups, downs, made = res.setdefault((way, "up", n), []), res.setdefault((way, "down", n), []), []
                 t0 = time.monotonic()
