@@ -5,15 +5,17 @@
 # with 1 and with many namespaces up. Not a pass/fail test: it prints figures, and the issue's
 # targets next to them. See bench/README.md for what exactly each way does.
 #
-# Usage (root): bench/wiring.sh [N...]        default: 1 10 100 1000 (about 8 minutes)
-#               bench/wiring.sh 1 10 100      a quick run (about half a minute)
+# Usage (root): bench/wiring.sh [N...]        default: 1 10 100 1000 (about 11 minutes)
+#               bench/wiring.sh 1 10 100      a quick run (about a minute and a half)
 # The connection rate compares 1 namespace with the largest N given.
-# Environment: NETNSCTL (default: build/helper/netnsctl of this tree, the command systemd
-# runs), CONNRATE (default: build/bench/connrate), CONN_SECONDS (default 3: one measurement;
-# three are taken of each case), SAMPLES (default 20: at small N, rounds are repeated until
-# at least this many calls were timed), SHELL_NFT (batch, the default: the shell way makes
-# its nftables table with one "nft -f"; commands: one "nft add" per object, five ruleset
-# loads instead of one, which takes the full run from ~10 to ~20 minutes).
+# Environment:
+#   NETNSCTL      default: build/helper/netnsctl of this tree (the command systemd runs)
+#   CONNRATE      default: build/bench/connrate
+#   CONN_RUNS, CONN_SECONDS   default 5 and 2: each connection rate is the median of 5 runs of 2 s
+#   SAMPLES       default 20: at small N, rounds are repeated until this many calls are timed
+#   SHELL_NFT     batch (default): the shell way makes its nftables table with one "nft -f";
+#                 commands: one "nft add" per object, as many recipes do: five loads of the
+#                 whole ruleset instead of one (a full run then takes about 20 minutes)
 #
 # Everything happens in a sandbox of its own, exactly like the kernel tests (tests/kernel/
 # lib.sh): unshare --net --mount, tmpfs on /run and on /etc/netns. Nothing of the machine is
@@ -25,10 +27,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 : "${NETNSCTL:=$here/../build/helper/netnsctl}"
 : "${CONNRATE:=$here/../build/bench/connrate}"
-: "${CONN_SECONDS:=3}"
+: "${CONN_SECONDS:=2}"
+: "${CONN_RUNS:=5}"
 : "${SAMPLES:=20}"
 : "${SHELL_NFT:=batch}"
-export NETNSCTL CONNRATE CONN_SECONDS SAMPLES SHELL_NFT
+export NETNSCTL CONNRATE CONN_SECONDS CONN_RUNS SAMPLES SHELL_NFT
 
 if [ -z "${NETNSCTL_BENCH_SANDBOX:-}" ]; then
         [ "$(id -u)" = 0 ] || { echo "wiring.sh: needs root (unshare --net --mount)" >&2; exit 1; }
@@ -160,6 +163,7 @@ import math, os, platform, statistics, subprocess, sys, time
 NNC = os.environ["NETNSCTL"]
 CONNRATE = os.environ["CONNRATE"]
 CONN_SECONDS = float(os.environ["CONN_SECONDS"])
+CONN_RUNS = int(os.environ["CONN_RUNS"])
 SAMPLES = int(os.environ["SAMPLES"])
 NS = [int(a) for a in sys.argv[1:]]
 MAX = max(NS)
@@ -237,7 +241,7 @@ class ConnRate:
 
     def measure(self, label):
         rates = []
-        for _ in range(3):
+        for _ in range(CONN_RUNS):
             o = out("nsenter", "--net=/run/netns/bench-out", CONNRATE, "client", "192.0.2.1", "20001", str(CONN_SECONDS))
             f = dict(kv.split("=") for kv in o.split())
             if int(f["failed"]):
@@ -363,7 +367,7 @@ one, again = statistics.median(conn.runs["1 namespace up"]), statistics.median(c
 many = statistics.median(conn.runs.get(f"{MAX} namespaces up", conn.runs["1 namespace up"]))
 base = (one + again) / 2
 print(f"\n== new TCP connections per second from outside through w1's port forward (host port 20001): "
-      f"median of 3 x {CONN_SECONDS:g} s")
+      f"median of {CONN_RUNS} x {CONN_SECONDS:g} s")
 for k, v in conn.runs.items():
     print(f"{k:>22}: {statistics.median(v):8.0f} conn/s   (runs: {', '.join('%.0f' % x for x in v)})")
 print(f"{'ratio':>22}: {many / base * 100:8.1f} %  ({MAX} up / mean of the two runs with 1 up)")
