@@ -12,6 +12,9 @@
 #   NETNSCTL      default: build/helper/netnsctl of this tree (the command systemd runs)
 #   CONNRATE      default: build/bench/connrate
 #   CONN_RUNS, CONN_SECONDS   default 5 and 2: each connection rate is the median of 5 runs of 2 s
+#   CONN_CYCLES   default 1: how often the connection rate goes from 1 namespace up to all and
+#                 back; the ratio is the median over the cycles (each one more costs a minute
+#                 at N=1000; on a busy machine runs vary by 10 %, one cycle is not conclusive)
 #   SAMPLES       default 20: at small N, rounds are repeated until this many calls are timed
 #   SHELL_NFT     batch (default): the shell way makes its nftables table with one "nft -f";
 #                 commands: one "nft add" per object, as many recipes do: five loads of the
@@ -29,9 +32,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${CONNRATE:=$here/../build/bench/connrate}"
 : "${CONN_SECONDS:=2}"
 : "${CONN_RUNS:=5}"
+: "${CONN_CYCLES:=1}"
 : "${SAMPLES:=20}"
 : "${SHELL_NFT:=batch}"
-export NETNSCTL CONNRATE CONN_SECONDS CONN_RUNS SAMPLES SHELL_NFT
+export NETNSCTL CONNRATE CONN_SECONDS CONN_RUNS CONN_CYCLES SAMPLES SHELL_NFT
 
 if [ -z "${NETNSCTL_BENCH_SANDBOX:-}" ]; then
         [ "$(id -u)" = 0 ] || { echo "wiring.sh: needs root (unshare --net --mount)" >&2; exit 1; }
@@ -164,6 +168,7 @@ NNC = os.environ["NETNSCTL"]
 CONNRATE = os.environ["CONNRATE"]
 CONN_SECONDS = float(os.environ["CONN_SECONDS"])
 CONN_RUNS = int(os.environ["CONN_RUNS"])
+CONN_CYCLES = int(os.environ["CONN_CYCLES"])
 SAMPLES = int(os.environ["SAMPLES"])
 NS = [int(a) for a in sys.argv[1:]]
 MAX = max(NS)
@@ -214,11 +219,14 @@ def stats(v):
 # ---- new connections per second from outside through w1's port forward ----
 class ConnRate:
     """Measured inside the netnsctl round at the largest N, without extra ups and downs: with
-    w1 alone up, with all up, and with w1 alone again (after the others' down)."""
+    w1 alone up, with all up, and with w1 alone again (after the others' down); with
+    CONN_CYCLES > 1, all up and w1 alone again once more per further cycle (not timed)."""
 
     def __init__(self):
         self.server = None
-        self.runs = {}
+        self.one = []   # per measurement with w1 alone: the runs' rates
+        self.many = []  # per measurement with all up
+
 
     CT = "/proc/sys/net/netfilter/"
 
@@ -239,7 +247,8 @@ class ConnRate:
         self.stop()
         sys.exit("wiring.sh: w1's port forward (host port 20001) never became reachable")
 
-    def measure(self, label):
+    def measure(self, many):
+        label = f"{MAX} namespaces up" if many else "1 namespace up"
         rates = []
         for _ in range(CONN_RUNS):
             o = out("nsenter", "--net=/run/netns/bench-out", CONNRATE, "client", "192.0.2.1", "20001", str(CONN_SECONDS))
@@ -248,7 +257,7 @@ class ConnRate:
                 self.stop()
                 sys.exit(f"wiring.sh: {f['failed']} connections through w1's port forward failed ({label})")
             rates.append(float(f["rate"]))
-        self.runs[label] = rates
+        (self.many if many else self.one).append(rates)
         print(f"#   connection rate, {label}: {statistics.median(rates):.0f} conn/s", flush=True)
         for _ in range(300):
             with open(self.CT + "nf_conntrack_count") as f:
@@ -314,11 +323,11 @@ try:
                     if with_conn and i == 1:
                         t2 = time.monotonic()
                         conn.start()
-                        conn.measure("1 namespace up")
+                        conn.measure(False)
                         t0 += time.monotonic() - t2  # not part of the phase's time
                 t1 = time.monotonic()
                 if with_conn and n > 1:
-                    conn.measure(f"{n} namespaces up")
+                    conn.measure(True)
                     t0 += time.monotonic() - t1
                     t1 = time.monotonic()
                 spent[(way, "up")] = spent.get((way, "up"), 0) + t1 - t0
@@ -326,7 +335,16 @@ try:
                 for i in made[1:] + made[:1]:
                     if with_conn and i == 1:
                         t2 = time.monotonic()
-                        conn.measure("1 namespace up again")
+                        conn.measure(False)
+                        for c in range(1, CONN_CYCLES if n > 1 else 1):
+                            print(f"#   connection rate, cycle {c + 1} of {CONN_CYCLES}: w2..w{n} up and down again (not timed)",
+                                  flush=True)
+                            for k in range(2, n + 1):
+                                run(NNC, "up", f"w{k}")
+                            conn.measure(True)
+                            for k in range(2, n + 1):
+                                run(NNC, "down", f"w{k}")
+                            conn.measure(False)
                         conn.stop()
                         t1 += time.monotonic() - t2
                     if way == "netnsctl":
@@ -363,14 +381,21 @@ for n in NS:
 for s in notes:
     print(f"note: {s}")
 
-one, again = statistics.median(conn.runs["1 namespace up"]), statistics.median(conn.runs["1 namespace up again"])
-many = statistics.median(conn.runs.get(f"{MAX} namespaces up", conn.runs["1 namespace up"]))
-base = (one + again) / 2
 print(f"\n== new TCP connections per second from outside through w1's port forward (host port 20001): "
-      f"median of {CONN_RUNS} x {CONN_SECONDS:g} s")
-for k, v in conn.runs.items():
-    print(f"{k:>22}: {statistics.median(v):8.0f} conn/s   (runs: {', '.join('%.0f' % x for x in v)})")
-print(f"{'ratio':>22}: {many / base * 100:8.1f} %  ({MAX} up / mean of the two runs with 1 up)")
+      f"median of {CONN_RUNS} x {CONN_SECONDS:g} s each; w1 alone, all {MAX} up, w1 alone, ...")
+ones = [statistics.median(v) for v in conn.one]
+manys = [statistics.median(v) for v in conn.many]
+cycle_ratios = [m / ((ones[c] + ones[c + 1]) / 2) for c, m in enumerate(manys)]
+for c, v in enumerate(conn.one):
+    print(f"{'1 namespace up':>22}: {ones[c]:8.0f} conn/s   (runs: {', '.join('%.0f' % x for x in v)})")
+    if c < len(manys):
+        print(f"{'%d namespaces up' % MAX:>22}: {manys[c]:8.0f} conn/s   (runs: {', '.join('%.0f' % x for x in conn.many[c])})"
+              f"  -> {cycle_ratios[c] * 100:.1f} % of the mean of the runs with 1 up before and after")
+ratio = statistics.median(cycle_ratios) if cycle_ratios else None
+if ratio:
+    print(f"{'ratio':>22}: {ratio * 100:8.1f} %" + (f"  (median of {len(cycle_ratios)} cycles)" if len(cycle_ratios) > 1 else ""))
+print(f"{'noise':>22}: {abs(ones[0] - ones[1]) / max(ones[0], ones[1]) * 100 if len(ones) > 1 else 0:8.1f} %  "
+      f"(the first two runs with 1 up apart: differences of this size are not the namespaces')")
 
 # ---- the issue's targets ----
 def verdict(ok):
@@ -394,8 +419,9 @@ else:
     print("up per namespace at N=1000 <= 1.5x that at N=10: n/a (not run)")
 print(ratio_target("down", 100, 3))
 print(ratio_target("down", 1000, 10))
-if MAX >= 1000:
-    print(f"conn rate with {MAX} up >= 95% of that with 1: {many / base * 100:.1f} %  {verdict(many / base >= 0.95)}")
+if MAX >= 1000 and ratio:
+    print(f"conn rate with {MAX} up >= 95% of that with 1: {ratio * 100:.1f} %  {verdict(ratio >= 0.95)}")
 else:
-    print(f"conn rate with 1000 up >= 95% of that with 1: n/a (largest N was {MAX}: {many / base * 100:.1f} %)")
+    print(f"conn rate with 1000 up >= 95% of that with 1: n/a (largest N was {MAX}"
+          + (f": {ratio * 100:.1f} %)" if ratio else ")"))
 PY
