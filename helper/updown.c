@@ -2,6 +2,7 @@
 /* updown.c - netnsctl up/down: the steps as one all-or-nothing transaction, and their undo */
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <sys/file.h>
 
@@ -282,7 +283,11 @@ int verb_up(int argc, char **argv) {
 
         c = (struct up_ctx) { .name = name, .cfg = cfg, .rec = rec, .pin = pin, .netns_fd = -1 };
         for (size_t i = 0; i < ELEMENTSOF(up_steps); i++) {
+                uint64_t t0 = now_usec(CLOCK_MONOTONIC);
+
                 r = up_steps[i].run(&c);
+                if (r >= 0)
+                        log_debug("Step '%s' done in %" PRIu64 " us.", up_steps[i].name, now_usec(CLOCK_MONOTONIC) - t0);
                 if (r >= 0)
                         r = test_hook(up_steps[i].name);
                 if (r < 0) {

@@ -2,6 +2,7 @@
 /* nft.c - the one nftables table netnsctl owns ("table inet netnsctl"): masquerade and port forwards */
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -346,6 +347,61 @@ static char *condense_error(const char *err) {
 }
 
 /*
+ * libnftables is loaded when it is needed, not linked: it is needed only to create the table
+ * (its rules are nft's language) and to rebuild it (nat-sync), while "up" and "down" of every
+ * namespace after the first only add and delete elements, over plain netlink below. Loading
+ * it and what it pulls in (libnftnl, libxtables, libjansson, libgmp) costs each process more
+ * than a whole "up" does otherwise, and a few MiB of resident memory.
+ */
+static struct {
+        bool tried;
+        int error;
+        struct nft_ctx *(*ctx_new)(uint32_t flags);
+        void (*ctx_free)(struct nft_ctx *ctx);
+        int (*ctx_buffer_output)(struct nft_ctx *ctx);
+        int (*ctx_buffer_error)(struct nft_ctx *ctx);
+        const char *(*ctx_get_output_buffer)(struct nft_ctx *ctx);
+        const char *(*ctx_get_error_buffer)(struct nft_ctx *ctx);
+        int (*run_cmd_from_buffer)(struct nft_ctx *ctx, const char *buf);
+} nftlib;
+
+#define NFTLIB_SONAME "libnftables.so.1"
+
+static int nftlib_load(void) {
+        const struct {
+                const char *name;
+                void **fn;
+        } syms[] = {
+                { "nft_ctx_new", (void **) &nftlib.ctx_new },
+                { "nft_ctx_free", (void **) &nftlib.ctx_free },
+                { "nft_ctx_buffer_output", (void **) &nftlib.ctx_buffer_output },
+                { "nft_ctx_buffer_error", (void **) &nftlib.ctx_buffer_error },
+                { "nft_ctx_get_output_buffer", (void **) &nftlib.ctx_get_output_buffer },
+                { "nft_ctx_get_error_buffer", (void **) &nftlib.ctx_get_error_buffer },
+                { "nft_run_cmd_from_buffer", (void **) &nftlib.run_cmd_from_buffer },
+        };
+        void *dl;
+
+        if (nftlib.tried)
+                return nftlib.error;
+        nftlib.tried = true;
+        dl = dlopen(NFTLIB_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+        if (!dl) {
+                log_error("Cannot load " NFTLIB_SONAME " (package libnftables1), needed for nftables table " TBL ": %s",
+                          dlerror());
+                return nftlib.error = -EOPNOTSUPP;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(syms); i++) {
+                *syms[i].fn = dlsym(dl, syms[i].name);
+                if (!*syms[i].fn) {
+                        log_error("Cannot use " NFTLIB_SONAME ": %s", dlerror());
+                        return nftlib.error = -EOPNOTSUPP;
+                }
+        }
+        return 0;
+}
+
+/*
  * One libnftables context per process, kept until exit. Not for the cache's sake: deleting
  * anything in nftables leaves work for after an RCU grace period (10-25 ms), and the kernel
  * waits for it whenever a netfilter netlink socket is closed (NETLINK_URELEASE flushes the
@@ -358,11 +414,13 @@ static struct nft_ctx *nft_ctx_get(void) {
 
         if (ctx)
                 return ctx;
-        ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+        if (nftlib_load() < 0)
+                return NULL;
+        ctx = nftlib.ctx_new(NFT_CTX_DEFAULT);
         if (!ctx)
                 return NULL;
-        if (nft_ctx_buffer_output(ctx) < 0 || nft_ctx_buffer_error(ctx) < 0) {
-                nft_ctx_free(ctx);
+        if (nftlib.ctx_buffer_output(ctx) < 0 || nftlib.ctx_buffer_error(ctx) < 0) {
+                nftlib.ctx_free(ctx);
                 ctx = NULL;
         }
         return ctx;
@@ -375,11 +433,14 @@ static int nft_run(const char *cmds, char **ret_error) {
         const char *err;
         int r;
 
-        if (!ctx)
-                return -ENOMEM;
-        r = nft_run_cmd_from_buffer(ctx, cmds);
-        err = nft_ctx_get_error_buffer(ctx); /* reading rewinds the buffers for the next run */
-        (void) nft_ctx_get_output_buffer(ctx);
+        if (!ctx) {
+                if (ret_error && nftlib.error < 0)
+                        *ret_error = strdup("cannot load " NFTLIB_SONAME);
+                return nftlib.error < 0 ? nftlib.error : -ENOMEM;
+        }
+        r = nftlib.run_cmd_from_buffer(ctx, cmds);
+        err = nftlib.ctx_get_error_buffer(ctx); /* reading rewinds the buffers for the next run */
+        (void) nftlib.ctx_get_output_buffer(ctx);
         if (r != 0) {
                 r = error_to_errno(err);
                 log_debug("nft failed (%s): %s", strerror(-r), strempty(err));
@@ -394,9 +455,13 @@ static int nft_run(const char *cmds, char **ret_error) {
 
 static struct mnl_socket *nfnl_open(void) {
         struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+        int one = 1;
 
         if (!nl)
                 return NULL;
+        /* errors with the kernel's text, without a copy of the request */
+        (void) mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
+        (void) mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
         if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
                 int saved = errno;
                 mnl_socket_close(nl);
@@ -617,6 +682,274 @@ static int veths_has_others(const struct nat_elem *elems, size_t n) {
         return s.other;
 }
 
+/* ---- elements over netlink: all "up" and "down" do once the table is there ---- */
+
+/*
+ * What "add element" and "delete element" of nft send, built here: NEWSETELEM/DELSETELEM
+ * messages between a batch's begin and end, one transaction. nft would first load its cache
+ * (the table's definitions) and needs libnftables loaded; this needs neither.
+ *
+ * The bytes of a key or a map's data: a concatenation's fields each start on a 32-bit
+ * register, so a field is padded to a multiple of 4 bytes; an interface name is IFNAMSIZ
+ * bytes, zero-padded; protocol and nf_proto 1 byte; a port 2 bytes in network order.
+ */
+struct elem_value {
+        uint8_t key[16 + 4 + 4];       /* the longest: ipv6_addr . inet_proto . inet_service */
+        uint8_t data[16 + 4];          /* ipv6_addr . inet_service */
+        uint32_t key_len, data_len;
+};
+
+static const char *elem_set(const struct nat_elem *e) {
+        switch (e->type) {
+        case NAT_ELEM_LINK:
+                return "veths";
+        case NAT_ELEM_MASQ:
+                return "masq";
+        default:
+                return fwd_map(e);
+        }
+}
+
+/* Element @e as the kernel stores it; for a port forward the one for host port @port. */
+static void elem_value(const struct nat_elem *e, unsigned port, struct elem_value *v) {
+        size_t alen = e->family == AF_INET6 ? 16 : 4, off = 0;
+        uint16_t be;
+
+        *v = (struct elem_value) {};
+        switch (e->type) {
+        case NAT_ELEM_LINK:
+                memcpy(v->key, e->ifname, strnlen(e->ifname, IFNAMSIZ));
+                v->key_len = IFNAMSIZ;
+                return;
+        case NAT_ELEM_MASQ:
+                memcpy(v->key, e->ifname, strnlen(e->ifname, IFNAMSIZ));
+                v->key[IFNAMSIZ] = e->family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6;
+                v->key_len = IFNAMSIZ + 4;
+                return;
+        case NAT_ELEM_FWD:
+                if (e->has_host_addr) {
+                        memcpy(v->key, e->host_addr.bytes, alen);
+                        off = alen;
+                }
+                v->key[off] = e->protocol;
+                off += 4;
+                be = htons((uint16_t) port);
+                memcpy(v->key + off, &be, sizeof(be));
+                v->key_len = (uint32_t) (off + 4);
+                memcpy(v->data, e->ns_addr.bytes, alen);
+                be = htons((uint16_t) (e->ns_port + (port - e->port)));
+                memcpy(v->data + alen, &be, sizeof(be));
+                v->data_len = (uint32_t) (alen + 4);
+                return;
+        default:
+                return; /* elem_check() lets no other through */
+        }
+}
+
+/* the elements of a port range go into messages of at most this many */
+#define ELEMS_PER_MSG 256U
+/* room for one message's header and names, and for one element */
+#define MSG_ROOM 128U
+#define ELEM_ROOM 96U
+
+struct nfbatch {
+        char *buf;
+        size_t size, len;
+        uint32_t seq; /* of the batch's begin; the messages follow it */
+        unsigned n;   /* messages between begin and end */
+};
+
+static void nfbatch_done(struct nfbatch *b) {
+        free(b->buf);
+        *b = (struct nfbatch) {};
+}
+
+static int nfbatch_reserve(struct nfbatch *b, size_t room) {
+        size_t size;
+        char *p;
+
+        if (b->len + room <= b->size)
+                return 0;
+        size = b->size * 2 > b->len + room ? b->size * 2 : b->len + room;
+        p = realloc(b->buf, size);
+        if (!p)
+                return -ENOMEM;
+        memset(p + b->size, 0, size - b->size);
+        b->buf = p;
+        b->size = size;
+        return 0;
+}
+
+/* a batch's begin or end: addressed to nfnetlink itself, naming the nftables subsystem */
+static int nfbatch_marker(struct nfbatch *b, uint16_t type, uint32_t seq) {
+        struct nlmsghdr *nlh;
+        struct nfgenmsg *nfg;
+        int r;
+
+        r = nfbatch_reserve(b, MSG_ROOM);
+        if (r < 0)
+                return r;
+        nlh = mnl_nlmsg_put_header(b->buf + b->len);
+        nlh->nlmsg_type = type;
+        nlh->nlmsg_flags = NLM_F_REQUEST;
+        nlh->nlmsg_seq = seq;
+        nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+        nfg->nfgen_family = AF_UNSPEC;
+        nfg->version = NFNETLINK_V0;
+        nfg->res_id = htons(NFNL_SUBSYS_NFTABLES);
+        b->len += NLMSG_ALIGN(nlh->nlmsg_len);
+        return 0;
+}
+
+static int nfbatch_begin(struct nfbatch *b) {
+        *b = (struct nfbatch) { .seq = nfnl_seq + 1 };
+        return nfbatch_marker(b, NFNL_MSG_BATCH_BEGIN, b->seq);
+}
+
+/* A message of the transaction (NLM_F_ACK: each is answered, so a failure can be told from
+ * silence); @room is what it may take beyond the header. Valid until the next call. */
+static struct nlmsghdr *nfbatch_msg(struct nfbatch *b, uint16_t type, uint16_t flags, size_t room) {
+        if (nfbatch_reserve(b, MSG_ROOM + room) < 0)
+                return NULL;
+        b->n++;
+        return nfnl_msg(b->buf + b->len, type, NLM_F_ACK | flags, b->seq + b->n);
+}
+
+static void nfbatch_msg_end(struct nfbatch *b, struct nlmsghdr *nlh) {
+        b->len += NLMSG_ALIGN(nlh->nlmsg_len);
+}
+
+/* NEWSETELEM (@with_data: a map's data too) or DELSETELEM (keys only) of element run @e */
+static int nfbatch_elem(struct nfbatch *b, uint16_t type, uint16_t flags, const struct nat_elem *e, bool with_data) {
+        unsigned first = e->type == NAT_ELEM_FWD ? e->port : 0, last = e->type == NAT_ELEM_FWD ? e->port_end : 0;
+
+        for (unsigned p0 = first;; p0 += ELEMS_PER_MSG) {
+                unsigned p1 = last - p0 < ELEMS_PER_MSG ? last : p0 + ELEMS_PER_MSG - 1;
+                struct nlmsghdr *nlh = nfbatch_msg(b, type, flags, (size_t) (p1 - p0 + 1) * ELEM_ROOM);
+                struct nlattr *list;
+
+                if (!nlh)
+                        return -ENOMEM;
+                mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, NFT_NAT_TABLE);
+                mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, elem_set(e));
+                list = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_LIST_ELEMENTS);
+                for (unsigned p = p0; p <= p1; p++) {
+                        struct nlattr *el, *nest;
+                        struct elem_value v;
+
+                        elem_value(e, p, &v);
+                        el = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+                        nest = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_KEY);
+                        mnl_attr_put(nlh, NFTA_DATA_VALUE, v.key_len, v.key);
+                        mnl_attr_nest_end(nlh, nest);
+                        if (with_data && v.data_len > 0) {
+                                nest = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_DATA);
+                                mnl_attr_put(nlh, NFTA_DATA_VALUE, v.data_len, v.data);
+                                mnl_attr_nest_end(nlh, nest);
+                        }
+                        mnl_attr_nest_end(nlh, el);
+                }
+                mnl_attr_nest_end(nlh, list);
+                nfbatch_msg_end(b, nlh);
+                if (p1 == last)
+                        return 0;
+        }
+}
+
+/* "add element" as nft does it: no NLM_F_EXCL, so an element that is there with the same
+ * data is no error, with other data it is EEXIST */
+static int nfbatch_add(struct nfbatch *b, const struct nat_elem *e) {
+        return nfbatch_elem(b, NFT_MSG_NEWSETELEM, NLM_F_CREATE, e, true);
+}
+
+static int nfbatch_del(struct nfbatch *b, const struct nat_elem *e) {
+        return nfbatch_elem(b, NFT_MSG_DELSETELEM, 0, e, false);
+}
+
+/* NEWTABLE (without NLM_F_EXCL: also when it is there) or DELTABLE of our table */
+static int nfbatch_table(struct nfbatch *b, uint16_t type) {
+        struct nlmsghdr *nlh = nfbatch_msg(b, type, type == NFT_MSG_NEWTABLE ? NLM_F_CREATE : 0, 0);
+
+        if (!nlh)
+                return -ENOMEM;
+        mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, NFT_NAT_TABLE);
+        nfbatch_msg_end(b, nlh);
+        return 0;
+}
+
+/*
+ * The answers to a batch: one NLMSG_ERROR per message (0 = done). nfnetlink runs a batch
+ * while sendmsg() is in the kernel, so they are all queued when it returns. 0 when all
+ * succeeded, else the first failure's -errno (the kernel's text, if any, in @msg).
+ */
+static int nfbatch_acks(const void *buf, size_t len, uint32_t seq_first, unsigned n, unsigned *acked,
+                        char *msg, size_t msg_size, int *first_error) {
+        int rest = (int) len;
+
+        for (const struct nlmsghdr *h = buf; nl_msg_ok(h, rest); h = mnl_nlmsg_next(h, &rest)) {
+                const struct nlmsgerr *e;
+
+                if (h->nlmsg_type != NLMSG_ERROR || h->nlmsg_seq < seq_first || h->nlmsg_seq > seq_first + n)
+                        continue; /* not an answer to this batch */
+                if (mnl_nlmsg_get_payload_len(h) < sizeof(int))
+                        return -EBADMSG;
+                e = mnl_nlmsg_get_payload(h);
+                /* an error about the batch as a whole (ENOMEM) points at its begin */
+                if (h->nlmsg_seq != seq_first)
+                        (*acked)++;
+                else if (e->error >= 0)
+                        continue;
+                if (e->error < 0 && *first_error == 0) {
+                        *first_error = e->error;
+                        nl_extack_msg(h, msg, msg_size);
+                }
+        }
+        return 0;
+}
+
+/* Send the batch (its end appended here) and collect its answers. 0 or -errno of the first
+ * message that failed; that failure's text (the kernel's, or strerror()) in *@ret_error. */
+static int nfbatch_run(struct nfbatch *b, char **ret_error) {
+        char buf[MNL_SOCKET_BUFFER_SIZE], msg[256] = "";
+        unsigned acked = 0;
+        int first_error = 0, r;
+
+        if (b->n == 0)
+                return 0;
+        r = nfbatch_marker(b, NFNL_MSG_BATCH_END, b->seq + b->n + 1);
+        if (r < 0)
+                return r;
+        nfnl_seq = b->seq + b->n + 1;
+        if (!nfnl_sock) {
+                nfnl_sock = nfnl_open();
+                if (!nfnl_sock)
+                        return negative_errno();
+        }
+        if (mnl_socket_sendto(nfnl_sock, b->buf, b->len) < 0)
+                return negative_errno();
+        while (acked < b->n) {
+                ssize_t k = recv(mnl_socket_get_fd(nfnl_sock), buf, sizeof(buf), MSG_DONTWAIT);
+
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k <= 0)
+                        break;
+                r = nfbatch_acks(buf, (size_t) k, b->seq, b->n, &acked, msg, sizeof(msg), &first_error);
+                if (r < 0)
+                        return r;
+        }
+        if (first_error == 0 && acked < b->n) {
+                /* answers missing (an overflowing socket?): what happened is unknown, and
+                 * what is left over must not be taken for the next call's answers */
+                mnl_socket_close(nfnl_sock);
+                nfnl_sock = NULL;
+                return -EPROTO;
+        }
+        if (first_error < 0 && ret_error)
+                *ret_error = strdup(msg[0] ? msg : strerror(-first_error));
+        return first_error;
+}
+
 /* ---- the operations ---- */
 
 static int emit_all(struct text *t, const char *prefix, const char *verb, const struct nat_elem *elems,
@@ -645,25 +978,33 @@ int nft_nat_add(const struct nat_elem *elems, size_t n, char **ret_error) {
         if (exists == TABLE_FOREIGN)
                 return -EUCLEAN;
 
-        for (int attempt = 0; attempt < 2; attempt++) {
-                struct text t;
+        if (exists) {
+                struct nfbatch b;
 
-                /* "add element" of an element that is there with the same data is a no-op;
-                 * with other data it fails with EEXIST: a clash, which is what we report. */
-                r = emit_all(&t, exists ? NULL : table_def, "add", elems, n, true);
-                if (r < 0)
-                        return r;
+                /* the table is there: elements only, over netlink */
+                r = nfbatch_begin(&b);
+                for (size_t i = 0; i < n && r >= 0; i++)
+                        r = nfbatch_add(&b, &elems[i]);
+                if (r >= 0)
+                        r = nfbatch_run(&b, &err);
+                nfbatch_done(&b);
+                if (r != -ENOENT)
+                        goto finish;
+                /* the table (or a set of it) went away since we looked (nft flush ruleset):
+                 * again, with the table */
                 free(err);
                 err = NULL;
-                r = nft_run(t.buf, &err);
-                text_done(&t);
-                if (r == -ENOENT && exists) {
-                        /* the table went away since we looked (nft flush ruleset): again, with it */
-                        exists = 0;
-                        continue;
-                }
-                break;
         }
+
+        /* The first namespace: the table and its elements in one transaction, by nft. */
+        struct text t;
+
+        r = emit_all(&t, table_def, "add", elems, n, true);
+        if (r < 0)
+                return r;
+        r = nft_run(t.buf, &err);
+        text_done(&t);
+finish:
         if (r < 0 && ret_error)
                 *ret_error = TAKE_PTR(err);
         return r;
@@ -671,6 +1012,7 @@ int nft_nat_add(const struct nat_elem *elems, size_t n, char **ret_error) {
 
 /* Delete the table when no namespace is registered in it any more (set veths empty). */
 static int table_remove_if_unused(void) {
+        struct nfbatch b;
         int r;
 
         r = set_has_elements("veths");
@@ -679,7 +1021,14 @@ static int table_remove_if_unused(void) {
         if (r != 0)
                 return r < 0 ? r : 0;
         /* "add" first makes the delete succeed if someone removed the table meanwhile */
-        r = nft_run("add table " TBL "\ndelete table " TBL "\n", NULL);
+        r = nfbatch_begin(&b);
+        if (r >= 0)
+                r = nfbatch_table(&b, NFT_MSG_NEWTABLE);
+        if (r >= 0)
+                r = nfbatch_table(&b, NFT_MSG_DELTABLE);
+        if (r >= 0)
+                r = nfbatch_run(&b, NULL);
+        nfbatch_done(&b);
         return r == -ENOENT ? 0 : r;
 }
 
@@ -687,19 +1036,17 @@ static int table_remove_if_unused(void) {
  * absent or identical; then the delete removes it. If someone else's data is there, the add
  * fails and the transaction changes nothing. */
 static int remove_one(const struct nat_elem *e) {
-        struct text t;
+        struct nfbatch b;
         int r;
 
-        r = text_open(&t);
-        if (r < 0)
-                return r;
-        emit_elem(t.f, "add", e, true);
-        emit_elem(t.f, "delete", e, false);
-        r = text_close(&t);
-        if (r < 0)
-                return r;
-        r = nft_run(t.buf, NULL);
-        text_done(&t);
+        r = nfbatch_begin(&b);
+        if (r >= 0)
+                r = nfbatch_add(&b, e);
+        if (r >= 0)
+                r = nfbatch_del(&b, e);
+        if (r >= 0)
+                r = nfbatch_run(&b, NULL);
+        nfbatch_done(&b);
         if (r == -EEXIST) {
                 log_debug("Not removing an element of table " TBL " that holds other data (not ours).");
                 return 0;
@@ -710,7 +1057,7 @@ static int remove_one(const struct nat_elem *e) {
 }
 
 int nft_nat_remove(const struct nat_elem *elems, size_t n) {
-        struct text t;
+        struct nfbatch b;
         int r, others, ret = 0;
 
         for (size_t i = 0; i < n; i++)
@@ -727,22 +1074,21 @@ int nft_nat_remove(const struct nat_elem *elems, size_t n) {
         if (others < 0 && others != -ENOENT)
                 return others;
 
-        r = text_open(&t);
-        if (r < 0)
-                return r;
-        for (size_t i = 0; i < n; i++) {
-                emit_elem(t.f, "add", &elems[i], true);
-                emit_elem(t.f, "delete", &elems[i], false);
+        r = nfbatch_begin(&b);
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                r = nfbatch_add(&b, &elems[i]);
+                if (r >= 0)
+                        r = nfbatch_del(&b, &elems[i]);
         }
-        if (others == 0)
-                fputs("delete table " TBL "\n", t.f);
-        r = text_close(&t);
-        if (r < 0)
-                return r;
-        r = nft_run(t.buf, NULL);
-        text_done(&t);
+        if (r >= 0 && others == 0)
+                r = nfbatch_table(&b, NFT_MSG_DELTABLE);
+        if (r >= 0)
+                r = nfbatch_run(&b, NULL);
+        nfbatch_done(&b);
         if (r >= 0)
                 return 0;
+        if (r == -ENOMEM)
+                return r;
 
         /* something is not ours, or gone: element by element, tolerantly */
         for (size_t i = 0; i < n; i++) {

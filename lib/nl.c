@@ -87,12 +87,13 @@ struct nlmsghdr *nl_msg_new(struct nl_sock *s, void *buf, uint16_t type, uint16_
         return nlh;
 }
 
-/* Pull NLMSGERR_ATTR_MSG out of an error message carrying an extended ACK. */
-static void parse_extack(struct nl_sock *s, const struct nlmsghdr *nlh) {
+void nl_extack_msg(const struct nlmsghdr *nlh, char *buf, size_t size) {
         const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
         const struct nlattr *attr;
         size_t off = sizeof(*err);
 
+        if (size > 0)
+                buf[0] = 0;
         if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
                 return;
         if (nlh->nlmsg_type == NLMSG_DONE)
@@ -108,10 +109,19 @@ static void parse_extack(struct nl_sock *s, const struct nlmsghdr *nlh) {
 
         mnl_attr_for_each_payload(payload, mnl_nlmsg_get_payload_len(nlh) - off) {
                 if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG && mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0) {
-                        (void) snprintf(s->extack, sizeof(s->extack), "%s", mnl_attr_get_str(attr));
+                        (void) snprintf(buf, size, "%s", mnl_attr_get_str(attr));
                         return;
                 }
         }
+}
+
+/* Pull NLMSGERR_ATTR_MSG out of an error message carrying an extended ACK. */
+static void parse_extack(struct nl_sock *s, const struct nlmsghdr *nlh) {
+        char msg[sizeof(s->extack)];
+
+        nl_extack_msg(nlh, msg, sizeof(msg));
+        if (msg[0])
+                memcpy(s->extack, msg, sizeof(msg));
 }
 
 /*

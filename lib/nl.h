@@ -223,6 +223,14 @@ int nl_route_lookup(struct nl_sock *s, int family, const union in_addr_union *ad
  */
 int nl_dump_prefixes(struct nl_sock *s, int family, struct nl_prefix_use **ret, size_t *ret_n);
 
+/**
+ * nl_extack_msg() - the kernel's text (NLMSGERR_ATTR_MSG) in an error or a dump's end
+ * @nlh: an NLMSG_ERROR or NLMSG_DONE message, validated as a netlink message
+ * @buf: output, "" when the message carries no text
+ * @size: size of @buf
+ */
+void nl_extack_msg(const struct nlmsghdr *nlh, char *buf, size_t size);
+
 /* " (kernel: MESSAGE)" when the last call carried an extack message, else "" — for log lines */
 const char *nl_extack(const struct nl_sock *s);
 

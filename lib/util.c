@@ -217,3 +217,11 @@ int rm_rf(const char *path) {
                 return errno == ENOENT ? 0 : -errno;
         return rm_rf_at(AT_FDCWD, path, st.st_dev);
 }
+
+uint64_t now_usec(clockid_t clock) {
+        struct timespec ts;
+
+        if (clock_gettime(clock, &ts) < 0)
+                return 0;
+        return (uint64_t) ts.tv_sec * 1000000U + (uint64_t) ts.tv_nsec / 1000U;
+}

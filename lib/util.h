@@ -4,6 +4,8 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 #include "macro.h"
 
@@ -23,6 +25,9 @@ void *array_append(void **array, size_t *n, size_t elem_size);
 char *strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Read a whole file or fd (up to @max bytes, NUL-terminated; -EFBIG beyond). Returns 0 or -errno. */
+/* microseconds on @clock */
+uint64_t now_usec(clockid_t clock);
+
 int read_full_fd(int fd, size_t max, char **ret, size_t *ret_size);
 int read_full_file(const char *path, size_t max, char **ret, size_t *ret_size);
 /* Write @s to @path, atomically (temp file + rename), mode 0644. */
