@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* log.c - logging to stderr, the journal or kmsg, systemd style */
 
+#include <endian.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdint.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
-#include <systemd/sd-journal.h>
+#include <sys/un.h>
 
 #include "log.h"
 
@@ -88,6 +91,65 @@ static void write_kmsg(int level, const char *msg) {
                 (void) !write(fd, buf, (size_t) n < sizeof(buf) ? (size_t) n : sizeof(buf) - 1);
 }
 
+/*
+ * An entry in the journal's native protocol (what sd_journal_send() does, without linking
+ * libsystemd into every process): one datagram of FIELD=VALUE lines; a value that holds a
+ * newline goes as FIELD, newline, its length as 64-bit little endian, the bytes, newline.
+ */
+static size_t field_put(char *buf, size_t at, size_t size, const char *name, const char *value) {
+        size_t nl = strlen(name), vl = strlen(value);
+
+        if (at + nl + vl + 2 + sizeof(uint64_t) > size)
+                return at; /* does not fit: left out (the message is cut to fit before) */
+        memcpy(buf + at, name, nl);
+        at += nl;
+        if (strchr(value, '\n')) {
+                uint64_t le = htole64((uint64_t) vl);
+
+                buf[at++] = '\n';
+                memcpy(buf + at, &le, sizeof(le));
+                at += sizeof(le);
+        } else
+                buf[at++] = '=';
+        memcpy(buf + at, value, vl);
+        at += vl;
+        buf[at++] = '\n';
+        return at;
+}
+
+static int journal_send(int level, int error, const char *file, int line, const char *func, const char *msg) {
+        static const union {
+                struct sockaddr sa;
+                struct sockaddr_un un;
+        } addr = { .un = { .sun_family = AF_UNIX, .sun_path = "/run/systemd/journal/socket" } };
+        static int fd = -1;
+        char buf[4096], num[32];
+        size_t at = 0;
+
+        if (fd < 0) {
+                fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+                if (fd < 0)
+                        return -errno;
+        }
+        at = field_put(buf, at, sizeof(buf), "MESSAGE", msg);
+        (void) snprintf(num, sizeof(num), "%d", level);
+        at = field_put(buf, at, sizeof(buf), "PRIORITY", num);
+        at = field_put(buf, at, sizeof(buf), "SYSLOG_IDENTIFIER", prefix ?: program_invocation_short_name);
+        if (error > 0) {
+                (void) snprintf(num, sizeof(num), "%d", error);
+                at = field_put(buf, at, sizeof(buf), "ERRNO", num);
+        }
+        if (netns_field[0])
+                at = field_put(buf, at, sizeof(buf), "NETNS", netns_field + STRLEN("NETNS="));
+        at = field_put(buf, at, sizeof(buf), "CODE_FILE", file);
+        (void) snprintf(num, sizeof(num), "%d", line);
+        at = field_put(buf, at, sizeof(buf), "CODE_LINE", num);
+        at = field_put(buf, at, sizeof(buf), "CODE_FUNC", func);
+        if (sendto(fd, buf, at, MSG_NOSIGNAL, &addr.sa, sizeof(addr.un)) < 0)
+                return -errno;
+        return 0;
+}
+
 int log_internalv(int level, int error, const char *file, int line, const char *func,
                   const char *format, va_list ap) {
         char msg[2048];
@@ -105,19 +167,8 @@ int log_internalv(int level, int error, const char *file, int line, const char *
         if (target == LOG_TARGET_KMSG)
                 write_kmsg(level, msg);
         else if (target == LOG_TARGET_AUTO && stderr_is_journal()) {
-                char code_file[256], code_line[32], ident[64];
-
-                (void) snprintf(code_file, sizeof(code_file), "CODE_FILE=%s", file);
-                (void) snprintf(code_line, sizeof(code_line), "CODE_LINE=%d", line);
-                (void) snprintf(ident, sizeof(ident), "SYSLOG_IDENTIFIER=%s", prefix ?: program_invocation_short_name);
-                if (netns_field[0])
-                        (void) sd_journal_send_with_location(code_file, code_line, func, "MESSAGE=%s", msg,
-                                                             "PRIORITY=%d", level, "%s", ident,
-                                                             "ERRNO=%d", e, "%s", netns_field, NULL);
-                else
-                        (void) sd_journal_send_with_location(code_file, code_line, func, "MESSAGE=%s", msg,
-                                                             "PRIORITY=%d", level, "%s", ident,
-                                                             "ERRNO=%d", e, NULL);
+                if (journal_send(level, e, file, line, func, msg) < 0)
+                        fprintf(stderr, "%s\n", msg);
         } else
                 fprintf(stderr, "%s\n", msg);
 
