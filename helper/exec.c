@@ -214,6 +214,17 @@ int verb_exec(int argc, char **argv) {
                                        netns_run_dir(), x.name);
         if (x.netns_fd < 0)
                 return log_error_errno(x.netns_fd, "Failed to open %s/%s: %m", netns_run_dir(), x.name);
+        /* as up, check and the generator do: no files over /etc from a directory that others
+         * than root can write (netns_etc_dir_check() names what is at fault) */
+        r = netns_etc_dir_check(x.name);
+        if (r == -EPERM) {
+                (void) safe_close(x.netns_fd);
+                return r;
+        }
+        if (r < 0) {
+                (void) safe_close(x.netns_fd);
+                return log_error_errno(r, "Failed to check %s/%s/: %m", netns_conf_dir(), x.name);
+        }
         exec_load_state(&x);
 
         cwd = get_current_dir_name();

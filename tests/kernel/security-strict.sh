@@ -1,6 +1,7 @@
 #!/bin/bash
 # security-strict.sh - StrictModes for "netnsctl up": a config file, drop-in, drop-in dir,
-# /etc/netns or /etc/netns/NAME/ that non-root can write (or owned by nobody) makes up refuse
+# /etc/netns or /etc/netns/NAME/ that non-root can write (or owned by nobody) makes up (and
+# exec) refuse
 # with one line naming the path, before it makes anything (the host compared before and
 # after); a daemon's own directory inside /etc/netns/NAME/ (bird:bird 0750, as Debian ships
 # /etc/bird) does not. And exec runs the command with the caller's privileges, no more.
@@ -82,6 +83,22 @@ if command -v getcap >/dev/null; then
         [ -z "$(getcap "$NETNSCTL")" ] || fail "netnsctl has file capabilities"
 fi
 pass "exec: the caller's privileges, no more"
+
+# exec shows /etc/netns/NAME/ over /etc only when root alone can write it, like up: a
+# directory made writable after up is refused by exec, before anything runs or is mounted
+mkdir -p -m 0755 /etc/netns/a
+printf '127.0.0.1 strict-test\n' >/etc/netns/a/hosts
+chmod 0777 /etc/netns/a
+if "$NETNSCTL" exec a touch "$T/ran-unsafe" 2>"$T/err"; then
+        fail "exec with a world-writable /etc/netns/a succeeded"
+fi
+[ ! -e "$T/ran-unsafe" ] || fail "exec with a world-writable /etc/netns/a ran the command"
+grep -qF "/etc/netns/a" "$T/err" || fail "exec's refusal does not name /etc/netns/a: $(cat "$T/err")"
+[ "$(grep -c '' "$T/err")" -eq 1 ] || fail "exec's refusal is not one line: $(cat "$T/err")"
+chmod 0755 /etc/netns/a
+assert_eq "$("$NETNSCTL" exec a grep -c strict-test /etc/hosts)" 1 "exec binds /etc/netns/a/hosts once safe again"
+rm -rf /etc/netns/a
+pass "exec refuses an /etc/netns/NAME/ others can write"
 
 nnc down a
 reset
