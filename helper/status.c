@@ -757,7 +757,8 @@ int verb_status(int argc, char **argv) {
         struct status s = { .name = argv[1], .netns_fd = -1, .host_nsid = -1 };
         int r;
 
-        if (!*s.name || strchr(s.name, '/') || streq(s.name, ".") || streq(s.name, ".."))
+        /* any name "ip netns" takes: a file name in /run/netns */
+        if (!*s.name || strchr(s.name, '/') || streq(s.name, ".") || streq(s.name, "..") || strlen(s.name) > NAME_MAX)
                 return log_error_errno(EINVAL, "Invalid namespace name '%s'.", s.name);
         log_set_namespace(s.name);
         s.pin_path = netns_pin_path(s.name);

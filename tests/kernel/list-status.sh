@@ -121,6 +121,9 @@ rc=0
 "$NETNSCTL" status nosuch >/dev/null 2>&1 || rc=$?
 assert_eq "$rc" 1 "exit status for an unknown name"
 nnc_fails status ../etc
+# a name longer than a file name can be: invalid, not a namespace in an "error" state
+nnc_fails status "$(printf 'n%.0s' $(seq 1 300))"
+grep -q "Invalid namespace name" "$T/err" || fail "status of a 300-character name: $(cat "$T/err")"
 pass "unknown name"
 
 # --- conventions: VERB --help, --version, option after the verb, unknown option
