@@ -7,6 +7,7 @@
 #include "conf.h"
 #include "log.h"
 #include "name.h"
+#include "steps.h"
 #include "util.h"
 #include "verbs.h"
 
@@ -53,6 +54,14 @@ static int check_one(struct checked *k, const char *dir, const char *name, const
                 k->failed = true; /* reported already: FILE:LINE, or the read error */
                 return 0;
         }
+        /* what only the names derived from the config show: as "up" does before it makes anything */
+        r = link_names_check(c);
+        if (r == -ENOMEM) {
+                netns_config_free(c);
+                return r;
+        }
+        if (r < 0)
+                k->failed = true; /* reported: FILE:LINE */
         return keep(k, c);
 }
 

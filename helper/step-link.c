@@ -144,23 +144,32 @@ static bool kind_is_stacked(const char *kind) {
         return false;
 }
 
-/* Names inside must be unique: the veth's peer, every [Link], and never "lo". Explicit Name=
- * clashes are found by the config check already; derived names only here. */
-static int check_names(struct up_ctx *c, const struct link_plan *p, size_t n) {
+int link_names_check(const struct netns_config *cfg) {
+        _cleanup_free_ char *names = calloc(cfg->n_links ?: 1, IFNAMSIZ);
+        const char *peer = cfg->has_veth ? cfg->veth.peer_name ?: NETNS_PEER_NAME_DEFAULT : NULL;
         char w[PATH_MAX], w2[PATH_MAX];
+        int r;
 
-        for (size_t i = 0; i < n; i++) {
-                if (streq(p[i].name, "lo"))
+        if (!names)
+                return log_oom();
+        for (size_t i = 0; i < cfg->n_links; i++) {
+                const struct netns_link *l = &cfg->links[i];
+                char *name = names + i * IFNAMSIZ;
+
+                r = link_ifname(l, name);
+                if (r < 0)
+                        return log_error_errno(r, "%s: [Link] without Parent=.", where(l, w, sizeof(w)));
+                if (streq(name, "lo"))
                         return log_error_errno(EEXIST, "%s: [Link] Name=lo: \"lo\" is the namespace's loopback device.",
-                                               where(p[i].l, w, sizeof(w)));
-                if (c->cfg->has_veth && streq(p[i].name, c->peer_ifname))
+                                               where(l, w, sizeof(w)));
+                if (peer && streq(name, peer))
                         return log_error_errno(EEXIST, "%s: [Link] device name '%s' inside namespace '%s' is taken by the veth (PeerName=); set Name=.",
-                                               where(p[i].l, w, sizeof(w)), p[i].name, c->name);
+                                               where(l, w, sizeof(w)), name, cfg->name);
                 for (size_t j = 0; j < i; j++)
-                        if (streq(p[i].name, p[j].name))
+                        if (streq(name, names + j * IFNAMSIZ))
                                 return log_error_errno(EEXIST, "%s: [Link] device name '%s' inside namespace '%s' is taken by the [Link] at %s; set Name=.",
-                                                       where(p[i].l, w, sizeof(w)), p[i].name, c->name,
-                                                       where(p[j].l, w2, sizeof(w2)));
+                                                       where(l, w, sizeof(w)), name, cfg->name,
+                                                       where(&cfg->links[j], w2, sizeof(w2)));
         }
         return 0;
 }
@@ -171,17 +180,13 @@ static int plan(struct up_ctx *c, struct nl_sock *host, struct link_plan *p, siz
         char w[PATH_MAX];
         int r;
 
-        for (size_t i = 0; i < n; i++) {
-                const struct netns_link *l = &c->cfg->links[i];
-
-                p[i].l = l;
-                r = link_ifname(l, p[i].name);
-                if (r < 0)
-                        return log_error_errno(r, "%s: [Link] without Parent=.", where(l, w, sizeof(w)));
-        }
-        r = check_names(c, p, n);
+        r = link_names_check(c->cfg);
         if (r < 0)
                 return r;
+        for (size_t i = 0; i < n; i++) {
+                p[i].l = &c->cfg->links[i];
+                (void) link_ifname(p[i].l, p[i].name); /* checked above */
+        }
 
         for (size_t i = 0; i < n; i++) {
                 const struct netns_link *l = p[i].l;

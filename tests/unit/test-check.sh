@@ -97,6 +97,16 @@ printf '[Link]\nType=physical\nParent=eth7\n' >"$NETNSCTL_CONF_DIR/web.conf"
 printf '[Link]\nType=physical\nParent=eth7\n' >"$NETNSCTL_CONF_DIR/sandbox.conf"
 expect 1 "@D@/web.conf:1: Host interface \"eth7\" is also claimed by namespace sandbox, by a [Link] that moves it in (@D@/sandbox.conf:1)."
 expect 0 "" web vpn
+rm "$NETNSCTL_CONF_DIR/web.conf" "$NETNSCTL_CONF_DIR/sandbox.conf"
+
+# inside one namespace: names derived from Parent= that clash (up refuses them the same way)
+printf '[Link]\nType=macvlan\nParent=eth0\n\n[Link]\nType=macvlan\nParent=eth0\n' >"$NETNSCTL_CONF_DIR/mv.conf"
+expect 1 "@D@/mv.conf:5: [Link] device name 'mv-eth0' inside namespace 'mv' is taken by the [Link] at @D@/mv.conf:1; set Name=." mv
+printf '[Veth]\nPeerName=eth0.5\n\n[Link]\nType=vlan\nParent=eth0\nVLANId=5\n' >"$NETNSCTL_CONF_DIR/mv.conf"
+expect 1 "@D@/mv.conf:4: [Link] device name 'eth0.5' inside namespace 'mv' is taken by the veth (PeerName=); set Name=." mv
+printf '[Link]\nType=macvlan\nParent=eth0\n\n[Link]\nType=macvlan\nParent=eth0\nName=mv1\n' >"$NETNSCTL_CONF_DIR/mv.conf"
+expect 0 "" mv
+rm "$NETNSCTL_CONF_DIR/mv.conf"
 
 [ "$fail" = 0 ] && echo "netnsctl check: all cases passed"
 exit $fail
