@@ -2,16 +2,15 @@
 /* nft.c - the one nftables table netnsctl owns ("table inet netnsctl"): masquerade and port forwards */
 
 #include <arpa/inet.h>
-#include <dlfcn.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
-#include <nftables/libnftables.h>
 #include <poll.h>
 #include <time.h>
 
 #include "log.h"
+#include "nft-table.h"
 #include "nft.h"
 #include "nl.h"
 #include "util.h"
@@ -21,69 +20,6 @@
 #define NFT_MSG_DESTROYSETELEM_ 30
 
 #define TBL NFT_NAT_FAMILY " " NFT_NAT_TABLE
-/* in the table's comment: a table of that name without it is not ours to fill or delete */
-#define TABLE_MARK "managed by netnsctl"
-
-/*
- * The table. Rules only look things up; what a namespace adds is elements.
- *
- * port_forward: traffic to one of the host's own addresses ("fib daddr type local"), from
- * other hosts (prerouting) or from the host itself (output), is DNATed by the maps; no match
- * falls through untouched. The maps keyed with an address come first, so Port=ADDR:P wins
- * over a Port=P of another namespace.
- *
- * postrouting: masquerade what a namespace sends unless it goes to another namespace (the
- * host end of a netnsctl veth): the peers can talk with their own addresses. Traffic to the
- * host itself never passes postrouting. Connections from the host's loopback that a Port=
- * forwarded into a namespace leave with source 127.0.0.1 or ::1, which the namespace could
- * not answer: they are masqueraded to the host end's address as well.
- *
- * localnet_guard: a forward from 127.0.0.1 needs route_localnet on the host end (the kernel
- * drops loopback addresses on other links otherwise), which would also let the namespace
- * reach the host's 127.0.0.1 services by sending to 127.0.0.1 over the veth. So: from a host
- * end, nothing with a loopback source, and to 127.0.0.0/8 only replies of connections that
- * were DNATed (kube-proxy's rule after CVE-2020-8558). Packets to ::1 from other links are
- * dropped by IPv6 itself before any hook. Priority filter: after the reply's un-NAT (-100).
- */
-static const char table_def[] =
-        "table " TBL " {\n"
-        "  comment \"NAT and port forwards of netnsctl namespaces; " TABLE_MARK ", see netns.conf(5)\"\n"
-        "  set veths { type ifname; }\n"
-        "  set masq { type ifname . nf_proto; }\n"
-        "  map fwd4 { type inet_proto . inet_service : ipv4_addr . inet_service; }\n"
-        "  map fwd4a { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; }\n"
-        "  map fwd6 { type inet_proto . inet_service : ipv6_addr . inet_service; }\n"
-        "  map fwd6a { type ipv6_addr . inet_proto . inet_service : ipv6_addr . inet_service; }\n"
-        "  chain port_forward {\n"
-        "    meta nfproto ipv4 dnat ip to ip daddr . meta l4proto . th dport map @fwd4a\n"
-        "    meta nfproto ipv4 dnat ip to meta l4proto . th dport map @fwd4\n"
-        "    meta nfproto ipv6 dnat ip6 to ip6 daddr . meta l4proto . th dport map @fwd6a\n"
-        "    meta nfproto ipv6 dnat ip6 to meta l4proto . th dport map @fwd6\n"
-        "  }\n"
-        "  chain prerouting {\n"
-        "    type nat hook prerouting priority dstnat; policy accept;\n"
-        "    fib daddr type local goto port_forward\n"
-        "  }\n"
-        "  chain output {\n"
-        "    type nat hook output priority -100; policy accept;\n"
-        "    fib daddr type local goto port_forward\n"
-        "  }\n"
-        "  chain postrouting {\n"
-        "    type nat hook postrouting priority srcnat; policy accept;\n"
-        "    iifname . meta nfproto @masq oifname != @veths masquerade\n"
-        "    oifname @veths ct status dnat ip saddr 127.0.0.0/8 masquerade\n"
-        "    oifname @veths ct status dnat ip6 saddr ::1 masquerade\n"
-        "  }\n"
-        "  chain localnet_guard {\n"
-        "    type filter hook prerouting priority filter; policy accept;\n"
-        "    ip daddr 127.0.0.0/8 iifname @veths jump localnet_reply\n"
-        "    ip saddr 127.0.0.0/8 iifname @veths drop\n"
-        "  }\n"
-        "  chain localnet_reply {\n"
-        "    ct direction reply ct status dnat return\n"
-        "    drop\n"
-        "  }\n"
-        "}\n";
 
 /* ---- elements as record text ---- */
 
@@ -238,219 +174,7 @@ int nat_elem_parse(const char *s, struct nat_elem *ret) {
         return 0;
 }
 
-/* ---- elements as nft commands ---- */
-
-static const char *fwd_map(const struct nat_elem *e) {
-        if (e->family == AF_INET)
-                return e->has_host_addr ? "fwd4a" : "fwd4";
-        return e->has_host_addr ? "fwd6a" : "fwd6";
-}
-
-/* "VERB element inet netnsctl SET { ... }\n"; @with_data: map elements with their data (add),
- * or keys only (delete). One line per element run, so an error can be traced to it. */
-static void emit_elem(FILE *f, const char *verb, const struct nat_elem *e, bool with_data) {
-        char host[INET6_ADDRSTRLEN], ns[INET6_ADDRSTRLEN];
-
-        switch (e->type) {
-        case NAT_ELEM_LINK:
-                fprintf(f, "%s element " TBL " veths { \"%s\" }\n", verb, e->ifname);
-                return;
-        case NAT_ELEM_MASQ:
-                fprintf(f, "%s element " TBL " masq { \"%s\" . %s }\n", verb, e->ifname,
-                        e->family == AF_INET ? "ipv4" : "ipv6");
-                return;
-        case NAT_ELEM_FWD:
-                if (e->has_host_addr)
-                        (void) inet_ntop(e->family, &e->host_addr, host, sizeof(host));
-                (void) inet_ntop(e->family, &e->ns_addr, ns, sizeof(ns));
-                fprintf(f, "%s element " TBL " %s {", verb, fwd_map(e));
-                /* a range is one element per port: the offset is kept (8000-8009 -> 80-89) */
-                for (unsigned p = e->port; p <= e->port_end; p++) {
-                        fprintf(f, "%s ", p == e->port ? "" : ",");
-                        if (e->has_host_addr)
-                                fprintf(f, "%s . ", host);
-                        fprintf(f, "%s . %u", proto_name(e->protocol), p);
-                        if (with_data)
-                                fprintf(f, " : %s . %u", ns, e->ns_port + (p - e->port));
-                }
-                fputs(" }\n", f);
-                return;
-        default:
-                return;
-        }
-}
-
-/* Build text with open_memstream; @fn writes it. Returns the text or NULL on OOM. */
-struct text {
-        char *buf;
-        size_t size;
-        FILE *f;
-};
-
-static int text_open(struct text *t) {
-        *t = (struct text) {};
-        t->f = open_memstream(&t->buf, &t->size);
-        return t->f ? 0 : -ENOMEM;
-}
-
-static int text_close(struct text *t) {
-        if (fclose(t->f) != 0 || !t->buf) {
-                t->f = NULL;
-                free(t->buf);
-                t->buf = NULL;
-                return -ENOMEM;
-        }
-        t->f = NULL;
-        return 0;
-}
-
-static void text_done(struct text *t) {
-        if (t->f)
-                (void) fclose(t->f);
-        free(t->buf);
-}
-
-/* ---- running nft ---- */
-
-/* libnftables reports errors as text only. The kernel's errno is in it as strerror(), and
- * userspace's own checks have their fixed wording; map back what callers act on. */
-static int error_to_errno(const char *err) {
-        static const int known[] = { EEXIST, ENOENT, EBUSY, EPERM, EACCES, ENOMEM, ENOSPC, EOPNOTSUPP,
-                                     EAFNOSUPPORT, EPROTONOSUPPORT, ENOBUFS, E2BIG, EMLINK, EINVAL };
-
-        if (!err)
-                return -EIO;
-        if (strstr(err, "interval overlaps"))
-                return -EEXIST;
-        if (strstr(err, "does not exist") || strstr(err, "did you mean"))
-                return -ENOENT;
-        for (size_t i = 0; i < ELEMENTSOF(known); i++)
-                if (strstr(err, strerror(known[i])))
-                        return -known[i];
-        return -EIO;
-}
-
-/* nft's message for a user: its first "Error: ..." line, without the input echo and markers */
-static char *condense_error(const char *err) {
-        const char *e;
-        size_t n;
-
-        if (!err || !*err)
-                return NULL;
-        e = strstr(err, "Error: ");
-        if (!e)
-                e = err;
-        else
-                e += STRLEN("Error: ");
-        n = strcspn(e, "\n");
-        return strndup(e, n);
-}
-
-/*
- * libnftables is loaded when it is needed, not linked: it is needed only to create the table
- * (its rules are nft's language) and to rebuild it (nat-sync), while "up" and "down" of every
- * namespace after the first only add and delete elements, over plain netlink below. Loading
- * it and what it pulls in (libnftnl, libxtables, libjansson, libgmp) costs each process more
- * than a whole "up" does otherwise, and a few MiB of resident memory.
- */
-static struct {
-        bool tried;
-        int error;
-        struct nft_ctx *(*ctx_new)(uint32_t flags);
-        void (*ctx_free)(struct nft_ctx *ctx);
-        int (*ctx_buffer_output)(struct nft_ctx *ctx);
-        int (*ctx_buffer_error)(struct nft_ctx *ctx);
-        const char *(*ctx_get_output_buffer)(struct nft_ctx *ctx);
-        const char *(*ctx_get_error_buffer)(struct nft_ctx *ctx);
-        int (*run_cmd_from_buffer)(struct nft_ctx *ctx, const char *buf);
-} nftlib;
-
-#define NFTLIB_SONAME "libnftables.so.1"
-
-static int nftlib_load(void) {
-        const struct {
-                const char *name;
-                void **fn;
-        } syms[] = {
-                { "nft_ctx_new", (void **) &nftlib.ctx_new },
-                { "nft_ctx_free", (void **) &nftlib.ctx_free },
-                { "nft_ctx_buffer_output", (void **) &nftlib.ctx_buffer_output },
-                { "nft_ctx_buffer_error", (void **) &nftlib.ctx_buffer_error },
-                { "nft_ctx_get_output_buffer", (void **) &nftlib.ctx_get_output_buffer },
-                { "nft_ctx_get_error_buffer", (void **) &nftlib.ctx_get_error_buffer },
-                { "nft_run_cmd_from_buffer", (void **) &nftlib.run_cmd_from_buffer },
-        };
-        void *dl;
-
-        if (nftlib.tried)
-                return nftlib.error;
-        nftlib.tried = true;
-        dl = dlopen(NFTLIB_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-        if (!dl) {
-                log_error("Cannot load " NFTLIB_SONAME " (package libnftables1), needed for nftables table " TBL ": %s",
-                          dlerror());
-                return nftlib.error = -EOPNOTSUPP;
-        }
-        for (size_t i = 0; i < ELEMENTSOF(syms); i++) {
-                *syms[i].fn = dlsym(dl, syms[i].name);
-                if (!*syms[i].fn) {
-                        log_error("Cannot use " NFTLIB_SONAME ": %s", dlerror());
-                        return nftlib.error = -EOPNOTSUPP;
-                }
-        }
-        return 0;
-}
-
-/*
- * One libnftables context per process, kept until exit. Not for the cache's sake: deleting
- * anything in nftables leaves work for after an RCU grace period (10-25 ms), and the kernel
- * waits for it whenever a netfilter netlink socket is closed (NETLINK_URELEASE flushes the
- * destroy work). Kept until exit, and over it: "down" hands its netfilter sockets to the
- * process that finishes deleting the veth after it (step-veth.c), so neither it nor the
- * next "down" pays that wait.
- */
-static struct nft_ctx *nft_ctx_get(void) {
-        static struct nft_ctx *ctx;
-
-        if (ctx)
-                return ctx;
-        if (nftlib_load() < 0)
-                return NULL;
-        ctx = nftlib.ctx_new(NFT_CTX_DEFAULT);
-        if (!ctx)
-                return NULL;
-        if (nftlib.ctx_buffer_output(ctx) < 0 || nftlib.ctx_buffer_error(ctx) < 0) {
-                nftlib.ctx_free(ctx);
-                ctx = NULL;
-        }
-        return ctx;
-}
-
-/* Run @cmds as one transaction (libnftables sends a buffer as one batch). 0 or -errno;
- * nft's message in *@ret_error if asked for. */
-static int nft_run(const char *cmds, char **ret_error) {
-        struct nft_ctx *ctx = nft_ctx_get();
-        const char *err;
-        int r;
-
-        if (!ctx) {
-                if (ret_error && nftlib.error < 0)
-                        *ret_error = strdup("cannot load " NFTLIB_SONAME);
-                return nftlib.error < 0 ? nftlib.error : -ENOMEM;
-        }
-        r = nftlib.run_cmd_from_buffer(ctx, cmds);
-        err = nftlib.ctx_get_error_buffer(ctx); /* reading rewinds the buffers for the next run */
-        (void) nftlib.ctx_get_output_buffer(ctx);
-        if (r != 0) {
-                r = error_to_errno(err);
-                log_debug("nft failed (%s): %s", strerror(-r), strempty(err));
-                if (ret_error)
-                        *ret_error = condense_error(err);
-        }
-        return r;
-}
-
-/* ---- asking the kernel directly (libmnl): cheap questions libnftables would answer only by
+/* ---- asking the kernel directly (libmnl): cheap questions nft would answer only by
  * loading the whole table ---- */
 
 static struct mnl_socket *nfnl_open(void) {
@@ -486,11 +210,14 @@ static struct nlmsghdr *nfnl_msg(void *buf, uint16_t type, uint16_t flags, uint3
 }
 
 /*
- * One socket for these questions per process, kept until exit like the libnftables context
- * (nft_ctx_get()), for the same reason: closing a netfilter netlink socket waits for the
- * grace period of pending nftables deletions, also of those another process just made (the
- * "down" before ours). Reusing it takes reading every reply to a request, also after @cb
- * has seen enough: a dump left half-read would make the next request fail (EBUSY).
+ * One netfilter netlink socket per process, for these questions and for the batches below,
+ * kept until exit, and over it: "down" hands its netfilter sockets to the process that
+ * finishes deleting the veth after it (step-veth.c). Deleting anything in nftables leaves
+ * work for after an RCU grace period (10-25 ms), and the kernel waits for it whenever a
+ * netfilter netlink socket is closed (NETLINK_URELEASE flushes the destroy work), also for
+ * the deletions another process just made (the "down" before ours). Reusing it takes reading
+ * every reply to a request, also after @cb has seen enough: a dump left half-read would make
+ * the next request fail (EBUSY).
  */
 static struct mnl_socket *nfnl_sock;
 static uint32_t nfnl_seq;
@@ -561,7 +288,7 @@ static int table_cb(const struct nlmsghdr *nlh, void *data) {
 
         mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
                 if (mnl_attr_get_type(a) == NFTA_TABLE_USERDATA &&
-                    memmem(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), TABLE_MARK, STRLEN(TABLE_MARK)))
+                    memmem(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), NFT_NAT_TABLE_MARK, STRLEN(NFT_NAT_TABLE_MARK)))
                         *ours = true;
         return MNL_CB_OK;
 }
@@ -682,12 +409,13 @@ static int veths_has_others(const struct nat_elem *elems, size_t n) {
         return s.other;
 }
 
-/* ---- elements over netlink: all "up" and "down" do once the table is there ---- */
+/* ---- changes over netlink: one batch, one transaction ---- */
 
 /*
- * What "add element" and "delete element" of nft send, built here: NEWSETELEM/DELSETELEM
- * messages between a batch's begin and end, one transaction. nft would first load its cache
- * (the table's definitions) and needs libnftables loaded; this needs neither.
+ * What nft sends for "add element", "delete element" and the table's definition, built here:
+ * NEWSETELEM/DELSETELEM messages, and those of nft_table_msgs(), between a batch's begin and
+ * end, one transaction. nft would first load its cache (the table's definitions), and
+ * libnftables with what it pulls in costs a process more than a whole "up" does otherwise.
  *
  * The bytes of a key or a map's data: a concatenation's fields each start on a 32-bit
  * register, so a field is padded to a multiple of 4 bytes; an interface name is IFNAMSIZ
@@ -698,6 +426,12 @@ struct elem_value {
         uint8_t data[16 + 4];          /* ipv6_addr . inet_service */
         uint32_t key_len, data_len;
 };
+
+static const char *fwd_map(const struct nat_elem *e) {
+        if (e->family == AF_INET)
+                return e->has_host_addr ? "fwd4a" : "fwd4";
+        return e->has_host_addr ? "fwd6a" : "fwd6";
+}
 
 static const char *elem_set(const struct nat_elem *e) {
         switch (e->type) {
@@ -877,6 +611,30 @@ static int nfbatch_table(struct nfbatch *b, uint16_t type) {
         return 0;
 }
 
+/* The table with its chains, sets and rules, as "nft -f" creates it (nft-table.c) */
+static int nfbatch_table_def(struct nfbatch *b) {
+        _cleanup_free_ char *msgs = NULL;
+        size_t len;
+        int rest, r;
+
+        r = nft_table_msgs(&msgs, &len);
+        if (r < 0)
+                return r;
+        r = nfbatch_reserve(b, len);
+        if (r < 0)
+                return r;
+        rest = (int) len;
+        for (const struct nlmsghdr *h = (const struct nlmsghdr *) msgs; mnl_nlmsg_ok(h, rest); h = mnl_nlmsg_next(h, &rest)) {
+                struct nlmsghdr *nlh = (struct nlmsghdr *) (b->buf + b->len);
+
+                memcpy(nlh, h, h->nlmsg_len);
+                nlh->nlmsg_flags |= NLM_F_ACK;
+                nlh->nlmsg_seq = b->seq + ++b->n;
+                nfbatch_msg_end(b, nlh);
+        }
+        return 0;
+}
+
 /*
  * The answers to a batch: one NLMSG_ERROR per message (0 = done). nfnetlink runs a batch
  * while sendmsg() is in the kernel, so they are all queued when it returns. 0 when all
@@ -952,21 +710,9 @@ static int nfbatch_run(struct nfbatch *b, char **ret_error) {
 
 /* ---- the operations ---- */
 
-static int emit_all(struct text *t, const char *prefix, const char *verb, const struct nat_elem *elems,
-                    size_t n, bool with_data) {
-        int r = text_open(t);
-
-        if (r < 0)
-                return r;
-        if (prefix)
-                fputs(prefix, t->f);
-        for (size_t i = 0; i < n; i++)
-                emit_elem(t->f, verb, &elems[i], with_data);
-        return text_close(t);
-}
-
 int nft_nat_add(const struct nat_elem *elems, size_t n, char **ret_error) {
         _cleanup_free_ char *err = NULL;
+        struct nfbatch b;
         int exists, r;
 
         for (size_t i = 0; i < n; i++)
@@ -979,9 +725,7 @@ int nft_nat_add(const struct nat_elem *elems, size_t n, char **ret_error) {
                 return -EUCLEAN;
 
         if (exists) {
-                struct nfbatch b;
-
-                /* the table is there: elements only, over netlink */
+                /* the table is there: elements only */
                 r = nfbatch_begin(&b);
                 for (size_t i = 0; i < n && r >= 0; i++)
                         r = nfbatch_add(&b, &elems[i]);
@@ -996,14 +740,15 @@ int nft_nat_add(const struct nat_elem *elems, size_t n, char **ret_error) {
                 err = NULL;
         }
 
-        /* The first namespace: the table and its elements in one transaction, by nft. */
-        struct text t;
-
-        r = emit_all(&t, table_def, "add", elems, n, true);
-        if (r < 0)
-                return r;
-        r = nft_run(t.buf, &err);
-        text_done(&t);
+        /* The first namespace: the table and its elements in one transaction. */
+        r = nfbatch_begin(&b);
+        if (r >= 0)
+                r = nfbatch_table_def(&b);
+        for (size_t i = 0; i < n && r >= 0; i++)
+                r = nfbatch_add(&b, &elems[i]);
+        if (r >= 0)
+                r = nfbatch_run(&b, &err);
+        nfbatch_done(&b);
 finish:
         if (r < 0 && ret_error)
                 *ret_error = TAKE_PTR(err);
@@ -1109,7 +854,7 @@ static bool fwd_clash(const struct nat_elem *a, const struct nat_elem *b) {
 
 int nft_nat_sync(const struct nat_elem *elems, size_t n, char **ret_error) {
         _cleanup_free_ bool *skip = NULL;
-        struct text t;
+        struct nfbatch b;
         int r;
 
         skip = calloc(n + 1, sizeof(bool));
@@ -1129,22 +874,20 @@ int nft_nat_sync(const struct nat_elem *elems, size_t n, char **ret_error) {
                         }
         }
 
-        r = text_open(&t);
-        if (r < 0)
-                return r;
         /* "add" makes "delete" succeed when the table is absent; then the table anew */
-        fputs("add table " TBL "\ndelete table " TBL "\n", t.f);
-        if (n > 0) {
-                fputs(table_def, t.f);
-                for (size_t i = 0; i < n; i++)
-                        if (!skip[i])
-                                emit_elem(t.f, "add", &elems[i], true);
-        }
-        r = text_close(&t);
-        if (r < 0)
-                return r;
-        r = nft_run(t.buf, ret_error);
-        text_done(&t);
+        r = nfbatch_begin(&b);
+        if (r >= 0)
+                r = nfbatch_table(&b, NFT_MSG_NEWTABLE);
+        if (r >= 0)
+                r = nfbatch_table(&b, NFT_MSG_DELTABLE);
+        if (r >= 0 && n > 0)
+                r = nfbatch_table_def(&b);
+        for (size_t i = 0; i < n && r >= 0; i++)
+                if (!skip[i])
+                        r = nfbatch_add(&b, &elems[i]);
+        if (r >= 0)
+                r = nfbatch_run(&b, ret_error);
+        nfbatch_done(&b);
         return r;
 }
 

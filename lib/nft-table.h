@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* nft-table.h - "table inet netnsctl" with its chains, sets and rules, as nftables netlink messages */
+#pragma once
+
+#include <stddef.h>
+
+/* in the table's comment: a table of that name without it is not ours to fill or delete */
+#define NFT_NAT_TABLE_MARK "managed by netnsctl"
+
+/**
+ * nft_table_msgs() - the messages that create the table, as "nft -f" sends them for its definition
+ * @ret_buf: the messages, one after the other (malloc'd): NEWTABLE, NEWCHAIN, NEWSET, NEWRULE, in
+ *           nft's order, each with sequence number 0 and without NLM_F_ACK (the batch sets both)
+ * @ret_len: their length in bytes
+ *
+ * The definition in nft's language, and why it is what it is, is in nft-table.c. The sets are
+ * created with the set ids 1 to 6, which the rules' lookups name; the table's elements can go
+ * into the same batch after these messages.
+ * Return: 0 or -ENOMEM
+ */
+int nft_table_msgs(char **ret_buf, size_t *ret_len);
