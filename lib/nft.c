@@ -2,6 +2,7 @@
 /* nft.c - the one nftables table netnsctl owns ("table inet netnsctl"): masquerade and port forwards */
 
 #include <arpa/inet.h>
+#include <limits.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -480,8 +481,6 @@ static void elem_value(const struct nat_elem *e, unsigned port, struct elem_valu
         }
 }
 
-/* the elements of a port range go into messages of at most this many */
-#define ELEMS_PER_MSG 256U
 /* room for one message's header and names, and for one element */
 #define MSG_ROOM 128U
 #define ELEM_ROOM 96U
@@ -491,6 +490,11 @@ struct nfbatch {
         size_t size, len;
         uint32_t seq; /* of the batch's begin; the messages follow it */
         unsigned n;   /* messages between begin and end */
+        /* the last message while more elements can join it: its offset (0: none), that of
+         * its list of elements, its type and set */
+        size_t elems_msg, elems_list;
+        uint16_t elems_type;
+        const char *elems_set;
 };
 
 static void nfbatch_done(struct nfbatch *b) {
@@ -546,6 +550,7 @@ static struct nlmsghdr *nfbatch_msg(struct nfbatch *b, uint16_t type, uint16_t f
         if (nfbatch_reserve(b, MSG_ROOM + room) < 0)
                 return NULL;
         b->n++;
+        b->elems_msg = 0;
         return nfnl_msg(b->buf + b->len, type, NLM_F_ACK | flags, b->seq + b->n);
 }
 
@@ -553,41 +558,64 @@ static void nfbatch_msg_end(struct nfbatch *b, struct nlmsghdr *nlh) {
         b->len += NLMSG_ALIGN(nlh->nlmsg_len);
 }
 
+/*
+ * The message that the next element of set @set goes into: the last one if it is of the same
+ * type and set and has room, else a new one. So the elements of a set travel in as few
+ * messages as the 16-bit length of their list allows, as nft sends them: a port range or
+ * nat-sync's thousands of elements in a few messages, each answered by one acknowledgement
+ * (thousands of those would overflow the socket's receive buffer). Room for one element is
+ * reserved; the pointer is valid until the next call.
+ */
+static struct nlmsghdr *nfbatch_elems(struct nfbatch *b, uint16_t type, uint16_t flags, const char *set) {
+        struct nlmsghdr *nlh;
+        struct nlattr *list;
+
+        if (nfbatch_reserve(b, ELEM_ROOM) < 0)
+                return NULL;
+        if (b->elems_msg > 0 && b->elems_type == type && streq(b->elems_set, set) &&
+            b->len + ELEM_ROOM - b->elems_list <= UINT16_MAX)
+                return (struct nlmsghdr *) (b->buf + b->elems_msg);
+        nlh = nfbatch_msg(b, type, flags, ELEM_ROOM);
+        if (!nlh)
+                return NULL;
+        mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, NFT_NAT_TABLE);
+        mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, set);
+        list = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_LIST_ELEMENTS);
+        b->elems_msg = b->len;
+        b->elems_list = (size_t) ((char *) list - b->buf);
+        b->elems_type = type;
+        b->elems_set = set;
+        nfbatch_msg_end(b, nlh);
+        return nlh;
+}
+
 /* NEWSETELEM (@with_data: a map's data too) or DELSETELEM (keys only) of element run @e */
 static int nfbatch_elem(struct nfbatch *b, uint16_t type, uint16_t flags, const struct nat_elem *e, bool with_data) {
         unsigned first = e->type == NAT_ELEM_FWD ? e->port : 0, last = e->type == NAT_ELEM_FWD ? e->port_end : 0;
 
-        for (unsigned p0 = first;; p0 += ELEMS_PER_MSG) {
-                unsigned p1 = last - p0 < ELEMS_PER_MSG ? last : p0 + ELEMS_PER_MSG - 1;
-                struct nlmsghdr *nlh = nfbatch_msg(b, type, flags, (size_t) (p1 - p0 + 1) * ELEM_ROOM);
-                struct nlattr *list;
+        for (unsigned p = first; p <= last; p++) {
+                struct nlmsghdr *nlh = nfbatch_elems(b, type, flags, elem_set(e));
+                struct nlattr *el, *nest;
+                struct elem_value v;
 
                 if (!nlh)
                         return -ENOMEM;
-                mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, NFT_NAT_TABLE);
-                mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, elem_set(e));
-                list = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_LIST_ELEMENTS);
-                for (unsigned p = p0; p <= p1; p++) {
-                        struct nlattr *el, *nest;
-                        struct elem_value v;
-
-                        elem_value(e, p, &v);
-                        el = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
-                        nest = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_KEY);
-                        mnl_attr_put(nlh, NFTA_DATA_VALUE, v.key_len, v.key);
+                elem_value(e, p, &v);
+                el = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+                nest = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_KEY);
+                mnl_attr_put(nlh, NFTA_DATA_VALUE, v.key_len, v.key);
+                mnl_attr_nest_end(nlh, nest);
+                if (with_data && v.data_len > 0) {
+                        nest = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_DATA);
+                        mnl_attr_put(nlh, NFTA_DATA_VALUE, v.data_len, v.data);
                         mnl_attr_nest_end(nlh, nest);
-                        if (with_data && v.data_len > 0) {
-                                nest = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_DATA);
-                                mnl_attr_put(nlh, NFTA_DATA_VALUE, v.data_len, v.data);
-                                mnl_attr_nest_end(nlh, nest);
-                        }
-                        mnl_attr_nest_end(nlh, el);
                 }
-                mnl_attr_nest_end(nlh, list);
-                nfbatch_msg_end(b, nlh);
-                if (p1 == last)
-                        return 0;
+                mnl_attr_nest_end(nlh, el);
+                /* the message is the last in the batch: it and its list grow */
+                mnl_attr_nest_end(nlh, (struct nlattr *) (b->buf + b->elems_list));
+                b->len = b->elems_msg + NLMSG_ALIGN(nlh->nlmsg_len);
         }
+        return 0;
 }
 
 /* "add element" as nft does it: no NLM_F_EXCL, so an element that is there with the same
@@ -623,6 +651,7 @@ static int nfbatch_table_def(struct nfbatch *b) {
         r = nfbatch_reserve(b, len);
         if (r < 0)
                 return r;
+        b->elems_msg = 0;
         rest = (int) len;
         for (const struct nlmsghdr *h = (const struct nlmsghdr *) msgs; mnl_nlmsg_ok(h, rest); h = mnl_nlmsg_next(h, &rest)) {
                 struct nlmsghdr *nlh = (struct nlmsghdr *) (b->buf + b->len);
@@ -665,6 +694,19 @@ static int nfbatch_acks(const void *buf, size_t len, uint32_t seq_first, unsigne
         return 0;
 }
 
+/* The kernel refuses a message longer than the socket's send buffer (EMSGSIZE), and a batch
+ * is one message to it: raise the buffer for a big one (a port range, nat-sync), as nft does. */
+static void nfnl_sndbuf(size_t len) {
+        int fd = mnl_socket_get_fd(nfnl_sock), cur = 0, want;
+        socklen_t sl = sizeof(cur);
+
+        if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &cur, &sl) < 0 || cur < 0 || (size_t) cur >= len + 4096)
+                return;
+        want = len > INT_MAX / 4 ? INT_MAX / 4 : (int) len + 4096; /* the kernel doubles it */
+        if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want)) < 0)
+                (void) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
+}
+
 /* Send the batch (its end appended here) and collect its answers. 0 or -errno of the first
  * message that failed; that failure's text (the kernel's, or strerror()) in *@ret_error. */
 static int nfbatch_run(struct nfbatch *b, char **ret_error) {
@@ -683,6 +725,7 @@ static int nfbatch_run(struct nfbatch *b, char **ret_error) {
                 if (!nfnl_sock)
                         return negative_errno();
         }
+        nfnl_sndbuf(b->len);
         if (mnl_socket_sendto(nfnl_sock, b->buf, b->len) < 0)
                 return negative_errno();
         while (acked < b->n) {

@@ -179,3 +179,25 @@ nnc down b
 nnc down a
 nft list table inet netnsctl >/dev/null 2>&1 && fail "the table is left after the last down"
 pass "the last down removes the table"
+
+# A batch larger than a socket's send buffer (the kernel takes a batch as one message) and
+# with more elements than acknowledgements fit in its receive buffer: 40000 ports, as the
+# first namespace (table and elements in one batch), through nat-sync, and down
+conf c <<'Y'
+[Veth]
+[NAT]
+Port=tcp:20000-59999:20000
+Y
+fwd4_count() {
+        nft -j list map inet netnsctl fwd4 | python3 -c '
+import json, sys
+print(sum(len(o["map"].get("elem", [])) for o in json.load(sys.stdin)["nftables"] if "map" in o))'
+}
+nnc up c
+assert_eq "$(fwd4_count)" 40000 "elements of a 40000-port range after up"
+nft flush ruleset
+nnc nat-sync
+assert_eq "$(fwd4_count)" 40000 "elements of a 40000-port range after nat-sync"
+nnc down c
+nft list table inet netnsctl >/dev/null 2>&1 && fail "the table is left after down of the range"
+pass "a 40000-port range: up, nat-sync, down"
