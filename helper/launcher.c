@@ -14,11 +14,11 @@
  * netns@NAME.service runs, a thousand times at boot on a big host. What all three would cost
  * most is the dynamic loader: the full tool links libsystemd (for list, status, monitor) and its
  * dependencies (libgcrypt, liblzma, libzstd, liblz4, libcap: 1.5 ms and 2 MiB on a small VM),
- * while these need libc and libmnl (and libnftables, dlopen()ed by nft.c only when the NAT
- * table must be created). So the netnsctl binary is this program; it runs "exec NAME ...",
- * "up NAME" and "down NAME" itself, and execs the full tool (also called netnsctl, in
- * LIBEXECDIR/netnsctl/), with the same arguments, for all the rest: other verbs, options,
- * --help (an extra exec there costs nothing that matters).
+ * while these need libc, libmnl and libnftnl (small, itself on libmnl only: nft-table.c
+ * builds the NAT table's messages with it). So the netnsctl binary is this program; it runs
+ * "exec NAME ...", "up NAME" and "down NAME" itself, and execs the full tool (also called
+ * netnsctl, in LIBEXECDIR/netnsctl/), with the same arguments, for all the rest: other verbs,
+ * options, --help (an extra exec there costs nothing that matters).
  */
 
 /* The full tool: tool/netnsctl next to us (the build tree), else where it is installed. */

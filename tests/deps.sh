@@ -3,7 +3,7 @@
 set -eu
 pkgs=(
         build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
-        libsystemd-dev libmount-dev libmnl-dev libnftables-dev
+        libsystemd-dev libmount-dev libmnl-dev libnftnl-dev
         iproute2 nftables util-linux mandoc python3 socat jq curl iputils-ping
         systemd systemd-container dbus dnsmasq valgrind acl
         bash-completion debhelper dpkg-dev lintian
