@@ -68,9 +68,11 @@ int nat_elem_parse(const char *s, struct nat_elem *ret);
  * nft_nat_add() - add elements to the table, creating the table first when it is absent
  * @elems: the elements
  * @n: how many
- * @ret_error: if not NULL, on failure nftables' own message, one line (malloc'd, may be NULL)
+ * @ret_error: if not NULL, on failure the kernel's message for the first request of the
+ *             transaction that failed, else strerror() of its error; one line (malloc'd, may be NULL)
  *
- * One transaction: all elements are added, or none (and no table is left either).
+ * One transaction: all elements are added, or none (and no table is left either). The table is
+ * made as "nft -f" makes the definition in nft-table.c.
  * Adding an element that is already there with the same data is not an error; with other
  * data (a host port another namespace forwards) it is -EEXIST. (nftables does not tell
  * reliably which element of a batch clashed: ask the records.)
