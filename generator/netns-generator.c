@@ -270,12 +270,41 @@ static int sort_strcmp(const void *a, const void *b) {
 }
 
 /*
+ * What systemd itself mounts below /sys (mount-setup: security, cgroup, pstore, efivars, bpf;
+ * its mount units: config, debug, tracing, fuse connections), bound from the host's /sys over
+ * the namespace's bare sysfs, each source = destination. This works on systemd 252 because
+ * the unit's mounts are made under /run/systemd/unit-root, sorted by path, with sources
+ * resolved in the original tree: /sys (the namespace's sysfs) goes on first, then these bind
+ * the host's mounts (recursively: the cgroup v1 hierarchies below /sys/fs/cgroup come along)
+ * on top of it. Same-path entries of ProtectControlGroups= and ProtectKernelTunables= merge
+ * with these and keep them read-only (checked in tests/systemd/exec-units.sh).
+ *
+ * A path that is no mount point on the host binds a plain sysfs directory of the host over
+ * the same directory of the namespace's sysfs: harmless, as only class/net and the net/
+ * directories of devices are tagged by network namespace, and none of these paths is under
+ * them; what the unit sees there is what the namespace's sysfs shows anyway. '-': a path
+ * the host lacks (no EFI, no fuse) is skipped.
+ */
+static const char *const sysfs_submount_paths[] = {
+        "/sys/firmware/efi/efivars",
+        "/sys/fs/bpf",
+        "/sys/fs/cgroup",
+        "/sys/fs/fuse/connections",
+        "/sys/fs/pstore",
+        "/sys/kernel/config",
+        "/sys/kernel/debug",
+        "/sys/kernel/security",
+        "/sys/kernel/tracing",
+};
+
+/*
  * The lines every unit attached to namespace @c gets besides NetworkNamespacePath=, as
  * systemd 252 needs them (checked in tests/systemd/exec-units.sh and dns-dnsmasq.sh):
  *
- *  - BindPaths= of the sysfs "up" pins from inside the namespace (with the host's cgroup
- *    and other submounts slaved into it): NetworkNamespacePath= alone leaves the unit the
- *    host's /sys/class/net.
+ *  - BindPaths= of the sysfs "up" pins from inside the namespace: NetworkNamespacePath= alone
+ *    leaves the unit the host's /sys/class/net. That sysfs is bare (one mount on the host,
+ *    see step_sysfs()), so the host's /sys submounts follow as binds of their own (see
+ *    sysfs_submount_paths[]).
  *  - BindReadOnlyPaths= for each entry of /etc/netns/NAME/ whose /etc counterpart exists
  *    now (systemd would create a missing destination in the host's /etc).
  *  - With DNS=: the generated resolv.conf over /etc/resolv.conf, or, when that is a symlink
@@ -308,6 +337,10 @@ static int build_view_lines(const struct netns_config *c, char **ret) {
                 return -ENOMEM;
 
         fprintf(f, "BindPaths=%s/sys:/sys\n", state);
+        fputs("BindPaths=", f);
+        for (size_t i = 0; i < ELEMENTSOF(sysfs_submount_paths); i++)
+                fprintf(f, "%s-%s", i > 0 ? " " : "", sysfs_submount_paths[i]);
+        fputc('\n', f);
 
         d = opendir(overlay);
         if (d) {

@@ -22,15 +22,17 @@ char *state_path(const char *name, const char *leaf) {
 }
 
 static int mount_sysfs_cb(void *userdata) {
-        return mount_sysfs_tree(userdata);
+        return mount_sysfs(userdata);
 }
 
 /*
  * "sysfs": a sysfs mounted from inside the namespace at /run/netnsctl/NAME/sys, in the host's
  * mount namespace, so that units can bind it over their /sys (systemd's NetworkNamespacePath=
- * does not change /sys). The host's /sys submounts are bound into it: a unit given it as /sys
- * keeps /sys/fs/cgroup. (sysfs holds only a passive reference to the network namespace: the
- * namespace still goes away when its pin and processes do; the mount then shows nothing.)
+ * does not change /sys). A bare one: one mount in the host's table, which systemd re-reads on
+ * every change. Units get /sys/fs/cgroup and the other submounts from the host by binds of
+ * their own (the generator's drop-in), the prepared mount namespace mounts its own tree.
+ * (sysfs holds only a passive reference to the network namespace: the namespace still goes
+ * away when its pin and processes do; the mount then shows nothing.)
  */
 int step_sysfs(struct up_ctx *c) {
         _cleanup_free_ char *path = state_path(c->name, "sys");
@@ -166,15 +168,15 @@ int undo_resolv(struct undo_ctx *u, const char *args) {
  * namespaces up, where unsharing the host's table costs a copy of every pin.
  */
 int step_mntns(struct up_ctx *c) {
-        _cleanup_free_ char *pin = state_path(c->name, "mnt"), *sys = state_path(c->name, "sys");
+        _cleanup_free_ char *pin = state_path(c->name, "mnt");
         int r;
 
-        if (!pin || !sys)
+        if (!pin)
                 return log_oom();
         r = record_add(c->rec, "mntns");
         if (r < 0)
                 return log_error_errno(r, "Failed to write state record: %m");
-        r = mntns_create_pinned(pin, sys, netns_run_dir(), netnsctl_run_dir());
+        r = mntns_create_pinned(pin, c->netns_fd, netns_run_dir(), netnsctl_run_dir());
         if (r < 0)
                 return log_error_errno(r, "Failed to prepare the mount namespace of '%s' at %s: %m", c->name, pin);
         return 0;

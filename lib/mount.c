@@ -117,12 +117,28 @@ int sysfs_submounts(char ***ret) {
         return n;
 }
 
-int mount_sysfs_tree(const char *where) {
+/* like iproute2: read-only when the /sys we replace is (e.g. inside a container) */
+static unsigned long sysfs_flags(void) {
+        struct statvfs sv;
+
+        if (statvfs("/sys", &sv) >= 0 && (sv.f_flag & ST_RDONLY))
+                return MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY;
+        return MS_NOSUID | MS_NODEV | MS_NOEXEC;
+}
+
+int mount_sysfs(const char *where) {
+        if (mount("sysfs", where, "sysfs", sysfs_flags(), NULL) < 0)
+                return -errno;
+        return 0;
+}
+
+/* mount_sysfs_tree(), and with @replace whatever is mounted at @where (stacked mounts too)
+ * is dropped after the submounts are cloned, before the new sysfs goes on */
+static int sysfs_tree(const char *where, bool replace) {
         struct mount_attr slave = { .propagation = MS_SLAVE };
         _cleanup_strv_free_ char **subs = NULL;
         _cleanup_free_ int *fds = NULL;
-        unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
-        struct statvfs sv;
+        unsigned long flags;
         size_t n;
         int r;
 
@@ -162,9 +178,12 @@ int mount_sysfs_tree(const char *where) {
                 }
         }
 
-        /* like iproute2: read-only when the /sys we replace is (e.g. inside a container) */
-        if (statvfs("/sys", &sv) >= 0 && (sv.f_flag & ST_RDONLY))
-                flags |= MS_RDONLY;
+        flags = sysfs_flags();
+        if (replace) {
+                r = umount_all_lazy(where);
+                if (r < 0)
+                        goto finish;
+        }
         if (mount("sysfs", where, "sysfs", flags, NULL) < 0) {
                 r = -errno;
                 goto finish;
@@ -194,6 +213,10 @@ finish:
         for (size_t i = 0; i < n; i++)
                 (void) safe_close(fds[i]);
         return r;
+}
+
+int mount_sysfs_tree(const char *where) {
+        return sysfs_tree(where, false);
 }
 
 int umount_all_lazy(const char *path) {
@@ -257,7 +280,7 @@ int mount_mask_dir(const char *path) {
 }
 
 struct mntns_prep {
-        const char *sys_tree;
+        int netns_fd;       /* the network namespace whose sysfs goes on /sys */
         const char *netns_dir;
         const char *state_dir;
         uint64_t parent_id; /* our mount namespace's id, 0 = unknown */
@@ -290,6 +313,9 @@ static int mntns_prepare(const struct mntns_prep *p) {
                 if (sched_setaffinity(0, sizeof(set), &set) < 0)
                         return -EAGAIN;
         }
+        /* sysfs shows the devices of the network namespace of whoever mounts it */
+        if (setns(p->netns_fd, CLONE_NEWNET) < 0)
+                return log_debug_errno(errno, "setns() into the network namespace failed: %m");
         if (unshare(CLONE_NEWNS) < 0)
                 return log_debug_errno(errno, "unshare(CLONE_NEWNS) failed: %m");
         /* The kernel pins a mount namespace only into an older one (by id: no loops). Ids used
@@ -305,15 +331,8 @@ static int mntns_prepare(const struct mntns_prep *p) {
          * nothing we mount here reaches the host */
         if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
                 return log_debug_errno(errno, "Failed to make / a slave: %m");
-        /* The host's /sys goes entirely (it shows the host's devices), so that dropping ours at
-         * release leaves an empty directory rather than the host's view. */
-        r = umount_all_lazy("/sys");
-        if (r < 0)
-                return r;
-        if (mount(p->sys_tree, "/sys", NULL, MS_BIND | MS_REC, NULL) < 0)
-                return log_debug_errno(errno, "Failed to bind %s on /sys: %m", p->sys_tree);
-        /* Our copies of every namespace's state (sysfs trees, mount namespace pins) and of every
-         * pin: each would cost a mount here, and one more for every namespace started later
+        /* Our copies of every namespace's state (sysfs, mount namespace pins) and of every pin:
+         * each would cost a mount here, and one more for every namespace started later
          * (quadratic in the number of namespaces), and would be copied by every unshare(). */
         r = umount_all_lazy(p->state_dir);
         if (r < 0)
@@ -323,7 +342,14 @@ static int mntns_prepare(const struct mntns_prep *p) {
                 return r;
         /* what is left in /run/netns are the placeholder files under the pins: hide them */
         r = mount_mask_dir(p->netns_dir);
-        return r < 0 ? r : 0;
+        if (r < 0)
+                return r;
+        /* The host's /sys (its devices) goes entirely, our sysfs goes on under the same
+         * submounts; read from our own mount table, now without the pins. */
+        r = sysfs_tree("/sys", true);
+        if (r < 0)
+                return log_debug_errno(r, "Failed to mount the namespace's sysfs on /sys: %m");
+        return 0;
 }
 
 static int read_full(int fd, void *buf, size_t size) {
@@ -397,9 +423,9 @@ finish:
         return r;
 }
 
-int mntns_create_pinned(const char *pin, const char *sys_tree, const char *netns_dir, const char *state_dir) {
+int mntns_create_pinned(const char *pin, int netns_fd, const char *netns_dir, const char *state_dir) {
         struct mntns_prep prep = {
-                .sys_tree = sys_tree,
+                .netns_fd = netns_fd,
                 .netns_dir = netns_dir,
                 .state_dir = state_dir,
                 .parent_id = mntns_id("/proc/self/ns/mnt"),

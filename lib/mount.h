@@ -38,6 +38,16 @@ int mount_shared_dir(const char *dir);
 int sysfs_submounts(char ***ret);
 
 /**
+ * mount_sysfs() - mount a bare sysfs of the caller's network namespace at @where
+ * @where: an existing directory
+ *
+ * One mount, nothing below it (see mount_sysfs_tree() for one with the /sys submounts). Call
+ * while setns()'d into the network namespace. Read-only when the current /sys is.
+ * Return: 0 or -errno
+ */
+int mount_sysfs(const char *where);
+
+/**
  * mount_sysfs_tree() - mount a sysfs of the caller's network namespace at @where, with the
  * submounts of /sys (cgroup, bpf, debugfs, ...) bound into it recursively
  * @where: an existing directory; may be "/sys" itself (the submounts are cloned before it is covered)
@@ -97,20 +107,22 @@ int mount_mask_dir(const char *path);
 /**
  * mntns_create_pinned() - prepare a mount namespace for one network namespace and pin it
  * @pin: the pin path (a file is created there; it must not exist)
- * @sys_tree: the namespace's sysfs tree (from mount_sysfs_tree()), shown on /sys
+ * @netns_fd: the network namespace: a sysfs mounted from inside it is shown on /sys
  * @netns_dir: /run/netns: hidden (an empty read-only tmpfs) inside
  * @state_dir: /run/netnsctl: detached inside
  *
  * The new namespace is a copy of the caller's, slave to it (host mounts and unmounts
- * propagate in, nothing propagates out), with @sys_tree on /sys. Copies of the other
- * namespaces' pins and sysfs trees are dropped from it: each would cost a mount per prepared
- * namespace, one more per namespace started later (quadratic in the number of namespaces).
+ * propagate in, nothing propagates out). Copies of the other namespaces' pins and state are
+ * dropped from it: each would cost a mount per prepared namespace, one more per namespace
+ * started later (quadratic in the number of namespaces). /sys is the namespace's own sysfs with
+ * the caller's /sys submounts (/sys/fs/cgroup, ...) cloned onto it, as slaves.
+ *
  * The pin is a bind of the namespace's nsfs file onto a private self-bind of @pin: the kernel
  * refuses to propagate mount namespace files, so they must not sit on a shared mount.
  * "netnsctl exec" enters it with setns(2) instead of copying the whole mount table.
  * Return: 0 or -errno; on error nothing is left at @pin
  */
-int mntns_create_pinned(const char *pin, const char *sys_tree, const char *netns_dir, const char *state_dir);
+int mntns_create_pinned(const char *pin, int netns_fd, const char *netns_dir, const char *state_dir);
 
 /**
  * mntns_release() - unpin a mount namespace made by mntns_create_pinned() and remove the file

@@ -123,6 +123,7 @@ check_output() {
                         "NetworkNamespacePath=$pin") [ "$section" = "$want_section" ] || FAIL "$ctx: $rel: $line outside [$want_section]" ;;
                         # the namespace's view: its /sys, /etc/netns/NAME entries, DNS (no spaces in values)
                         "BindPaths=/run/netnsctl/$name/sys:/sys" | \
+                        "BindPaths=-/sys/firmware/efi/efivars -/sys/fs/bpf -/sys/fs/cgroup -/sys/fs/fuse/connections -/sys/fs/pstore -/sys/kernel/config -/sys/kernel/debug -/sys/kernel/security -/sys/kernel/tracing" | \
                         "InaccessiblePaths=-/run/systemd/resolve -/run/nscd" | "InaccessiblePaths=-/run/nscd" | \
                         "InaccessiblePaths=-/run/systemd/resolve")
                                 [ "$section" = "$want_section" ] || FAIL "$ctx: $rel: $line outside [$want_section]" ;;

@@ -1,6 +1,8 @@
 #!/bin/bash
-# exec-mounts.sh - the mounts "up" makes for exec and units: the pinned sysfs with the host's
-# /sys submounts, the prepared mount namespace (small, holds no other namespace); "down" (also
+# exec-mounts.sh - the mounts "up" makes for exec and units: a bare pinned sysfs and the mount
+# namespace pin, at most 4 mountinfo lines per namespace on the host whatever the number up; the
+# prepared mount namespace (small, holds no other namespace, its own sysfs on /sys with the
+# host's /sys submounts as slaves); "down" (also
 # after a failure or a crash in these steps) leaves the mount table exactly as before, and the
 # network namespace is really freed even while other mount namespaces hold copies of its mounts.
 . "$(dirname "$0")/lib.sh"
@@ -29,28 +31,57 @@ cgroup_mounts=$(findmnt -rn -o TARGET,FSTYPE | grep '^/sys/fs/cgroup' | sort)
 [ -n "$cgroup_mounts" ] || fail "no mounts under /sys/fs/cgroup to compare with (test setup)"
 nnc up b
 nnc down b
-# the pinned sysfs holds clones of the host's /sys submounts: unmounting it must not unmount
-# what is below the originals (it did, when the clones were peers of shared originals)
+# the prepared mount namespace holds clones of the host's /sys submounts: dropping it must not
+# unmount what is below the originals (it did, when the clones were peers of shared originals)
 assert_eq "$(findmnt -rn -o TARGET,FSTYPE | grep '^/sys/fs/cgroup' | sort)" "$cgroup_mounts" \
         "the host's /sys/fs/cgroup mounts after up and down"
 snapshot "$T/after"
 assert_same_snapshot "$T/before" "$T/after"
 
+# /sys submounts of the host, and of mount namespace MNT (default: ours), one per line: "PATH FSTYPE"
+sys_submounts() { # [MNT]
+        if [ -n "${1:-}" ]; then
+                nsenter --mount="$1" findmnt -rn -o TARGET,FSTYPE
+        else
+                findmnt -rn -o TARGET,FSTYPE
+        fi | awk '$1 ~ "^/sys/" && $2 != "sysfs"' | sort
+}
+host_subs=$(sys_submounts)
+[ -n "$host_subs" ] || fail "no mounts below /sys to compare with (test setup)"
+
 # --- what up makes
 nnc up a
 assert_eq "$(stat -f -c %T /run/netnsctl/a/sys)" sysfs "fs of /run/netnsctl/a/sys"
 assert_eq "$(ls /run/netnsctl/a/sys/class/net | tr '\n' ' ')" "lo " "links in the pinned sysfs"
-for sub in $(awk '$5 ~ "^/sys/[^/]+(/[^/]+)?$" {print $5}' /proc/self/mountinfo | sort -u); do
-        findmnt -n "/run/netnsctl/a$sub" >/dev/null || fail "$sub not bound into /run/netnsctl/a/sys"
-done
-findmnt -n /run/netnsctl/a/sys/fs/cgroup >/dev/null || fail "no /sys/fs/cgroup in the pinned sysfs"
+# bare: one mount, nothing below it (units bind the host's submounts themselves)
+assert_eq "$(awk '$5 == "/run/netnsctl/a/sys" || $5 ~ "^/run/netnsctl/a/sys/"' /proc/self/mountinfo | wc -l)" 1 \
+        "mounts at and below /run/netnsctl/a/sys"
 assert_eq "$(stat -f -c %T /run/netnsctl/a/mnt)" nsfs "fs of the mount namespace pin"
 assert_eq "$(stat -L -c %i /run/netnsctl/a/mnt)" "$(nsenter --mount=/run/netnsctl/a/mnt stat -L -c %i /proc/self/ns/mnt)" \
         "the pin holds a mount namespace"
-# inside the prepared namespace: the sysfs on /sys, nothing of /run/netnsctl, no pins
+# inside the prepared namespace: the sysfs on /sys with the host's submounts (slaves of the
+# host's), nothing of /run/netnsctl, no pins
 assert_eq "$(nsenter --mount=/run/netnsctl/a/mnt --net=/run/netns/a ls /sys/class/net | tr '\n' ' ')" "lo " \
         "/sys/class/net in the prepared mount namespace"
-pass "up makes the sysfs tree and the mount namespace"
+assert_eq "$(sys_submounts /run/netnsctl/a/mnt)" "$host_subs" "/sys submounts in the prepared mount namespace"
+assert_eq "$(nsenter --mount=/run/netnsctl/a/mnt findmnt -n -o PROPAGATION /sys/fs/cgroup)" private,slave \
+        "propagation of /sys/fs/cgroup in the prepared mount namespace"
+pass "up makes the sysfs and the mount namespace"
+
+# --- the host gains at most 4 mountinfo lines per namespace (the pin, the sysfs, the mount
+# namespace pin), however many are up (a and b make /run/netns and /run/netnsctl mount points)
+nnc up b
+m0=$(wc -l </proc/self/mountinfo)
+for n in m1 m2 m3 m4 m5 m6; do
+        conf $n </dev/null
+        nnc up $n
+done
+m1=$(wc -l </proc/self/mountinfo)
+[ $((m1 - m0)) -le $((6 * 4)) ] ||
+        fail "6 namespaces up added $((m1 - m0)) mountinfo lines (> 4 each), the last: $(tail -n 20 /proc/self/mountinfo | awk '{print $5}' | tr '\n' ' ')"
+for n in m1 m2 m3 m4 m5 m6; do nnc down $n; done
+nnc down b
+pass "$((m1 - m0)) mountinfo lines for 6 namespaces"
 
 # --- the prepared namespace does not grow with other namespaces (started before or after it),
 # and holds none of them
@@ -59,14 +90,38 @@ for n in c d e; do
         conf $n </dev/null
         nnc up $n
 done
-targets=$(nsenter --mount=/run/netnsctl/a/mnt findmnt -rn -o TARGET)
-assert_eq "$(echo "$targets" | grep -c '^/run/netnsctl/' || true)" 0 "mounts under /run/netnsctl in a's prepared namespace"
-for n in a b c d e; do
-        echo "$targets" | grep -qx "/run/netns/$n" && fail "a's prepared namespace holds a copy of the pin of $n"
+ip -n b link add vb0 type veth peer name vb1
+for m in a b c d e; do
+        mnt=/run/netnsctl/$m/mnt
+        targets=$(nsenter --mount=$mnt findmnt -rn -o TARGET)
+        assert_eq "$(echo "$targets" | grep -c '^/run/netnsctl/' || true)" 0 "mounts under /run/netnsctl in $m's prepared namespace"
+        for n in a b c d e; do
+                echo "$targets" | grep -qx "/run/netns/$n" && fail "$m's prepared namespace holds a copy of the pin of $n"
+        done
+        assert_eq "$(nsenter --mount=$mnt ls -A /run/netns | wc -l)" 0 "entries in /run/netns inside $m's prepared namespace"
+        # its own sysfs only, whole: one sysfs mount, on /sys, with the host's submounts
+        assert_eq "$(nsenter --mount=$mnt findmnt -rn -t sysfs -o TARGET)" /sys "sysfs mounts in $m's prepared namespace"
+        assert_eq "$(sys_submounts $mnt)" "$host_subs" "/sys submounts in $m's prepared namespace"
+        want="lo "
+        [ $m = b ] && want="lo vb0 vb1 "
+        assert_eq "$(nsenter --mount=$mnt ls /sys/class/net | sort | tr '\n' ' ')" "$want" "/sys/class/net in $m's prepared namespace"
+        assert_eq "$(nsenter --mount=$mnt wc -l </proc/self/mountinfo)" "$(nsenter --mount=/run/netnsctl/a/mnt wc -l </proc/self/mountinfo)" \
+                "mountinfo lines of $m's prepared namespace and of a's"
 done
-assert_eq "$(nsenter --mount=/run/netnsctl/a/mnt ls -A /run/netns | wc -l)" 0 "entries in /run/netns inside a's prepared namespace"
+# a slave of the host: what the host mounts later shows up in it, and goes away with the
+# host's unmount
+mkdir "$T/later"
+mount -t tmpfs -o size=4k later "$T/later"
+for m in a b e; do
+        nsenter --mount=/run/netnsctl/$m/mnt findmnt -n "$T/later" >/dev/null || fail "$m's prepared namespace does not get the host's later mount"
+done
+umount "$T/later"
+for m in a b e; do
+        nsenter --mount=/run/netnsctl/$m/mnt findmnt -n "$T/later" >/dev/null && fail "$m's prepared namespace keeps the host's unmounted mount"
+done
+ip -n b link del vb0
 for n in c d e; do nnc down $n; done
-pass "prepared namespace stays small"
+pass "prepared namespaces stay small"
 
 # --- exec does not change the host's mounts
 before=$(cat /proc/self/mountinfo)
@@ -96,24 +151,37 @@ snapshot "$T/after"
 assert_same_snapshot "$T/before" "$T/after"
 pass "down leaves the mounts as before"
 
-# --- failure in each of these steps, and a crash after each: nothing left
-for step in sysfs resolv mntns; do
-        NETNSCTL_TEST_FAIL_STEP=$step nnc_fails up a
-        grep -q "at step '$step'" "$T/err" || fail "message does not name step $step"
-        snapshot "$T/after"
-        assert_same_snapshot "$T/before" "$T/after"
-        NETNSCTL_TEST_KILL_AFTER=$step "$NETNSCTL" up a 2>/dev/null && fail "up survived SIGKILL after $step"
-        findmnt -n /run/netnsctl/a/sys >/dev/null || fail "crash after $step: test expects the sysfs to be left"
-        nnc down a
-        snapshot "$T/after"
-        assert_same_snapshot "$T/before" "$T/after"
-        # and an up after a crash cleans up and succeeds
-        NETNSCTL_TEST_KILL_AFTER=$step "$NETNSCTL" up a 2>/dev/null && fail "up survived SIGKILL after $step"
-        nnc up a
-        nnc exec a true
-        nnc down a
-        snapshot "$T/after"
-        assert_same_snapshot "$T/before" "$T/after"
+# --- failure in each of these steps, and a crash after each: nothing left; with no other
+# namespace up (the host's mount namespace is copied) and with b up (b's is)
+for other in "" b; do
+        if [ -n "$other" ]; then
+                nnc up $other
+        fi
+        snapshot "$T/before-$other"
+        for step in sysfs resolv mntns; do
+                NETNSCTL_TEST_FAIL_STEP=$step nnc_fails up a
+                grep -q "at step '$step'" "$T/err" || fail "message does not name step $step"
+                snapshot "$T/after"
+                assert_same_snapshot "$T/before-$other" "$T/after"
+                NETNSCTL_TEST_KILL_AFTER=$step "$NETNSCTL" up a 2>/dev/null && fail "up survived SIGKILL after $step"
+                findmnt -n /run/netnsctl/a/sys >/dev/null || fail "crash after $step: test expects the sysfs to be left"
+                nnc down a
+                snapshot "$T/after"
+                assert_same_snapshot "$T/before-$other" "$T/after"
+                # and an up after a crash cleans up and succeeds
+                NETNSCTL_TEST_KILL_AFTER=$step "$NETNSCTL" up a 2>/dev/null && fail "up survived SIGKILL after $step"
+                nnc up a
+                assert_eq "$(nnc exec a ls /sys/class/net | tr '\n' ' ')" "lo " "/sys/class/net of exec in a"
+                nnc down a
+                snapshot "$T/after"
+                assert_same_snapshot "$T/before-$other" "$T/after"
+        done
+        if [ -n "$other" ]; then
+                nnc down $other
+        fi
 done
+snapshot "$T/after"
+assert_same_snapshot "$T/before" "$T/after"
 pass "failures and crashes"
+
 pass "all"
