@@ -9,6 +9,7 @@
 #include "conf.h"
 #include "log.h"
 #include "mount.h"
+#include "name.h"
 #include "ns.h"
 #include "record.h"
 #include "steps.h"
@@ -162,13 +163,54 @@ int undo_resolv(struct undo_ctx *u, const char *args) {
 }
 
 /*
+ * The prepared mount namespace of any other namespace that is up, to copy ours from: an open
+ * fd of it, or -1. Its table is small, where a copy of the host's holds every pin of every
+ * namespace. No other "up" or "down" runs meanwhile (updown.c's lock), so it stays. Usually
+ * the first entry that is not ours will do, so the directory is read in small batches:
+ * getdents64() costs what it returns, and readdir()'s 32 KiB would list a thousand names.
+ */
+static int base_mntns(const char *name) {
+        _cleanup_close_ int dfd = -1;
+        char buf[1024] __attribute__((aligned(8)));
+        ssize_t n;
+
+        dfd = open(netnsctl_run_dir(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return -1;
+        while ((n = getdents64(dfd, buf, sizeof(buf))) > 0)
+                for (ssize_t off = 0; off < n;) {
+                        struct dirent64 *de = (struct dirent64 *) (buf + off);
+                        _cleanup_free_ char *pin = NULL;
+                        int fd;
+
+                        off += de->d_reclen;
+                        if ((de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) || !netns_name_is_valid(de->d_name) ||
+                            streq(de->d_name, name))
+                                continue;
+                        pin = state_path(de->d_name, "mnt");
+                        if (!pin)
+                                return -1;
+                        fd = mntns_open(pin);
+                        if (fd >= 0) {
+                                log_debug("Preparing the mount namespace of '%s' from that of '%s'.", name, de->d_name);
+                                return fd;
+                        }
+                        if (fd != -ENOENT)
+                                log_debug_errno(fd, "Not preparing from %s: %m", pin);
+                }
+        return -1;
+}
+
+/*
  * "mntns": a mount namespace kept for the namespace, with its sysfs on /sys, pinned at
  * /run/netnsctl/NAME/mnt. "netnsctl exec" setns()es into it and unshares from it: its mount
  * table is small (other namespaces' pins dropped), so exec costs the same with 1 or 1000
- * namespaces up, where unsharing the host's table costs a copy of every pin.
+ * namespaces up, where unsharing the host's table costs a copy of every pin. It is made the
+ * same way, by a copy of another namespace's when one is up (see mntns_create_pinned()).
  */
 int step_mntns(struct up_ctx *c) {
         _cleanup_free_ char *pin = state_path(c->name, "mnt");
+        _cleanup_close_ int base = -1;
         int r;
 
         if (!pin)
@@ -176,7 +218,8 @@ int step_mntns(struct up_ctx *c) {
         r = record_add(c->rec, "mntns");
         if (r < 0)
                 return log_error_errno(r, "Failed to write state record: %m");
-        r = mntns_create_pinned(pin, c->netns_fd, netns_run_dir(), netnsctl_run_dir());
+        base = base_mntns(c->name);
+        r = mntns_create_pinned(pin, c->netns_fd, base, netns_run_dir(), netnsctl_run_dir());
         if (r < 0)
                 return log_error_errno(r, "Failed to prepare the mount namespace of '%s' at %s: %m", c->name, pin);
         return 0;

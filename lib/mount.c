@@ -3,12 +3,16 @@
 
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 
 #include "log.h"
@@ -281,6 +285,7 @@ int mount_mask_dir(const char *path) {
 
 struct mntns_prep {
         int netns_fd;       /* the network namespace whose sysfs goes on /sys */
+        int base_fd;        /* a prepared mount namespace to copy instead of ours, or -1 */
         const char *netns_dir;
         const char *state_dir;
         uint64_t parent_id; /* our mount namespace's id, 0 = unknown */
@@ -301,8 +306,122 @@ static uint64_t mntns_id(const char *path) {
         return id;
 }
 
+int mntns_open(const char *pin) {
+        _cleanup_close_ int fd = -1;
+        struct statfs sfs;
+        int type;
+
+        fd = open(pin, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        if (fstatfs(fd, &sfs) < 0)
+                return -errno;
+        if ((unsigned long) sfs.f_type != NSFS_MAGIC)
+                return -ENOMEDIUM; /* the placeholder file, not (or no longer) a pin */
+        type = ioctl(fd, NS_GET_NSTYPE);
+        if (type < 0)
+                return -errno;
+        if (type != CLONE_NEWNS)
+                return -ENOMEDIUM;
+        return TAKE_FD(fd);
+}
+
+/* What the caller's root is: its inode and mount, and that mount's propagation */
+struct root_info {
+        dev_t dev;
+        ino_t ino;
+        unsigned long long shared; /* "shared:N" of the root mount, 0 = none */
+        unsigned long long master; /* "master:N", 0 = none */
+};
+
+static int root_info(struct root_info *ret) {
+        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_free_ char *line = NULL;
+        size_t size = 0;
+        struct statx sx;
+
+        if (statx(AT_FDCWD, "/", AT_NO_AUTOMOUNT, STATX_INO | STATX_MNT_ID, &sx) < 0)
+                return -errno;
+        if (!(sx.stx_mask & STATX_MNT_ID))
+                return -EOPNOTSUPP;
+        *ret = (struct root_info) {
+                .dev = makedev(sx.stx_dev_major, sx.stx_dev_minor),
+                .ino = (ino_t) sx.stx_ino,
+        };
+        /* Read up to the root's line only: it comes first or nearly so (the kernel lists a
+         * namespace's mounts in the order they were made, a copied namespace's root first), so
+         * this costs the same with a mount table of 40 lines or of 40000. */
+        f = fopen("/proc/self/mountinfo", "re");
+        if (!f)
+                return -errno;
+        while (getline(&line, &size, f) > 0) {
+                unsigned long long id;
+                char *p, *tok, *save = NULL;
+                int off = 0;
+
+                /* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE ..." */
+                if (sscanf(line, "%llu %*u %*s %*s %*s %*s%n", &id, &off) < 1 || off == 0 || id != sx.stx_mnt_id)
+                        continue;
+                p = line + off;
+                for (tok = strtok_r(p, " \n", &save); tok && !streq(tok, "-"); tok = strtok_r(NULL, " \n", &save)) {
+                        if (startswith(tok, "shared:"))
+                                ret->shared = strtoull(tok + STRLEN("shared:"), NULL, 10);
+                        else if (startswith(tok, "master:"))
+                                ret->master = strtoull(tok + STRLEN("master:"), NULL, 10);
+                }
+                return 0;
+        }
+        return ferror(f) ? -EIO : -ENOENT;
+}
+
+/*
+ * In the child: move into the prepared mount namespace @p->base_fd of another namespace, whose
+ * copy then costs what its small table costs instead of a copy of every pin on the host.
+ * Only if it follows ours: the same root, and its root a slave of our root's peer group (so
+ * the host's later mounts and unmounts reached it, and reach our copy of it). Otherwise, or
+ * when the check fails, back into ours.
+ * Return: 1 = in the base namespace, 0 = in ours (the reason logged), -errno = neither
+ */
+static int enter_base(const struct mntns_prep *p) {
+        _cleanup_close_ int ours = -1;
+        struct root_info host, base;
+        int r;
+
+        r = root_info(&host);
+        if (r < 0) {
+                log_debug_errno(r, "Cannot tell the propagation of /: %m");
+                return 0;
+        }
+        if (host.shared == 0) {
+                log_debug("/ is not a shared mount: a copy of another namespace would not follow ours.");
+                return 0;
+        }
+        ours = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+        if (ours < 0)
+                return -errno;
+        if (setns(p->base_fd, CLONE_NEWNS) < 0) {
+                log_debug_errno(errno, "setns() into the base mount namespace failed: %m");
+                return 0;
+        }
+        r = root_info(&base);
+        if (r >= 0 && base.dev == host.dev && base.ino == host.ino && base.master == host.shared)
+                return 1;
+        if (r < 0)
+                log_debug_errno(r, "Cannot tell the propagation of / in the base mount namespace: %m");
+        else
+                log_debug("The base mount namespace does not follow ours (root %u:%u/%lu master:%llu, ours %u:%u/%lu shared:%llu).",
+                          major(base.dev), minor(base.dev), (unsigned long) base.ino, base.master,
+                          major(host.dev), minor(host.dev), (unsigned long) host.ino, host.shared);
+        /* neither here nor there: the parent retries without a base */
+        if (setns(ours, CLONE_NEWNS) < 0)
+                return -errno;
+        return 0;
+}
+
 /* In the child: become the prepared namespace. */
 static int mntns_prepare(const struct mntns_prep *p) {
+        struct mount_attr slave = { .propagation = MS_SLAVE };
+        _cleanup_close_ int sys_fd = -1;
         int r;
 
         if (p->cpu >= 0) {
@@ -316,6 +435,22 @@ static int mntns_prepare(const struct mntns_prep *p) {
         /* sysfs shows the devices of the network namespace of whoever mounts it */
         if (setns(p->netns_fd, CLONE_NEWNET) < 0)
                 return log_debug_errno(errno, "setns() into the network namespace failed: %m");
+        /* The host's /sys with what is mounted below it (cgroup, bpf, ...), cloned while we are
+         * still in the host's mount namespace: a base namespace has another namespace's sysfs
+         * on /sys. Slaves, for the reason sysfs_tree() gives. */
+        sys_fd = open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_NO_AUTOMOUNT);
+        if (sys_fd < 0)
+                /* no open_tree() (valgrind): /sys comes with the copy of our namespace, no base */
+                log_debug_errno(errno, "Cannot clone the mounts on /sys, copying our mount namespace: %m");
+        else if (mount_setattr(sys_fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &slave, sizeof(slave)) < 0)
+                return log_debug_errno(errno, "Failed to make the clone of /sys a slave: %m");
+
+        if (p->base_fd >= 0 && sys_fd >= 0) {
+                r = enter_base(p);
+                if (r < 0)
+                        return r;
+                log_debug(r > 0 ? "Copying the base mount namespace." : "Not using the base mount namespace, copying ours.");
+        }
         if (unshare(CLONE_NEWNS) < 0)
                 return log_debug_errno(errno, "unshare(CLONE_NEWNS) failed: %m");
         /* The kernel pins a mount namespace only into an older one (by id: no loops). Ids used
@@ -328,12 +463,14 @@ static int mntns_prepare(const struct mntns_prep *p) {
                         return -EAGAIN;
         }
         /* slave: the host's mounts and unmounts (a pin removed by "down") still reach us, and
-         * nothing we mount here reaches the host */
+         * nothing we mount here reaches the host (nor the base namespace: its mounts are slaves
+         * or private, so ours are too) */
         if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
                 return log_debug_errno(errno, "Failed to make / a slave: %m");
         /* Our copies of every namespace's state (sysfs, mount namespace pins) and of every pin:
          * each would cost a mount here, and one more for every namespace started later
-         * (quadratic in the number of namespaces), and would be copied by every unshare(). */
+         * (quadratic in the number of namespaces), and would be copied by every unshare().
+         * Copied from a base namespace, they are gone already (0 unmounted). */
         r = umount_all_lazy(p->state_dir);
         if (r < 0)
                 return r;
@@ -344,8 +481,17 @@ static int mntns_prepare(const struct mntns_prep *p) {
         r = mount_mask_dir(p->netns_dir);
         if (r < 0)
                 return r;
-        /* The host's /sys (its devices) goes entirely, our sysfs goes on under the same
-         * submounts; read from our own mount table, now without the pins. */
+        /* Whatever is on /sys goes entirely: the host's (its devices) or the base namespace's
+         * (another network namespace's sysfs, its submounts as they were then). The host's tree
+         * goes on instead, then our sysfs replaces its sysfs under the same submounts; reading
+         * them from our own small mount table costs the same however many namespaces are up. */
+        if (sys_fd >= 0) {
+                r = umount_all_lazy("/sys");
+                if (r < 0)
+                        return r;
+                if (move_mount(sys_fd, "", AT_FDCWD, "/sys", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                        return log_debug_errno(errno, "Failed to attach the host's /sys: %m");
+        }
         r = sysfs_tree("/sys", true);
         if (r < 0)
                 return log_debug_errno(r, "Failed to mount the namespace's sysfs on /sys: %m");
@@ -423,16 +569,34 @@ finish:
         return r;
 }
 
-int mntns_create_pinned(const char *pin, int netns_fd, const char *netns_dir, const char *state_dir) {
+/* First wherever the scheduler puts the child, then on each CPU we may use in turn until one
+ * hands out a namespace id above ours (see mntns_prepare()). */
+static int mntns_try_cpus(const char *pin, struct mntns_prep *prep) {
+        cpu_set_t cpus;
+        int r;
+
+        prep->cpu = -1;
+        r = mntns_try(pin, prep);
+        if (r == -EAGAIN && sched_getaffinity(0, sizeof(cpus), &cpus) >= 0)
+                for (int cpu = 0; cpu < CPU_SETSIZE && r == -EAGAIN; cpu++)
+                        if (CPU_ISSET(cpu, &cpus)) {
+                                prep->cpu = cpu;
+                                r = mntns_try(pin, prep);
+                        }
+        if (r == -EAGAIN)
+                r = -ELOOP; /* no CPU gave a newer namespace: the kernel would see a loop */
+        return r;
+}
+
+int mntns_create_pinned(const char *pin, int netns_fd, int base_fd, const char *netns_dir, const char *state_dir) {
         struct mntns_prep prep = {
                 .netns_fd = netns_fd,
+                .base_fd = base_fd,
                 .netns_dir = netns_dir,
                 .state_dir = state_dir,
                 .parent_id = mntns_id("/proc/self/ns/mnt"),
-                .cpu = -1,
         };
         _cleanup_close_ int fd = -1;
-        cpu_set_t cpus;
         int r;
 
         fd = open(pin, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0);
@@ -447,17 +611,12 @@ int mntns_create_pinned(const char *pin, int netns_fd, const char *netns_dir, co
                 goto fail;
         }
 
-        /* First wherever the scheduler puts the child, then on each CPU we may use in turn
-         * until one hands out a namespace id above ours (see mntns_prepare()). */
-        r = mntns_try(pin, &prep);
-        if (r == -EAGAIN && sched_getaffinity(0, sizeof(cpus), &cpus) >= 0)
-                for (int cpu = 0; cpu < CPU_SETSIZE && r == -EAGAIN; cpu++)
-                        if (CPU_ISSET(cpu, &cpus)) {
-                                prep.cpu = cpu;
-                                r = mntns_try(pin, &prep);
-                        }
-        if (r == -EAGAIN)
-                r = -ELOOP; /* no CPU gave a newer namespace: the kernel would see a loop */
+        r = mntns_try_cpus(pin, &prep);
+        if (r < 0 && prep.base_fd >= 0) {
+                log_debug_errno(r, "Preparing a mount namespace from another one failed (%m), copying ours.");
+                prep.base_fd = -1;
+                r = mntns_try_cpus(pin, &prep);
+        }
         if (r < 0)
                 goto fail;
         return 0;

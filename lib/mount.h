@@ -105,9 +105,19 @@ int mount_bind_over(int dfd, const char *src, const char *target, unsigned flags
 int mount_mask_dir(const char *path);
 
 /**
+ * mntns_open() - open a mount namespace pin made by mntns_create_pinned()
+ * @pin: /run/netnsctl/NAME/mnt
+ * Return: an O_CLOEXEC fd of the mount namespace; -ENOMEDIUM when @pin is not an nsfs file of
+ *         a mount namespace (the placeholder under a pin, a stale file), -errno
+ */
+int mntns_open(const char *pin);
+
+/**
  * mntns_create_pinned() - prepare a mount namespace for one network namespace and pin it
  * @pin: the pin path (a file is created there; it must not exist)
  * @netns_fd: the network namespace: a sysfs mounted from inside it is shown on /sys
+ * @base_fd: the prepared mount namespace of another network namespace (mntns_open()) to copy
+ *           instead of the caller's, or -1
  * @netns_dir: /run/netns: hidden (an empty read-only tmpfs) inside
  * @state_dir: /run/netnsctl: detached inside
  *
@@ -117,12 +127,18 @@ int mount_mask_dir(const char *path);
  * started later (quadratic in the number of namespaces). /sys is the namespace's own sysfs with
  * the caller's /sys submounts (/sys/fs/cgroup, ...) cloned onto it, as slaves.
  *
+ * Copying the caller's namespace costs a copy of every mount in it, i.e. of every pin of every
+ * namespace up. A copy of @base_fd costs what its small table costs, and is the same namespace
+ * once its /sys is replaced and the drops are redone (they find nothing); it is used when its
+ * root is the caller's and a slave of the caller's root (so it followed, and its copy follows,
+ * the caller's mounts), else, or when that fails, the caller's namespace is copied.
+ *
  * The pin is a bind of the namespace's nsfs file onto a private self-bind of @pin: the kernel
  * refuses to propagate mount namespace files, so they must not sit on a shared mount.
  * "netnsctl exec" enters it with setns(2) instead of copying the whole mount table.
  * Return: 0 or -errno; on error nothing is left at @pin
  */
-int mntns_create_pinned(const char *pin, int netns_fd, const char *netns_dir, const char *state_dir);
+int mntns_create_pinned(const char *pin, int netns_fd, int base_fd, const char *netns_dir, const char *state_dir);
 
 /**
  * mntns_release() - unpin a mount namespace made by mntns_create_pinned() and remove the file

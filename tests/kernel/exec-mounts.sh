@@ -2,7 +2,8 @@
 # exec-mounts.sh - the mounts "up" makes for exec and units: a bare pinned sysfs and the mount
 # namespace pin, at most 4 mountinfo lines per namespace on the host whatever the number up; the
 # prepared mount namespace (small, holds no other namespace, its own sysfs on /sys with the
-# host's /sys submounts as slaves); "down" (also
+# host's /sys submounts as slaves), also when copied from another namespace's (then still a
+# slave of the host), and not copied from one that does not follow the host; "down" (also
 # after a failure or a crash in these steps) leaves the mount table exactly as before, and the
 # network namespace is really freed even while other mount namespaces hold copies of its mounts.
 . "$(dirname "$0")/lib.sh"
@@ -84,8 +85,10 @@ nnc down b
 pass "$((m1 - m0)) mountinfo lines for 6 namespaces"
 
 # --- the prepared namespace does not grow with other namespaces (started before or after it),
-# and holds none of them
-nnc up b
+# and holds none of them; those copied from another's are the same
+NETNSCTL_LOG_LEVEL=debug "$NETNSCTL" up b 2>"$T/err" || { cat "$T/err" >&2; fail "up b"; }
+grep -q "Preparing the mount namespace of 'b' from that of 'a'" "$T/err" ||
+        { cat "$T/err" >&2; fail "b's mount namespace was not copied from a's (test expects it: a is up, / is shared)"; }
 for n in c d e; do
         conf $n </dev/null
         nnc up $n
@@ -108,8 +111,8 @@ for m in a b c d e; do
         assert_eq "$(nsenter --mount=$mnt wc -l </proc/self/mountinfo)" "$(nsenter --mount=/run/netnsctl/a/mnt wc -l </proc/self/mountinfo)" \
                 "mountinfo lines of $m's prepared namespace and of a's"
 done
-# a slave of the host: what the host mounts later shows up in it, and goes away with the
-# host's unmount
+# a copy of a copy is still a slave of the host: what the host mounts later shows up in it, and
+# goes away with the host's unmount
 mkdir "$T/later"
 mount -t tmpfs -o size=4k later "$T/later"
 for m in a b e; do
@@ -121,7 +124,7 @@ for m in a b e; do
 done
 ip -n b link del vb0
 for n in c d e; do nnc down $n; done
-pass "prepared namespaces stay small"
+pass "prepared namespaces stay small, copies of them are the same"
 
 # --- exec does not change the host's mounts
 before=$(cat /proc/self/mountinfo)
@@ -184,4 +187,36 @@ snapshot "$T/after"
 assert_same_snapshot "$T/before" "$T/after"
 pass "failures and crashes"
 
+# --- what is not copied: a mount namespace pin that is no mount namespace; another namespace's
+# prepared mount namespace when / is not shared, or when it no longer follows the host's /
+# (then each is a copy of the host's: its / a slave of the host's /)
+root_propagation() { # [MNT]: "shared:N", "master:N" of / (as mountinfo has them)
+        ${1:+nsenter --mount="$1"} awk '$5 == "/" { for (i = 7; $i != "-"; i++) printf "%s ", $i; print "" }' /proc/self/mountinfo
+}
+host_root=$(root_propagation | grep -o 'shared:[0-9]*' || true)
+[ -n "$host_root" ] || fail "/ is not shared (test setup): $(root_propagation)"
+for n in f g; do conf $n </dev/null; done
+mkdir /run/netnsctl/zz
+touch /run/netnsctl/zz/mnt
+mount --bind /proc/self/ns/net /run/netnsctl/zz/mnt
+NETNSCTL_LOG_LEVEL=debug "$NETNSCTL" up a 2>"$T/err" || { cat "$T/err" >&2; fail "up a with a network namespace at zz/mnt"; }
+grep -q "Not preparing from /run/netnsctl/zz/mnt" "$T/err" || { cat "$T/err" >&2; fail "zz/mnt was not refused"; }
+umount /run/netnsctl/zz/mnt
+rm -r /run/netnsctl/zz
+assert_eq "$(root_propagation /run/netnsctl/a/mnt | grep -o 'master:[0-9]*')" "master:${host_root#shared:}" "/ of a's prepared namespace"
+mount --make-private /
+NETNSCTL_LOG_LEVEL=debug "$NETNSCTL" up f 2>"$T/err" || { cat "$T/err" >&2; fail "up f with / private"; }
+grep -q "/ is not a shared mount" "$T/err" || { cat "$T/err" >&2; fail "a's prepared namespace was used with / private"; }
+assert_eq "$(nnc exec f ls /sys/class/net | tr '\n' ' ')" "lo " "/sys/class/net of exec in f"
+# shared again, in a new peer group: a's (and f's) prepared namespace no longer follows it
+mount --make-shared /
+host_root=$(root_propagation | grep -o 'shared:[0-9]*')
+NETNSCTL_LOG_LEVEL=debug "$NETNSCTL" up g 2>"$T/err" || { cat "$T/err" >&2; fail "up g"; }
+assert_eq "$(root_propagation /run/netnsctl/g/mnt | grep -o 'master:[0-9]*' || true)" "master:${host_root#shared:}" \
+        "/ of g's prepared namespace (a copy of one that does not follow the host's / would not either)"
+assert_eq "$(nnc exec g ls /sys/class/net | tr '\n' ' ')" "lo " "/sys/class/net of exec in g"
+for n in a f g; do nnc down $n; done
+snapshot "$T/after"
+assert_same_snapshot "$T/before" "$T/after"
+pass "bases that do not fit are not copied"
 pass "all"
