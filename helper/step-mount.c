@@ -42,11 +42,12 @@ int step_sysfs(struct up_ctx *c) {
         if (!path)
                 return log_oom();
         /* A mount point of its own: the prepared mount namespaces drop it as a whole (see
-         * mntns_create_pinned()); shared, so that what is mounted below shows up in (and
-         * goes away from) the mount namespaces services make. */
-        r = mount_shared_dir(netnsctl_run_dir());
+         * mntns_create_pinned()); private, so that the mount namespace pin needs no mount
+         * under it and nothing below propagates into other mount namespaces (see
+         * mount_private_dir()). */
+        r = mount_private_dir(netnsctl_run_dir());
         if (r < 0)
-                return log_error_errno(r, "Failed to make %s a shared mount point: %m", netnsctl_run_dir());
+                return log_error_errno(r, "Failed to make %s a private mount point: %m", netnsctl_run_dir());
         r = record_add(c->rec, "sysfs");
         if (r < 0)
                 return log_error_errno(r, "Failed to write state record: %m");

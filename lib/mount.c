@@ -27,7 +27,7 @@ const char *const resolver_socket_dirs[] = {
         NULL,
 };
 
-int mount_shared_dir(const char *dir) {
+int mount_private_dir(const char *dir) {
         bool made = false;
         int r;
 
@@ -35,18 +35,14 @@ int mount_shared_dir(const char *dir) {
         if (r < 0)
                 return r;
         for (;;) {
-                /* Not MS_REC: what is mounted below keeps its own propagation (mount namespace
-                 * pins must stay on private mounts, see mntns_create_pinned()). */
-                if (mount(NULL, dir, NULL, MS_SHARED, NULL) >= 0)
+                /* Not MS_REC: what is mounted below keeps its own propagation. Also when @dir is
+                 * a mount point already: an older netnsctl made it shared. */
+                if (mount(NULL, dir, NULL, MS_PRIVATE, NULL) >= 0)
                         return 0;
                 if (errno != EINVAL || made)
                         return -errno;
-                /* Not a mount point yet: make it one, in a peer group of its own. A bind of a
-                 * shared /run would be a peer of /run, and everything mounted below it would
-                 * appear twice (once under /run itself), also in every namespace that must
-                 * drop it (see mntns_create_pinned()). */
-                if (mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) < 0 ||
-                    mount(NULL, dir, NULL, MS_PRIVATE, NULL) < 0)
+                /* Not a mount point yet: make it one. */
+                if (mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) < 0)
                         return -errno;
                 made = true;
         }
@@ -599,17 +595,12 @@ int mntns_create_pinned(const char *pin, int netns_fd, int base_fd, const char *
         _cleanup_close_ int fd = -1;
         int r;
 
+        /* The placeholder the pin goes on. No mount of its own under it: it is on a private
+         * mount (mount_private_dir()), where the kernel accepts a mount namespace file. */
         fd = open(pin, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0);
         if (fd < 0)
                 return -errno;
         fd = safe_close(fd);
-        /* The kernel refuses to propagate a mount namespace file (loops), so binding one under
-         * a shared mount with peers fails with EINVAL. Give the pin a private mount of its own
-         * to sit on: a bind of the placeholder onto itself. */
-        if (mount(pin, pin, NULL, MS_BIND, NULL) < 0 || mount(NULL, pin, NULL, MS_PRIVATE, NULL) < 0) {
-                r = -errno;
-                goto fail;
-        }
 
         r = mntns_try_cpus(pin, &prep);
         if (r < 0 && prep.base_fd >= 0) {

@@ -12,18 +12,22 @@
 extern const char *const resolver_socket_dirs[];
 
 /**
- * mount_shared_dir() - make @dir (created if missing) a mount point with shared propagation
- * @dir: e.g. /run/netnsctl
+ * mount_private_dir() - make @dir (created if missing) a mount point with private propagation
+ * @dir: /run/netnsctl
  *
- * Like iproute2 does for /run/netns: when @dir is not a mount point yet it is bound onto
- * itself, here in a peer group of its own (a bind of a shared /run would be its peer, and
- * every mount below @dir would show up a second time on /run). Mounts and unmounts below it
- * then propagate into the mount namespaces made later (services' private mounts), and a
- * prepared namespace (mntns_create_pinned()) can drop the whole subtree at once. Call with
- * netnsctl's lock held (two runs would otherwise stack binds).
+ * Bound onto itself when not a mount point yet. Private, so that nothing mounted below it
+ * propagates anywhere: a mount namespace pin (mntns_create_pinned()) can sit right on its
+ * placeholder file (the kernel refuses to propagate mount namespace files, so binding one
+ * under a mount with peers or slaves fails with EINVAL, and on a systemd host every service
+ * with private mounts holds a slave of a shared mount), and the namespaces' mounts cost nothing
+ * in the mount namespaces made before them. Those made later (a unit's, which binds
+ * /run/netnsctl/NAME/sys) copy what is there then; removing a mount point (rmdir(2),
+ * unlink(2)) detaches the copies everywhere. A prepared namespace (mntns_create_pinned()) can
+ * drop the whole subtree at once. Call with netnsctl's lock held (two runs would otherwise
+ * stack binds).
  * Return: 0 or -errno
  */
-int mount_shared_dir(const char *dir);
+int mount_private_dir(const char *dir);
 
 /**
  * sysfs_submounts() - the mounts directly below the /sys the caller sees
@@ -133,9 +137,10 @@ int mntns_open(const char *pin);
  * root is the caller's and a slave of the caller's root (so it followed, and its copy follows,
  * the caller's mounts), else, or when that fails, the caller's namespace is copied.
  *
- * The pin is a bind of the namespace's nsfs file onto a private self-bind of @pin: the kernel
- * refuses to propagate mount namespace files, so they must not sit on a shared mount.
- * "netnsctl exec" enters it with setns(2) instead of copying the whole mount table.
+ * The pin is a bind of the namespace's nsfs file onto the file @pin, which must be on a mount
+ * without peers or slaves (mount_private_dir()): the kernel refuses to propagate mount
+ * namespace files. "netnsctl exec" enters it with setns(2) instead of copying the whole mount
+ * table.
  * Return: 0 or -errno; on error nothing is left at @pin
  */
 int mntns_create_pinned(const char *pin, int netns_fd, int base_fd, const char *netns_dir, const char *state_dir);

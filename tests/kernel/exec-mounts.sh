@@ -58,6 +58,8 @@ assert_eq "$(ls /run/netnsctl/a/sys/class/net | tr '\n' ' ')" "lo " "links in th
 assert_eq "$(awk '$5 == "/run/netnsctl/a/sys" || $5 ~ "^/run/netnsctl/a/sys/"' /proc/self/mountinfo | wc -l)" 1 \
         "mounts at and below /run/netnsctl/a/sys"
 assert_eq "$(stat -f -c %T /run/netnsctl/a/mnt)" nsfs "fs of the mount namespace pin"
+assert_eq "$(awk '$5 == "/run/netnsctl/a/mnt"' /proc/self/mountinfo | wc -l)" 1 \
+        "mounts at /run/netnsctl/a/mnt (the pin, no self-bind under it)"
 assert_eq "$(stat -L -c %i /run/netnsctl/a/mnt)" "$(nsenter --mount=/run/netnsctl/a/mnt stat -L -c %i /proc/self/ns/mnt)" \
         "the pin holds a mount namespace"
 # inside the prepared namespace: the sysfs on /sys with the host's submounts (slaves of the

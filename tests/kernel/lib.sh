@@ -81,7 +81,8 @@ snapshot() { # FILE
                 sysctl -a 2>/dev/null | grep -E '^net\.(ipv4\.(ip_forward|conf\.(all|default)\.)|ipv6\.conf\.(all|default)\.)' | grep -v -E 'stable_secret' | sort
                 echo "== mounts"
                 # /run/netns bound onto itself and made shared stays, as after "ip netns add";
-                # so does /run/netnsctl (shared, for the namespaces' sysfs mounts)
+                # so does /run/netnsctl (private, for the namespaces' sysfs and mount
+                # namespace pins)
                 awk '$5 != "/run/netns" && $5 != "/run/netnsctl" {print $5, $9}' /proc/self/mountinfo | sort
                 echo "== run"
                 (cd /run && find . -path ./test.* -prune -o -print | sort)
