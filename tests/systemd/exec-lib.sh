@@ -12,8 +12,10 @@ dropin_lines() {
         local name=$1 section=$2 dns=$3 e target dir guard d
         echo "# issue 4: the namespace's view (hand-written until the generator writes it)"
         echo "[$section]"
-        # systemd binds recursively: /sys/fs/cgroup and the other submounts come along
+        # the namespace's bare sysfs, then the host's submounts over it (systemd binds
+        # recursively, sorted by path, sources from the host's tree)
         echo "BindPaths=/run/netnsctl/$name/sys:/sys"
+        echo "BindPaths=-/sys/firmware/efi/efivars -/sys/fs/bpf -/sys/fs/cgroup -/sys/fs/fuse/connections -/sys/fs/pstore -/sys/kernel/config -/sys/kernel/debug -/sys/kernel/security -/sys/kernel/tracing"
         # each entry whose /etc counterpart exists (systemd would create a missing one in the
         # host's /etc); '-': an entry removed after generation is skipped, not an error
         for e in $(in_ct ls -A "/etc/netns/$name" 2>/dev/null); do
