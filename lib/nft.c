@@ -624,6 +624,23 @@ static int nfbatch_add(struct nfbatch *b, const struct nat_elem *e) {
         return nfbatch_elem(b, NFT_MSG_NEWSETELEM, NLM_F_CREATE, e, true);
 }
 
+/* All of @elems but those @skip marks (may be NULL), set by set: the elements of a set then
+ * share their messages (nfbatch_elems()), also when @elems comes namespace by namespace. */
+static int nfbatch_add_all(struct nfbatch *b, const struct nat_elem *elems, size_t n, const bool *skip) {
+        static const char *const sets[] = { "veths", "masq", "fwd4", "fwd4a", "fwd6", "fwd6a" };
+        int r;
+
+        for (size_t s = 0; s < ELEMENTSOF(sets); s++)
+                for (size_t i = 0; i < n; i++) {
+                        if ((skip && skip[i]) || !streq(elem_set(&elems[i]), sets[s]))
+                                continue;
+                        r = nfbatch_add(b, &elems[i]);
+                        if (r < 0)
+                                return r;
+                }
+        return 0;
+}
+
 static int nfbatch_del(struct nfbatch *b, const struct nat_elem *e) {
         return nfbatch_elem(b, NFT_MSG_DELSETELEM, 0, e, false);
 }
@@ -694,17 +711,25 @@ static int nfbatch_acks(const void *buf, size_t len, uint32_t seq_first, unsigne
         return 0;
 }
 
-/* The kernel refuses a message longer than the socket's send buffer (EMSGSIZE), and a batch
- * is one message to it: raise the buffer for a big one (a port range, nat-sync), as nft does. */
-static void nfnl_sndbuf(size_t len) {
+/* Make the socket's buffer @opt (SO_SNDBUF, SO_RCVBUF) at least @size bytes. */
+static void nfnl_buffer(int opt, int opt_force, size_t size) {
         int fd = mnl_socket_get_fd(nfnl_sock), cur = 0, want;
         socklen_t sl = sizeof(cur);
 
-        if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &cur, &sl) < 0 || cur < 0 || (size_t) cur >= len + 4096)
+        if (getsockopt(fd, SOL_SOCKET, opt, &cur, &sl) < 0 || cur < 0 || (size_t) cur >= size)
                 return;
-        want = len > INT_MAX / 4 ? INT_MAX / 4 : (int) len + 4096; /* the kernel doubles it */
-        if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want)) < 0)
-                (void) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
+        want = size > INT_MAX / 4 ? INT_MAX / 4 : (int) size; /* the kernel doubles it */
+        if (setsockopt(fd, SOL_SOCKET, opt_force, &want, sizeof(want)) < 0)
+                (void) setsockopt(fd, SOL_SOCKET, opt, &want, sizeof(want));
+}
+
+/* The kernel refuses a message longer than the socket's send buffer (EMSGSIZE), and a batch
+ * is one message to it: raise the buffer for a big one (a port range, nat-sync), as nft does.
+ * The kernel answers every message of the batch while sendmsg() runs, and drops answers that
+ * do not fit into the receive buffer: make room for @n (each takes some 1 KiB of it). */
+static void nfnl_buffers(size_t len, unsigned n) {
+        nfnl_buffer(SO_SNDBUF, SO_SNDBUFFORCE, len + 4096);
+        nfnl_buffer(SO_RCVBUF, SO_RCVBUFFORCE, (size_t) n * 2048);
 }
 
 /* Send the batch (its end appended here) and collect its answers. 0 or -errno of the first
@@ -725,7 +750,7 @@ static int nfbatch_run(struct nfbatch *b, char **ret_error) {
                 if (!nfnl_sock)
                         return negative_errno();
         }
-        nfnl_sndbuf(b->len);
+        nfnl_buffers(b->len, b->n);
         if (mnl_socket_sendto(nfnl_sock, b->buf, b->len) < 0)
                 return negative_errno();
         while (acked < b->n) {
@@ -770,8 +795,8 @@ int nft_nat_add(const struct nat_elem *elems, size_t n, char **ret_error) {
         if (exists) {
                 /* the table is there: elements only */
                 r = nfbatch_begin(&b);
-                for (size_t i = 0; i < n && r >= 0; i++)
-                        r = nfbatch_add(&b, &elems[i]);
+                if (r >= 0)
+                        r = nfbatch_add_all(&b, elems, n, NULL);
                 if (r >= 0)
                         r = nfbatch_run(&b, &err);
                 nfbatch_done(&b);
@@ -787,8 +812,8 @@ int nft_nat_add(const struct nat_elem *elems, size_t n, char **ret_error) {
         r = nfbatch_begin(&b);
         if (r >= 0)
                 r = nfbatch_table_def(&b);
-        for (size_t i = 0; i < n && r >= 0; i++)
-                r = nfbatch_add(&b, &elems[i]);
+        if (r >= 0)
+                r = nfbatch_add_all(&b, elems, n, NULL);
         if (r >= 0)
                 r = nfbatch_run(&b, &err);
         nfbatch_done(&b);
@@ -925,9 +950,8 @@ int nft_nat_sync(const struct nat_elem *elems, size_t n, char **ret_error) {
                 r = nfbatch_table(&b, NFT_MSG_DELTABLE);
         if (r >= 0 && n > 0)
                 r = nfbatch_table_def(&b);
-        for (size_t i = 0; i < n && r >= 0; i++)
-                if (!skip[i])
-                        r = nfbatch_add(&b, &elems[i]);
+        if (r >= 0)
+                r = nfbatch_add_all(&b, elems, n, skip);
         if (r >= 0)
                 r = nfbatch_run(&b, ret_error);
         nfbatch_done(&b);

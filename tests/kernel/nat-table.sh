@@ -180,6 +180,35 @@ nnc down a
 nft list table inet netnsctl >/dev/null 2>&1 && fail "the table is left after the last down"
 pass "the last down removes the table"
 
+# nat-sync of many namespaces: records come namespace by namespace, so set after set, and
+# would be hundreds of messages, each acknowledged, more than the socket's receive buffer holds
+elem_count() {
+        nft -j list table inet netnsctl | python3 -c '
+import json, sys
+print(sum(len(o.get("set", o.get("map", {})).get("elem", [])) for o in json.load(sys.stdin)["nftables"]))'
+}
+for i in $(seq 1 40); do
+        conf "m$i" <<Y
+[Veth]
+[NAT]
+Masquerade=both
+Port=tcp:$((10000 + i)):80
+Port=udp:$((11000 + i)):53
+Port=tcp:198.51.100.1:$((12000 + i)):22
+Y
+        nnc up "m$i" 2>/dev/null
+done
+n=$(elem_count)
+assert_eq "$n" $((40 * 8)) "elements of 40 namespaces"
+nft flush ruleset
+nnc nat-sync
+assert_eq "$(elem_count)" "$n" "elements of 40 namespaces after nat-sync"
+for i in $(seq 1 40); do
+        nnc down "m$i" 2>/dev/null
+done
+nft list table inet netnsctl >/dev/null 2>&1 && fail "the table is left after down of 40 namespaces"
+pass "nat-sync of 40 namespaces"
+
 # A batch larger than a socket's send buffer (the kernel takes a batch as one message) and
 # with more elements than acknowledgements fit in its receive buffer: 40000 ports, as the
 # first namespace (table and elements in one batch), through nat-sync, and down
