@@ -166,9 +166,11 @@ int undo_resolv(struct undo_ctx *u, const char *args) {
 /*
  * The prepared mount namespace of any other namespace that is up, to copy ours from: an open
  * fd of it, or -1. Its table is small, where a copy of the host's holds every pin of every
- * namespace. No other "up" or "down" runs meanwhile (updown.c's lock), so it stays. Usually
- * the first entry that is not ours will do, so the directory is read in small batches:
- * getdents64() costs what it returns, and readdir()'s 32 KiB would list a thousand names.
+ * namespace. No other "up" or "down" runs meanwhile (updown.c's lock), so it stays. Only one
+ * a finished "up" made, by its record (record_load() checks that root wrote it, as for
+ * "down"): a mount namespace someone else bound there is not copied. Usually the first entry
+ * that is not ours will do, so the directory is read in small batches: getdents64() costs
+ * what it returns, and readdir()'s 32 KiB would list a thousand names.
  */
 static int base_mntns(const char *name) {
         _cleanup_close_ int dfd = -1;
@@ -181,6 +183,7 @@ static int base_mntns(const char *name) {
         while ((n = getdents64(dfd, buf, sizeof(buf))) > 0)
                 for (ssize_t off = 0; off < n;) {
                         struct dirent64 *de = (struct dirent64 *) (buf + off);
+                        _cleanup_strv_free_ char **lines = NULL;
                         _cleanup_free_ char *pin = NULL;
                         int fd;
 
@@ -191,6 +194,10 @@ static int base_mntns(const char *name) {
                         pin = state_path(de->d_name, "mnt");
                         if (!pin)
                                 return -1;
+                        if (record_load(de->d_name, &lines) < 0 || !strv_contains(lines, "complete")) {
+                                log_debug("Not preparing from %s: no record of a finished up.", pin);
+                                continue;
+                        }
                         fd = mntns_open(pin);
                         if (fd >= 0) {
                                 log_debug("Preparing the mount namespace of '%s' from that of '%s'.", name, de->d_name);

@@ -198,13 +198,35 @@ root_propagation() { # [MNT]: "shared:N", "master:N" of / (as mountinfo has them
 host_root=$(root_propagation | grep -o 'shared:[0-9]*' || true)
 [ -n "$host_root" ] || fail "/ is not shared (test setup): $(root_propagation)"
 for n in f g; do conf $n </dev/null; done
-mkdir /run/netnsctl/zz
+# a finished up's record (b's, b gone) over a pin of a network namespace
+nnc up b
+cp /run/netnsctl/b/state "$T/state-b"
+nnc down b
+mkdir -m 0700 /run/netnsctl/zz
+cp "$T/state-b" /run/netnsctl/zz/state
 touch /run/netnsctl/zz/mnt
 mount --bind /proc/self/ns/net /run/netnsctl/zz/mnt
 NETNSCTL_LOG_LEVEL=debug "$NETNSCTL" up a 2>"$T/err" || { cat "$T/err" >&2; fail "up a with a network namespace at zz/mnt"; }
-grep -q "Not preparing from /run/netnsctl/zz/mnt" "$T/err" || { cat "$T/err" >&2; fail "zz/mnt was not refused"; }
+grep -q "Not preparing from /run/netnsctl/zz/mnt: No medium found" "$T/err" || { cat "$T/err" >&2; fail "zz/mnt was not refused"; }
 umount /run/netnsctl/zz/mnt
 rm -r /run/netnsctl/zz
+nnc down a
+# a mount namespace someone else pinned there, one that follows ours (and has a mount of its
+# own), without a record: not copied
+mkdir "$T/marker"
+unshare --mount --propagation slave sh -c "mount -t tmpfs -o size=4k marker '$T/marker' && exec sleep 300" &
+BG+=($!)
+holder=$!
+for _ in $(seq 50); do nsenter -t "$holder" -m findmnt -n "$T/marker" >/dev/null 2>&1 && break; sleep 0.1; done
+mkdir -m 0700 /run/netnsctl/zz
+touch /run/netnsctl/zz/mnt
+mount --bind "/proc/$holder/ns/mnt" /run/netnsctl/zz/mnt
+NETNSCTL_LOG_LEVEL=debug "$NETNSCTL" up a 2>"$T/err" || { cat "$T/err" >&2; fail "up a with a foreign mount namespace at zz/mnt"; }
+grep -q "Not preparing from /run/netnsctl/zz/mnt: no record" "$T/err" || { cat "$T/err" >&2; fail "zz/mnt was not refused"; }
+nsenter --mount=/run/netnsctl/a/mnt findmnt -n "$T/marker" >/dev/null && fail "a's prepared namespace is a copy of the foreign one"
+umount /run/netnsctl/zz/mnt
+rm -r /run/netnsctl/zz
+kill "$holder"
 assert_eq "$(root_propagation /run/netnsctl/a/mnt | grep -o 'master:[0-9]*')" "master:${host_root#shared:}" "/ of a's prepared namespace"
 mount --make-private /
 NETNSCTL_LOG_LEVEL=debug "$NETNSCTL" up f 2>"$T/err" || { cat "$T/err" >&2; fail "up f with / private"; }
