@@ -171,7 +171,7 @@ static const struct chain_def chains[] = {
 };
 
 /*
- * The register that holds the bytes at @offset of a concatenation (or 0: of a single value).
+ * The register that holds the bytes at @offset of a concatenation (offset 0: also a single value).
  * The kernel has 16 registers of 4 bytes (NFT_REG32_00..15), and still knows the four of 16
  * bytes from before (NFT_REG_1..4) by their old numbers; nft names one by its old number when
  * it starts on a 16-byte boundary. A concatenation's fields each start on a 4-byte register.
