@@ -21,8 +21,8 @@
 #                 whole ruleset instead of one (a full run then takes about 20 minutes)
 #
 # Everything happens in a sandbox of its own, exactly like the kernel tests (tests/kernel/
-# lib.sh): unshare --net --mount, tmpfs on /run and on /etc/netns. Nothing of the machine is
-# touched, and it all goes away at the end. Each "up" and "down" is one process, started with
+# lib.sh): unshare --net --mount, tmpfs on /run and on /etc/netns, / made rshared as on a
+# systemd host. Nothing of the machine is touched, and it all goes away at the end. Each "up" and "down" is one process, started with
 # posix_spawn() and waited for, one after the other, as systemd runs netns@NAME.service; the
 # shell way is one bash process per namespace running the recipe's commands.
 set -euo pipefail
@@ -63,6 +63,10 @@ fi
 mount -t tmpfs -o mode=0755 tmpfs /run
 mkdir -p /run/netns /run/netnsctl /run/bench
 mount -t tmpfs -o mode=0755 tmpfs /etc/netns
+# shared, as on a systemd host (PID 1 makes / rshared): netnsctl's prepared mount namespaces
+# are then copied from one another, not from the whole table (see lib/mount.c); within the
+# sandbox's own mount namespace, nothing propagates to the machine's
+mount --make-rshared /
 ip link set lo up
 
 # Copies of the binaries, so that a rebuild during the run (a shared tree) cannot disturb it.
