@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 
@@ -22,7 +23,7 @@
  *   nat localnet IF      net.ipv4.conf.IF.route_localnet=1: forwards from 127.0.0.1
  *   nat lo6 IF           route "local ::1 dev IF table local": forwards from ::1
  *   nat sysctl KEY       this namespace holds host sysctl KEY at 1 (ip_forward, IPv6
- *                        forwarding); see the .host-sysctl file below
+ *                        forwarding); see .host-sysctl/ below
  *
  * The two per-link settings live on the host end of the veth and die with it; they are
  * still undone explicitly, so that undo touches exactly what "up" made.
@@ -56,143 +57,76 @@ static const char *proto_str(uint8_t p) {
 
 /* ---- host sysctls, shared by all namespaces ----
  *
- * RUNDIR/.host-sysctl has one line per host sysctl netnsctl changed:
- *     KEY PREVIOUS SET HOLDER...
- * The first namespace that needs KEY=SET while it is something else writes the line (with
- * the value before), then changes it; each further one adds its name. When the last holder
- * stops, the previous value comes back, unless someone changed KEY meanwhile (then it is
- * theirs). Every change happens under netns_lock(). The name starts with '.', which no
- * namespace name does. */
+ * RUNDIR/.host-sysctl/ holds, for each host sysctl netnsctl changed:
+ *     KEY            a file "PREVIOUS SET": the value before, the value set
+ *     KEY.holders/   an empty file per namespace that needs it, named after it
+ * The first namespace that needs KEY=SET while it is something else writes KEY (with the
+ * value before), then changes it; each namespace adds its file. When the last file is gone
+ * (the directory can be removed), the previous value comes back, unless someone changed KEY
+ * meanwhile (then it is theirs). A file per namespace, not a line they all rewrite: an "up"
+ * or "down" costs the same with one namespace or a thousand. Every change happens under
+ * netns_lock(). The name starts with '.', which no namespace name does.
+ */
 
-struct hs_entry {
-        char *key, *prev, *set;
-        char **holders;
-};
-
-struct hs_file {
-        struct hs_entry *e;
-        size_t n;
-};
-
-static void hs_done(struct hs_file *f) {
-        for (size_t i = 0; i < f->n; i++) {
-                free(f->e[i].key);
-                free(f->e[i].prev);
-                free(f->e[i].set);
-                strv_free(f->e[i].holders);
-        }
-        free(f->e);
-        *f = (struct hs_file) {};
+static char *hs_path(const char *key, const char *suffix) {
+        return strdup_printf("%s/.host-sysctl%s%s%s", netnsctl_run_dir(), key ? "/" : "", strempty(key), strempty(suffix));
 }
 
-static char *hs_path(void) {
-        return strdup_printf("%s/.host-sysctl", netnsctl_run_dir());
-}
-
-static int hs_load(struct hs_file *f) {
-        _cleanup_free_ char *path = hs_path(), *text = NULL;
-        char *line, *save = NULL;
+/* KEY's note: 1 (and the values), 0 when there is none, -errno */
+static int hs_note_load(const char *key, char prev[static 64], char set[static 64]) {
+        _cleanup_free_ char *path = hs_path(key, NULL), *text = NULL;
         int r;
 
-        *f = (struct hs_file) {};
         if (!path)
                 return -ENOMEM;
-        r = read_full_file(path, 1024 * 1024, &text, NULL);
+        r = read_full_file(path, 4096, &text, NULL);
         if (r == -ENOENT)
                 return 0;
         if (r < 0)
                 return r;
-        for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                char *w, *s2 = NULL;
-                struct hs_entry *e;
-
-                if (line[0] == '#')
-                        continue;
-                e = ARRAY_APPEND(f->e, f->n);
-                if (!e)
-                        return -ENOMEM;
-                w = strtok_r(line, " ", &s2);
-                e->key = w ? strdup(w) : NULL;
-                w = strtok_r(NULL, " ", &s2);
-                e->prev = w ? strdup(w) : NULL;
-                w = strtok_r(NULL, " ", &s2);
-                e->set = w ? strdup(w) : NULL;
-                if (!e->key || !e->prev || !e->set)
-                        return -EBADMSG;
-                while ((w = strtok_r(NULL, " ", &s2)))
-                        if (strv_extend(&e->holders, w) < 0)
-                                return -ENOMEM;
-        }
-        return 0;
-}
-
-static int hs_save(const struct hs_file *f) {
-        _cleanup_free_ char *path = hs_path(), *text = NULL;
-        size_t size = 0, used = 0;
-        FILE *m;
-
-        if (!path)
-                return -ENOMEM;
-        for (size_t i = 0; i < f->n; i++)
-                used += strv_length(f->e[i].holders) > 0;
-        if (used == 0)
-                return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
-        m = open_memstream(&text, &size);
-        if (!m)
-                return -ENOMEM;
-        fputs("# host sysctls netnsctl changed: KEY PREVIOUS-VALUE SET-VALUE NAMESPACES-THAT-NEED-IT\n", m);
-        for (size_t i = 0; i < f->n; i++) {
-                if (strv_length(f->e[i].holders) == 0)
-                        continue;
-                fprintf(m, "%s %s %s", f->e[i].key, f->e[i].prev, f->e[i].set);
-                STRV_FOREACH(h, f->e[i].holders)
-                        fprintf(m, " %s", *h);
-                fputc('\n', m);
-        }
-        if (fclose(m) != 0)
-                return -ENOMEM;
-        return write_file_atomic(path, text);
-}
-
-static struct hs_entry *hs_find(struct hs_file *f, const char *key) {
-        for (size_t i = 0; i < f->n; i++)
-                if (streq(f->e[i].key, key))
-                        return &f->e[i];
-        return NULL;
+        if (sscanf(text, "%63s %63s", prev, set) != 2)
+                return -EBADMSG;
+        return 1;
 }
 
 /* Make host sysctl @key be @value for namespace @name. */
 static int host_sysctl_acquire(const char *name, const char *key, const char *value) {
-        _cleanup_(hs_done) struct hs_file f = {};
-        struct hs_entry *e;
-        char cur[64];
-        int r;
+        _cleanup_free_ char *dir = hs_path(NULL, NULL), *note = hs_path(key, NULL),
+                            *holders = hs_path(key, ".holders"), *mark = NULL, *text = NULL;
+        char cur[64], prev[64], set[64];
+        _cleanup_close_ int fd = -1;
+        int noted, r;
 
-        r = hs_load(&f);
-        if (r < 0)
-                return r;
+        if (!dir || !note || !holders)
+                return -ENOMEM;
+        mark = strdup_printf("%s/%s", holders, name);
+        if (!mark)
+                return -ENOMEM;
+        noted = hs_note_load(key, prev, set);
+        if (noted < 0)
+                return noted;
         r = netns_sysctl_get(-1, key, cur, sizeof(cur));
         if (r < 0)
                 return r;
-        e = hs_find(&f, key);
-        if (!e) {
-                if (streq(cur, value))
-                        return 0; /* already so, not by us: nothing to restore later */
-                e = ARRAY_APPEND(f.e, f.n);
-                if (!e)
-                        return -ENOMEM;
-                e->key = strdup(key);
-                e->prev = strdup(cur);
-                e->set = strdup(value);
-                if (!e->key || !e->prev || !e->set)
-                        return -ENOMEM;
-        }
-        if (!strv_contains(e->holders, name) && strv_extend(&e->holders, name) < 0)
-                return -ENOMEM;
+        if (!noted && streq(cur, value))
+                return 0; /* already so, not by us: nothing to restore later */
+
         /* first the note, then the change: a crash in between restores a value never changed */
-        r = hs_save(&f);
-        if (r < 0)
-                return r;
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+                return -errno;
+        if (!noted) {
+                text = strdup_printf("%s %s\n", cur, value);
+                if (!text)
+                        return -ENOMEM;
+                r = write_file_atomic(note, text);
+                if (r < 0)
+                        return r;
+        }
+        if (mkdir(holders, 0700) < 0 && errno != EEXIST)
+                return -errno;
+        fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+        if (fd < 0)
+                return -errno;
         if (!streq(cur, value)) {
                 log_info("Setting host sysctl %s=%s (was %s) for namespace '%s'.", key, value, cur, name);
                 r = netns_sysctl_set(-1, key, value);
@@ -200,34 +134,44 @@ static int host_sysctl_acquire(const char *name, const char *key, const char *va
         return r;
 }
 
+/* Namespace @name no longer needs @key; the last one restores it. Idempotent: after a crash
+ * anywhere in here, running it again finishes the job. */
 static int host_sysctl_release(const char *name, const char *key) {
-        _cleanup_(hs_done) struct hs_file f = {};
-        struct hs_entry *e;
-        char **h;
-        char cur[64];
-        int r;
+        _cleanup_free_ char *dir = hs_path(NULL, NULL), *note = hs_path(key, NULL),
+                            *holders = hs_path(key, ".holders"), *mark = NULL;
+        char cur[64], prev[64], set[64];
+        int noted, r;
 
-        r = hs_load(&f);
-        if (r < 0)
-                return r;
-        e = hs_find(&f, key);
-        if (!e || !strv_contains(e->holders, name))
-                return 0;
-        for (h = e->holders; *h && !streq(*h, name); h++)
-                ;
-        free(*h);
-        memmove(h, h + 1, sizeof(char *) * (strv_length(h + 1) + 1));
-        if (strv_length(e->holders) == 0) {
-                r = netns_sysctl_get(-1, key, cur, sizeof(cur));
-                if (r >= 0 && streq(cur, e->set)) {
-                        log_info("Restoring host sysctl %s=%s: no namespace needs it any more.", key, e->prev);
-                        r = netns_sysctl_set(-1, key, e->prev);
-                        if (r < 0)
-                                return r;
-                } else if (r >= 0)
-                        log_notice("Host sysctl %s was changed to %s meanwhile; leaving it so.", key, cur);
+        if (!dir || !note || !holders)
+                return -ENOMEM;
+        mark = strdup_printf("%s/%s", holders, name);
+        if (!mark)
+                return -ENOMEM;
+        if (unlink(mark) < 0 && errno != ENOENT)
+                return -errno;
+        if (rmdir(holders) < 0) {
+                if (errno == ENOTEMPTY || errno == EEXIST)
+                        return 0; /* others still need it */
+                if (errno != ENOENT)
+                        return -errno;
         }
-        return hs_save(&f);
+        /* no holder left: the value before comes back, once */
+        noted = hs_note_load(key, prev, set);
+        if (noted <= 0)
+                return noted;
+        r = netns_sysctl_get(-1, key, cur, sizeof(cur));
+        if (r >= 0 && streq(cur, set)) {
+                log_info("Restoring host sysctl %s=%s: no namespace needs it any more.", key, prev);
+                r = netns_sysctl_set(-1, key, prev);
+                if (r < 0)
+                        return r;
+        } else if (r >= 0)
+                log_notice("Host sysctl %s was changed to %s meanwhile; leaving it so.", key, cur);
+        if (unlink(note) < 0 && errno != ENOENT)
+                return -errno;
+        if (rmdir(dir) < 0 && errno != ENOTEMPTY && errno != EEXIST && errno != ENOENT)
+                return -errno;
+        return 0;
 }
 
 /* ---- IPv6 forwarding safety ----
