@@ -2,8 +2,10 @@
 # wiring.sh - "netnsctl up/down" against the iproute2 + nft sequence of bash unit recipes, at
 # N = 1, 10, 100, 1000 namespaces with veth, auto addresses, default route, masquerade and one
 # port forward each; and new TCP connections per second through one namespace's port forward
-# with 1 and with many namespaces up. Not a pass/fail test: it prints figures, and the issue's
-# targets next to them. See bench/README.md for what exactly each way does.
+# with 1 and with many namespaces up, and with 1 up but the NAT table as full as with many (a
+# control: what the table's size costs, apart from what the namespaces cost). Not a pass/fail
+# test: it prints figures, and the issue's targets next to them. See bench/README.md for what
+# exactly each way does.
 #
 # Usage (root): bench/wiring.sh [N...]        default: 1 10 100 1000 (about 11 minutes)
 #               bench/wiring.sh 1 10 100      a quick run (about a minute and a half)
@@ -230,6 +232,7 @@ class ConnRate:
         self.server = None
         self.one = []   # per measurement with w1 alone: the runs' rates
         self.many = []  # per measurement with all up
+        self.ctl = []   # w1 alone, the table as full as with all up (measure_elements())
 
 
     CT = "/proc/sys/net/netfilter/"
@@ -251,8 +254,8 @@ class ConnRate:
         self.stop()
         sys.exit("wiring.sh: w1's port forward (host port 20001) never became reachable")
 
-    def measure(self, many):
-        label = f"{MAX} namespaces up" if many else "1 namespace up"
+    def measure(self, many, label=None, into=None):
+        label = label or (f"{MAX} namespaces up" if many else "1 namespace up")
         rates = []
         for _ in range(CONN_RUNS):
             o = out("nsenter", "--net=/run/netns/bench-out", CONNRATE, "client", "192.0.2.1", "20001", str(CONN_SECONDS))
@@ -261,13 +264,30 @@ class ConnRate:
                 self.stop()
                 sys.exit(f"wiring.sh: {f['failed']} connections through w1's port forward failed ({label})")
             rates.append(float(f["rate"]))
-        (self.many if many else self.one).append(rates)
+        (into if into is not None else self.many if many else self.one).append(rates)
         print(f"#   connection rate, {label}: {statistics.median(rates):.0f} conn/s", flush=True)
         for _ in range(300):
             with open(self.CT + "nf_conntrack_count") as f:
                 if int(f.read()) < 100:
                     break
             time.sleep(0.1)
+
+    def measure_elements(self):
+        """The control: w1 alone up, the table holding as many elements as with all MAX up
+        (the others' host ends, masquerade and port forward entries, for links that do not
+        exist). What the rate loses here is what the NAT table's size costs; what it loses
+        with all up and not here is what the namespaces themselves cost the host."""
+        elems = range(2, MAX + 1)
+        add = "".join(f'add element inet netnsctl veths {{ "ctl{i}" }}\n'
+                      f'add element inet netnsctl masq {{ "ctl{i}" . ipv4 }}\n'
+                      f'add element inet netnsctl fwd4 {{ tcp . {20000 + i} : 10.255.{i // 256}.{i % 256} . 80 }}\n'
+                      for i in elems)
+        subprocess.run(["nft", "-f", "-"], input=add, text=True, check=True)
+        self.measure(False, "1 namespace up + elements of %d" % (MAX - 1), self.ctl)
+        delete = "".join(f'delete element inet netnsctl veths {{ "ctl{i}" }}\n'
+                         f'delete element inet netnsctl masq {{ "ctl{i}" . ipv4 }}\n'
+                         f'delete element inet netnsctl fwd4 {{ tcp . {20000 + i} }}\n' for i in elems)
+        subprocess.run(["nft", "-f", "-"], input=delete, text=True, check=True)
 
     def stop(self):
         if self.server:
@@ -328,6 +348,8 @@ try:
                         t2 = time.monotonic()
                         conn.start()
                         conn.measure(False)
+                        if n > 1:
+                            conn.measure_elements()
                         t0 += time.monotonic() - t2  # not part of the phase's time
                 t1 = time.monotonic()
                 if with_conn and n > 1:
@@ -398,6 +420,11 @@ for c, v in enumerate(conn.one):
 ratio = statistics.median(cycle_ratios) if cycle_ratios else None
 if ratio:
     print(f"{'ratio':>22}: {ratio * 100:8.1f} %" + (f"  (median of {len(cycle_ratios)} cycles)" if len(cycle_ratios) > 1 else ""))
+if conn.ctl:
+    c = statistics.median(conn.ctl[0])
+    print(f"{'control':>22}: {c:8.0f} conn/s   (runs: {', '.join('%.0f' % x for x in conn.ctl[0])}): w1 alone, the table "
+          f"holding {MAX - 1} other namespaces' elements -> {c / ones[0] * 100:.1f} % of the run with 1 up before it "
+          f"(what the NAT table's size costs)")
 print(f"{'noise':>22}: {abs(ones[0] - ones[1]) / max(ones[0], ones[1]) * 100 if len(ones) > 1 else 0:8.1f} %  "
       f"(the first two runs with 1 up apart: differences of this size are not the namespaces')")
 

@@ -2,6 +2,7 @@
 /* mount.c - the mounts netnsctl makes: a namespace's sysfs, binds over /etc, resolver masks, mount namespace pins */
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <linux/magic.h>
@@ -285,7 +286,6 @@ struct mntns_prep {
         const char *netns_dir;
         const char *state_dir;
         uint64_t parent_id; /* our mount namespace's id, 0 = unknown */
-        int cpu;            /* run the child on this CPU, -1 = anywhere */
 };
 
 #ifndef NS_GET_MNTNS_ID
@@ -414,20 +414,54 @@ static int enter_base(const struct mntns_prep *p) {
         return 0;
 }
 
+/*
+ * In the child: unshare() a copy of the mount namespace we are in. The kernel pins a mount
+ * namespace only into an older one (by id: no loops). Ids used to grow monotonically; newer
+ * kernels hand them out in per-CPU batches, so a namespace made on another CPU than @parent_id
+ * can get a smaller id. Then again from the same source, on each CPU we may use in turn.
+ */
+static int unshare_newer(uint64_t parent_id) {
+        _cleanup_close_ int src = -1;
+        cpu_set_t all;
+        int cpu = -1;
+
+        if (parent_id != 0) {
+                src = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+                if (src < 0)
+                        return -errno;
+        }
+        if (sched_getaffinity(0, sizeof(all), &all) < 0)
+                CPU_ZERO(&all);
+        for (;;) {
+                cpu_set_t one;
+                uint64_t id;
+
+                if (unshare(CLONE_NEWNS) < 0)
+                        return log_debug_errno(errno, "unshare(CLONE_NEWNS) failed: %m");
+                if (parent_id == 0)
+                        return 0;
+                id = mntns_id("/proc/self/ns/mnt");
+                if (id == 0 || id > parent_id)
+                        return 0;
+                do
+                        cpu++;
+                while (cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &all));
+                if (cpu >= CPU_SETSIZE)
+                        return -ELOOP; /* no CPU gave a newer namespace: the kernel would see a loop */
+                log_debug("Mount namespace id %" PRIu64 " is older than ours (%" PRIu64 "), again on CPU %d.", id, parent_id, cpu);
+                CPU_ZERO(&one);
+                CPU_SET(cpu, &one);
+                if (sched_setaffinity(0, sizeof(one), &one) < 0 || setns(src, CLONE_NEWNS) < 0)
+                        return -errno;
+        }
+}
+
 /* In the child: become the prepared namespace. */
 static int mntns_prepare(const struct mntns_prep *p) {
         struct mount_attr slave = { .propagation = MS_SLAVE };
         _cleanup_close_ int sys_fd = -1;
         int r;
 
-        if (p->cpu >= 0) {
-                cpu_set_t set;
-
-                CPU_ZERO(&set);
-                CPU_SET(p->cpu, &set);
-                if (sched_setaffinity(0, sizeof(set), &set) < 0)
-                        return -EAGAIN;
-        }
         /* sysfs shows the devices of the network namespace of whoever mounts it */
         if (setns(p->netns_fd, CLONE_NEWNET) < 0)
                 return log_debug_errno(errno, "setns() into the network namespace failed: %m");
@@ -447,17 +481,9 @@ static int mntns_prepare(const struct mntns_prep *p) {
                         return r;
                 log_debug(r > 0 ? "Copying the base mount namespace." : "Not using the base mount namespace, copying ours.");
         }
-        if (unshare(CLONE_NEWNS) < 0)
-                return log_debug_errno(errno, "unshare(CLONE_NEWNS) failed: %m");
-        /* The kernel pins a mount namespace only into an older one (by id: no loops). Ids used
-         * to grow monotonically; newer kernels hand them out in per-CPU batches, so a namespace
-         * made on another CPU can get a smaller id than ours. The parent then retries per CPU. */
-        if (p->parent_id != 0) {
-                uint64_t id = mntns_id("/proc/self/ns/mnt");
-
-                if (id != 0 && id <= p->parent_id)
-                        return -EAGAIN;
-        }
+        r = unshare_newer(p->parent_id);
+        if (r < 0)
+                return r;
         /* slave: the host's mounts and unmounts (a pin removed by "down") still reach us, and
          * nothing we mount here reaches the host (nor the base namespace: its mounts are slaves
          * or private, so ours are too) */
@@ -565,25 +591,6 @@ finish:
         return r;
 }
 
-/* First wherever the scheduler puts the child, then on each CPU we may use in turn until one
- * hands out a namespace id above ours (see mntns_prepare()). */
-static int mntns_try_cpus(const char *pin, struct mntns_prep *prep) {
-        cpu_set_t cpus;
-        int r;
-
-        prep->cpu = -1;
-        r = mntns_try(pin, prep);
-        if (r == -EAGAIN && sched_getaffinity(0, sizeof(cpus), &cpus) >= 0)
-                for (int cpu = 0; cpu < CPU_SETSIZE && r == -EAGAIN; cpu++)
-                        if (CPU_ISSET(cpu, &cpus)) {
-                                prep->cpu = cpu;
-                                r = mntns_try(pin, prep);
-                        }
-        if (r == -EAGAIN)
-                r = -ELOOP; /* no CPU gave a newer namespace: the kernel would see a loop */
-        return r;
-}
-
 int mntns_create_pinned(const char *pin, int netns_fd, int base_fd, const char *netns_dir, const char *state_dir) {
         struct mntns_prep prep = {
                 .netns_fd = netns_fd,
@@ -602,11 +609,11 @@ int mntns_create_pinned(const char *pin, int netns_fd, int base_fd, const char *
                 return -errno;
         fd = safe_close(fd);
 
-        r = mntns_try_cpus(pin, &prep);
+        r = mntns_try(pin, &prep);
         if (r < 0 && prep.base_fd >= 0) {
                 log_debug_errno(r, "Preparing a mount namespace from another one failed (%m), copying ours.");
                 prep.base_fd = -1;
-                r = mntns_try_cpus(pin, &prep);
+                r = mntns_try(pin, &prep);
         }
         if (r < 0)
                 goto fail;

@@ -56,7 +56,10 @@ int netns_run_dir_prepare(void) {
         if (flock(fd, LOCK_EX) < 0)
                 return -errno;
         for (;;) {
-                if (mount("", dir, NULL, MS_SHARED | MS_REC, NULL) >= 0)
+                /* Not MS_REC, unlike "ip netns add": that would walk every pin below (a cost per
+                 * "up" that grows with the namespaces up), and a pin made under a shared mount
+                 * is shared already. */
+                if (mount("", dir, NULL, MS_SHARED, NULL) >= 0)
                         return 0;
                 if (errno != EINVAL || made)
                         return -errno;

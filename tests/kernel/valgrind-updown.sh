@@ -32,23 +32,6 @@ if ! pkg-config --atleast-version=1.0.5 libmnl 2>/dev/null; then
         for f in nl_call nl_batch_run nfnl_call; do
                 printf '{\n   libmnl-1.0.4-padding-%s\n   Memcheck:Param\n   socketcall.sendto(msg)\n   fun:sendto\n   fun:%s\n}\n' "$f" "$f"
         done >>"$T/vg.supp"
-        # libnftables builds its netlink batches with the same libmnl
-        cat >>"$T/vg.supp" <<'X'
-{
-   libmnl-1.0.4-padding-in-libnftables-sendmsg
-   Memcheck:Param
-   sendmsg(msg.msg_iov[0])
-   fun:sendmsg
-   obj:*/libnftables.so*
-}
-{
-   libmnl-1.0.4-padding-in-libnftables-sendto
-   Memcheck:Param
-   socketcall.sendto(msg)
-   fun:sendto
-   obj:*/libnftables.so*
-}
-X
 fi
 # --trace-children: "netnsctl" may be a launcher that execs the tool; exec's CMD is followed too
 VG=(valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
