@@ -296,6 +296,27 @@ class ConnRate:
             self.server = None
 
 
+def settle(what):
+    """Wait (at most 3 minutes) until the machine is idle: the kernel destroys a network
+    namespace after its last reference goes, in a worker, some 10 ms each; after a thousand
+    "down"s that is minutes of work that would slow whatever is timed next (the other way's
+    round). Idle: under 10 % of the CPUs busy over a second."""
+    def busy():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return v[3] + v[4], sum(v)  # idle + iowait, all
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 180:
+        i0, a0 = busy()
+        time.sleep(1)
+        i1, a1 = busy()
+        if a1 > a0 and (i1 - i0) / (a1 - a0) >= 0.9:
+            break
+    waited = time.monotonic() - t0
+    if waited > 2:
+        print(f"#   (waited {waited:.0f} s for the machine to settle before {what})", flush=True)
+
+
 # ---- up/down timing ----
 res = {}  # (way, op, N) -> [ms]
 
@@ -326,6 +347,8 @@ try:
             # round there) leaves ~10^5 conntrack entries for the kernel to expire meanwhile
             for way in ("shell", "netnsctl") if n == MAX else ("netnsctl", "shell"):
                 with_conn = way == "netnsctl" and n == MAX and r == 0
+                if n >= 100:
+                    settle(f"the {way} way at N={n}")
                 ups, downs, made = res.setdefault((way, "up", n), []), res.setdefault((way, "down", n), []), []
                 t0 = time.monotonic()
                 for i in range(1, n + 1):

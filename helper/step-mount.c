@@ -215,10 +215,13 @@ static int base_mntns(const char *name) {
  * table is small (other namespaces' pins dropped), so exec costs the same with 1 or 1000
  * namespaces up, where unsharing the host's table costs a copy of every pin. It is made the
  * same way, by a copy of another namespace's when one is up (see mntns_create_pinned()).
+ *
+ * In two steps: "mntns", right after the namespace exists, starts a child that prepares it;
+ * the steps in between run while it does (on another CPU, where there is one); "mntns-pin", at
+ * the end, waits for it and pins what it made. Both under the one record line "mntns".
  */
 int step_mntns(struct up_ctx *c) {
         _cleanup_free_ char *pin = state_path(c->name, "mnt");
-        _cleanup_close_ int base = -1;
         int r;
 
         if (!pin)
@@ -226,11 +229,33 @@ int step_mntns(struct up_ctx *c) {
         r = record_add(c->rec, "mntns");
         if (r < 0)
                 return log_error_errno(r, "Failed to write state record: %m");
-        base = base_mntns(c->name);
-        r = mntns_create_pinned(pin, c->netns_fd, base, netns_run_dir(), netnsctl_run_dir());
+        c->mntns_base = base_mntns(c->name);
+        r = mntns_create_start(pin, c->netns_fd, c->mntns_base, netns_run_dir(), netnsctl_run_dir(), &c->mntns);
+        if (r < 0)
+                return log_error_errno(r, "Failed to prepare the mount namespace of '%s' at %s: %m", c->name, pin);
+        c->mntns_started = true;
+        return 0;
+}
+
+int step_mntns_pin(struct up_ctx *c) {
+        _cleanup_free_ char *pin = state_path(c->name, "mnt");
+        int r;
+
+        if (!pin)
+                return log_oom();
+        c->mntns_started = false;
+        r = mntns_create_finish(&c->mntns);
+        c->mntns_base = safe_close(c->mntns_base);
         if (r < 0)
                 return log_error_errno(r, "Failed to prepare the mount namespace of '%s' at %s: %m", c->name, pin);
         return 0;
+}
+
+void mntns_step_abort(struct up_ctx *c) {
+        if (c->mntns_started)
+                mntns_job_abort(&c->mntns);
+        c->mntns_started = false;
+        c->mntns_base = safe_close(c->mntns_base);
 }
 
 /* "mntns": unpin, remove the file (which detaches copies of the pin everywhere) */

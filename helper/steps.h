@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "conf.h"
+#include "mount.h"
 #include "nl.h"
 #include "record.h"
 
@@ -34,6 +35,11 @@ struct up_ctx {
         size_t n_host_addrs;
         struct netns_prefix *peer_addrs;
         size_t n_peer_addrs;
+
+        /* step-mount.c: the prepared mount namespace, from "mntns" to "mntns-pin" */
+        struct mntns_job mntns;
+        bool mntns_started;
+        int mntns_base;
 };
 
 struct undo_ctx {
@@ -107,6 +113,8 @@ int netns_undo_record(const char *name);
 int step_sysfs(struct up_ctx *c);
 int step_resolv(struct up_ctx *c);
 int step_mntns(struct up_ctx *c);
+int step_mntns_pin(struct up_ctx *c);
+void mntns_step_abort(struct up_ctx *c);
 int undo_sysfs(struct undo_ctx *u, const char *args);
 int undo_resolv(struct undo_ctx *u, const char *args);
 int undo_mntns(struct undo_ctx *u, const char *args);

@@ -17,6 +17,7 @@
 /* In order. Each later feature adds its steps here and its undo handlers below. */
 static const struct up_step up_steps[] = {
         { "namespace", step_namespace },
+        { "mntns",     step_mntns },      /* starts it; the steps below run meanwhile */
         { "loopback",  step_loopback },
         { "sysctl",    step_sysctl },
         { "veth",      step_veth },
@@ -24,7 +25,7 @@ static const struct up_step up_steps[] = {
         { "nat",       step_nat },
         { "sysfs",     step_sysfs },
         { "resolv",    step_resolv },
-        { "mntns",     step_mntns },
+        { "mntns-pin", step_mntns_pin },  /* waits for it, pins it */
 };
 
 static const struct undo_handler undo_handlers[] = {
@@ -253,7 +254,7 @@ int verb_up(int argc, char **argv) {
         _cleanup_config_ struct netns_config *cfg = NULL;
         _cleanup_(record_closep) struct record *rec = NULL;
         _cleanup_free_ char *pin = NULL;
-        struct up_ctx c = { .netns_fd = -1 };
+        struct up_ctx c = { .netns_fd = -1, .mntns_base = -1 };
         const char *name = argv[1];
         int lock, r;
 
@@ -281,7 +282,7 @@ int verb_up(int argc, char **argv) {
         if (r < 0)
                 return log_error_errno(r, "Failed to create state record for '%s' in %s: %m", name, netnsctl_run_dir());
 
-        c = (struct up_ctx) { .name = name, .cfg = cfg, .rec = rec, .pin = pin, .netns_fd = -1 };
+        c = (struct up_ctx) { .name = name, .cfg = cfg, .rec = rec, .pin = pin, .netns_fd = -1, .mntns_base = -1 };
         for (size_t i = 0; i < ELEMENTSOF(up_steps); i++) {
                 uint64_t t0 = now_usec(CLOCK_MONOTONIC);
 
@@ -298,6 +299,7 @@ int verb_up(int argc, char **argv) {
         if (r >= 0)
                 r = record_add(rec, "complete");
 
+        mntns_step_abort(&c); /* after a failure: the child preparing it goes */
         nl_close(c.nl_host);
         nl_close(c.nl_ns);
         (void) safe_close(c.netns_fd);

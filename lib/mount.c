@@ -280,13 +280,6 @@ int mount_mask_dir(const char *path) {
         return 1;
 }
 
-struct mntns_prep {
-        int netns_fd;       /* the network namespace whose sysfs goes on /sys */
-        int base_fd;        /* a prepared mount namespace to copy instead of ours, or -1 */
-        const char *netns_dir;
-        const char *state_dir;
-        uint64_t parent_id; /* our mount namespace's id, 0 = unknown */
-};
 
 #ifndef NS_GET_MNTNS_ID
 #define NS_GET_MNTNS_ID _IOR(NSIO, 0x5, uint64_t)
@@ -540,20 +533,20 @@ static int wait_child(pid_t pid) {
         return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EPROTO;
 }
 
-/* One attempt: a child prepares the namespace, we pin it while the child is still in it. */
-static int mntns_try(const char *pin, const struct mntns_prep *prep) {
+/* A child prepares the namespace; we pin it while the child is still in it. */
+static int mntns_fork(const struct mntns_prep *prep, struct mntns_job *j) {
         int ready[2] = { -1, -1 }, hold[2] = { -1, -1 };
-        int r, child_r = 0;
         pid_t pid;
+        int r;
 
         if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(hold, O_CLOEXEC) < 0) {
                 r = -errno;
-                goto finish;
+                goto fail;
         }
         pid = fork();
         if (pid < 0) {
                 r = -errno;
-                goto finish;
+                goto fail;
         }
         if (pid == 0) {
                 char c;
@@ -568,22 +561,13 @@ static int mntns_try(const char *pin, const struct mntns_prep *prep) {
                         (void) !read(hold[0], &c, 1);
                 _exit(r < 0 ? 1 : 0);
         }
-        ready[1] = safe_close(ready[1]);
-        hold[0] = safe_close(hold[0]);
-        r = read_full(ready[0], &child_r, sizeof(child_r));
-        if (r >= 0 && child_r < 0)
-                r = child_r;
-        if (r >= 0) {
-                char p[64];
-
-                (void) snprintf(p, sizeof(p), "/proc/%d/ns/mnt", (int) pid);
-                if (mount(p, pin, NULL, MS_BIND, NULL) < 0)
-                        r = -errno;
-        }
-        hold[1] = safe_close(hold[1]);
-        if (wait_child(pid) < 0 && r >= 0)
-                r = -EPROTO;
-finish:
+        (void) safe_close(ready[1]);
+        (void) safe_close(hold[0]);
+        j->pid = pid;
+        j->ready = ready[0];
+        j->hold = hold[1];
+        return 0;
+fail:
         (void) safe_close(ready[0]);
         (void) safe_close(ready[1]);
         (void) safe_close(hold[0]);
@@ -591,38 +575,106 @@ finish:
         return r;
 }
 
-int mntns_create_pinned(const char *pin, int netns_fd, int base_fd, const char *netns_dir, const char *state_dir) {
-        struct mntns_prep prep = {
-                .netns_fd = netns_fd,
-                .base_fd = base_fd,
-                .netns_dir = netns_dir,
-                .state_dir = state_dir,
-                .parent_id = mntns_id("/proc/self/ns/mnt"),
-        };
+/* Wait for the child's word, pin its namespace if it is ready, let it go. */
+static int mntns_join(struct mntns_job *j) {
+        int r, child_r = 0;
+
+        r = read_full(j->ready, &child_r, sizeof(child_r));
+        if (r >= 0 && child_r < 0)
+                r = child_r;
+        if (r >= 0) {
+                char p[64];
+
+                (void) snprintf(p, sizeof(p), "/proc/%d/ns/mnt", (int) j->pid);
+                if (mount(p, j->pin, NULL, MS_BIND, NULL) < 0)
+                        r = -errno;
+        }
+        j->hold = safe_close(j->hold);
+        j->ready = safe_close(j->ready);
+        if (wait_child(j->pid) < 0 && r >= 0)
+                r = -EPROTO;
+        j->pid = 0;
+        return r;
+}
+
+int mntns_create_start(const char *pin, int netns_fd, int base_fd, const char *netns_dir, const char *state_dir,
+                       struct mntns_job *ret) {
         _cleanup_close_ int fd = -1;
         int r;
 
+        *ret = (struct mntns_job) {
+                .prep = {
+                        .netns_fd = netns_fd,
+                        .base_fd = base_fd,
+                        .netns_dir = netns_dir,
+                        .state_dir = state_dir,
+                        .parent_id = mntns_id("/proc/self/ns/mnt"),
+                },
+                .ready = -1,
+                .hold = -1,
+        };
+        ret->pin = strdup(pin);
+        if (!ret->pin)
+                return -ENOMEM;
         /* The placeholder the pin goes on. No mount of its own under it: it is on a private
          * mount (mount_private_dir()), where the kernel accepts a mount namespace file. */
         fd = open(pin, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0);
-        if (fd < 0)
-                return -errno;
-        fd = safe_close(fd);
-
-        r = mntns_try(pin, &prep);
-        if (r < 0 && prep.base_fd >= 0) {
-                log_debug_errno(r, "Preparing a mount namespace from another one failed (%m), copying ours.");
-                prep.base_fd = -1;
-                r = mntns_try(pin, &prep);
+        if (fd < 0) {
+                r = -errno;
+                free(ret->pin);
+                ret->pin = NULL;
+                return r;
         }
-        if (r < 0)
-                goto fail;
-        return 0;
-
-fail:
-        (void) umount_all_lazy(pin);
-        (void) unlink(pin);
+        fd = safe_close(fd);
+        r = mntns_fork(&ret->prep, ret);
+        if (r < 0) {
+                (void) unlink(pin);
+                free(ret->pin);
+                ret->pin = NULL;
+        }
         return r;
+}
+
+int mntns_create_finish(struct mntns_job *j) {
+        int r;
+
+        r = mntns_join(j);
+        if (r < 0 && j->prep.base_fd >= 0) {
+                log_debug_errno(r, "Preparing a mount namespace from another one failed (%m), copying ours.");
+                j->prep.base_fd = -1;
+                r = mntns_fork(&j->prep, j);
+                if (r >= 0)
+                        r = mntns_join(j);
+        }
+        if (r < 0) {
+                (void) umount_all_lazy(j->pin);
+                (void) unlink(j->pin);
+        }
+        free(j->pin);
+        j->pin = NULL;
+        return r;
+}
+
+void mntns_job_abort(struct mntns_job *j) {
+        if (j->pid > 0) {
+                /* EOF on its pipe: the child leaves the namespace, which nothing pinned */
+                j->hold = safe_close(j->hold);
+                j->ready = safe_close(j->ready);
+                (void) wait_child(j->pid);
+                j->pid = 0;
+        }
+        free(j->pin);
+        j->pin = NULL;
+}
+
+int mntns_create_pinned(const char *pin, int netns_fd, int base_fd, const char *netns_dir, const char *state_dir) {
+        struct mntns_job j;
+        int r;
+
+        r = mntns_create_start(pin, netns_fd, base_fd, netns_dir, state_dir, &j);
+        if (r < 0)
+                return r;
+        return mntns_create_finish(&j);
 }
 
 int mntns_release(const char *pin) {

@@ -2,6 +2,9 @@
 /* mount.h - the mounts netnsctl makes: a namespace's sysfs, binds over /etc, resolver masks, mount namespace pins */
 #pragma once
 
+#include <stdint.h>
+#include <sys/types.h>
+
 #include <stdbool.h>
 
 /*
@@ -144,6 +147,44 @@ int mntns_open(const char *pin);
  * Return: 0 or -errno; on error nothing is left at @pin
  */
 int mntns_create_pinned(const char *pin, int netns_fd, int base_fd, const char *netns_dir, const char *state_dir);
+
+/* mntns_create_pinned() in two halves, so that the caller can do other work while a child
+ * prepares the namespace; the fields are mntns_create_start()'s business. */
+struct mntns_prep {
+        int netns_fd;       /* the network namespace whose sysfs goes on /sys */
+        int base_fd;        /* a prepared mount namespace to copy instead of ours, or -1 */
+        const char *netns_dir;
+        const char *state_dir;
+        uint64_t parent_id; /* our mount namespace's id, 0 = unknown */
+};
+
+struct mntns_job {
+        struct mntns_prep prep;
+        char *pin;
+        pid_t pid;          /* the child preparing it, 0 = none */
+        int ready, hold;    /* its pipes: its result; EOF lets it go */
+};
+
+/**
+ * mntns_create_start() - the first half of mntns_create_pinned(): create the file @pin and
+ * start a child preparing the namespace (the fds it is given must stay open until the other
+ * half). Return: 0 or -errno (nothing left at @pin)
+ */
+int mntns_create_start(const char *pin, int netns_fd, int base_fd, const char *netns_dir, const char *state_dir,
+                       struct mntns_job *ret);
+
+/**
+ * mntns_create_finish() - the second half: wait for the child, pin its namespace at @j's pin
+ * (with the same fallback as mntns_create_pinned()), let the child go.
+ * Return: 0 or -errno (then nothing is left at the pin)
+ */
+int mntns_create_finish(struct mntns_job *j);
+
+/**
+ * mntns_job_abort() - a started job that will not be finished: the child goes, its namespace
+ * with it; the file at the pin stays for the caller's undo (mntns_release()).
+ */
+void mntns_job_abort(struct mntns_job *j);
 
 /**
  * mntns_release() - unpin a mount namespace made by mntns_create_pinned() and remove the file
