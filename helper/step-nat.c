@@ -72,6 +72,26 @@ static char *hs_path(const char *key, const char *suffix) {
         return strdup_printf("%s/.host-sysctl%s%s%s", netnsctl_run_dir(), key ? "/" : "", strempty(key), strempty(suffix));
 }
 
+/* the paths of KEY's note, its holders' directory and NAME's file in it */
+struct hs_paths {
+        char *dir, *note, *holders, *mark;
+};
+
+static void hs_paths_done(struct hs_paths *p) {
+        free(p->dir);
+        free(p->note);
+        free(p->holders);
+        free(p->mark);
+}
+
+static int hs_paths_get(struct hs_paths *p, const char *name, const char *key) {
+        p->dir = hs_path(NULL, NULL);
+        p->note = hs_path(key, NULL);
+        p->holders = hs_path(key, ".holders");
+        p->mark = p->holders ? strdup_printf("%s/%s", p->holders, name) : NULL;
+        return p->dir && p->note && p->holders && p->mark ? 0 : -ENOMEM;
+}
+
 /* KEY's note: 1 (and the values), 0 when there is none, -errno */
 static int hs_note_load(const char *key, char prev[static 64], char set[static 64]) {
         _cleanup_free_ char *path = hs_path(key, NULL), *text = NULL;
@@ -91,17 +111,15 @@ static int hs_note_load(const char *key, char prev[static 64], char set[static 6
 
 /* Make host sysctl @key be @value for namespace @name. */
 static int host_sysctl_acquire(const char *name, const char *key, const char *value) {
-        _cleanup_free_ char *dir = hs_path(NULL, NULL), *note = hs_path(key, NULL),
-                            *holders = hs_path(key, ".holders"), *mark = NULL, *text = NULL;
+        _cleanup_(hs_paths_done) struct hs_paths p = {};
+        _cleanup_free_ char *text = NULL;
         char cur[64], prev[64], set[64];
         _cleanup_close_ int fd = -1;
         int noted, r;
 
-        if (!dir || !note || !holders)
-                return -ENOMEM;
-        mark = strdup_printf("%s/%s", holders, name);
-        if (!mark)
-                return -ENOMEM;
+        r = hs_paths_get(&p, name, key);
+        if (r < 0)
+                return r;
         noted = hs_note_load(key, prev, set);
         if (noted < 0)
                 return noted;
@@ -112,19 +130,19 @@ static int host_sysctl_acquire(const char *name, const char *key, const char *va
                 return 0; /* already so, not by us: nothing to restore later */
 
         /* first the note, then the change: a crash in between restores a value never changed */
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+        if (mkdir(p.dir, 0700) < 0 && errno != EEXIST)
                 return -errno;
         if (!noted) {
                 text = strdup_printf("%s %s\n", cur, value);
                 if (!text)
                         return -ENOMEM;
-                r = write_file_atomic(note, text);
+                r = write_file_atomic(p.note, text);
                 if (r < 0)
                         return r;
         }
-        if (mkdir(holders, 0700) < 0 && errno != EEXIST)
+        if (mkdir(p.holders, 0700) < 0 && errno != EEXIST)
                 return -errno;
-        fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+        fd = open(p.mark, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
         if (fd < 0)
                 return -errno;
         if (!streq(cur, value)) {
@@ -137,19 +155,16 @@ static int host_sysctl_acquire(const char *name, const char *key, const char *va
 /* Namespace @name no longer needs @key; the last one restores it. Idempotent: after a crash
  * anywhere in here, running it again finishes the job. */
 static int host_sysctl_release(const char *name, const char *key) {
-        _cleanup_free_ char *dir = hs_path(NULL, NULL), *note = hs_path(key, NULL),
-                            *holders = hs_path(key, ".holders"), *mark = NULL;
+        _cleanup_(hs_paths_done) struct hs_paths p = {};
         char cur[64], prev[64], set[64];
         int noted, r;
 
-        if (!dir || !note || !holders)
-                return -ENOMEM;
-        mark = strdup_printf("%s/%s", holders, name);
-        if (!mark)
-                return -ENOMEM;
-        if (unlink(mark) < 0 && errno != ENOENT)
+        r = hs_paths_get(&p, name, key);
+        if (r < 0)
+                return r;
+        if (unlink(p.mark) < 0 && errno != ENOENT)
                 return -errno;
-        if (rmdir(holders) < 0) {
+        if (rmdir(p.holders) < 0) {
                 if (errno == ENOTEMPTY || errno == EEXIST)
                         return 0; /* others still need it */
                 if (errno != ENOENT)
@@ -167,9 +182,9 @@ static int host_sysctl_release(const char *name, const char *key) {
                         return r;
         } else if (r >= 0)
                 log_notice("Host sysctl %s was changed to %s meanwhile; leaving it so.", key, cur);
-        if (unlink(note) < 0 && errno != ENOENT)
+        if (unlink(p.note) < 0 && errno != ENOENT)
                 return -errno;
-        if (rmdir(dir) < 0 && errno != ENOTEMPTY && errno != EEXIST && errno != ENOENT)
+        if (rmdir(p.dir) < 0 && errno != ENOTEMPTY && errno != EEXIST && errno != ENOENT)
                 return -errno;
         return 0;
 }
