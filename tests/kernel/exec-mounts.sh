@@ -217,14 +217,27 @@ rm -r /run/netnsctl/zz
 nnc down a
 # a mount namespace someone else pinned there, one that follows ours (and has a mount of its
 # own), without a record: not copied
+# (The kernel pins a mount namespace only into an older one, and newer kernels hand out the ids
+# in per-CPU batches: a namespace made on another CPU can be "older" than ours. As netnsctl does
+# (lib/mount.c), try again on each CPU, a bounded number of times.)
 mkdir "$T/marker"
-unshare --mount --propagation slave sh -c "mount -t tmpfs -o size=4k marker '$T/marker' && exec sleep 300" &
-BG+=($!)
-holder=$!
-for _ in $(seq 50); do nsenter -t "$holder" -m findmnt -n "$T/marker" >/dev/null 2>&1 && break; sleep 0.1; done
 mkdir -m 0700 /run/netnsctl/zz
 touch /run/netnsctl/zz/mnt
-mount --bind "/proc/$holder/ns/mnt" /run/netnsctl/zz/mnt
+pinned=
+for attempt in $(seq 0 7); do
+        cpu=$((attempt % $(nproc)))
+        taskset -c "$cpu" unshare --mount --propagation slave sh -c "mount -t tmpfs -o size=4k marker '$T/marker' && exec sleep 300" &
+        BG+=($!)
+        holder=$!
+        for _ in $(seq 50); do nsenter -t "$holder" -m findmnt -n "$T/marker" >/dev/null 2>&1 && break; sleep 0.1; done
+        if mount --bind "/proc/$holder/ns/mnt" /run/netnsctl/zz/mnt 2>/dev/null; then
+                pinned=1
+                break
+        fi
+        kill "$holder"
+        wait "$holder" 2>/dev/null || true
+done
+[ -n "$pinned" ] || fail "test setup: could not pin a foreign mount namespace at zz/mnt on any CPU"
 NETNSCTL_LOG_LEVEL=debug "$NETNSCTL" up a 2>"$T/err" || { cat "$T/err" >&2; fail "up a with a foreign mount namespace at zz/mnt"; }
 grep -q "Not preparing from /run/netnsctl/zz/mnt: no record" "$T/err" || { cat "$T/err" >&2; fail "zz/mnt was not refused"; }
 nsenter --mount=/run/netnsctl/a/mnt findmnt -n "$T/marker" >/dev/null && fail "a's prepared namespace is a copy of the foreign one"
