@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <sys/stat.h>
 
 #include "addr.h"
 #include "log.h"
@@ -84,12 +85,68 @@ static void hs_paths_done(struct hs_paths *p) {
         free(p->mark);
 }
 
+/* An earlier netnsctl kept all of it in one file RUNDIR/.host-sysctl, a line per key:
+ * "KEY PREVIOUS SET HOLDER...". A namespace it brought up is taken over, not left stranded. */
+static int hs_convert_old(const char *dir) {
+        _cleanup_free_ char *text = NULL, *tmp = strdup_printf("%s.old", dir);
+        char *line, *save = NULL;
+        struct stat st;
+        int r;
+
+        if (!tmp)
+                return -ENOMEM;
+        if (lstat(dir, &st) < 0 || S_ISDIR(st.st_mode))
+                return 0;
+        r = read_full_file(dir, 1024 * 1024, &text, NULL);
+        if (r < 0)
+                return r;
+        if (rename(dir, tmp) < 0 || mkdir(dir, 0700) < 0)
+                return -errno;
+        log_notice("Converting %s of an earlier netnsctl to a directory.", dir);
+        for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                _cleanup_free_ char *note = NULL, *holders = NULL, *val = NULL;
+                char key[128], prev[64], set[64];
+                int off = 0;
+
+                if (line[0] == '#' || sscanf(line, "%127s %63s %63s %n", key, prev, set, &off) < 3 || strchr(key, '/'))
+                        continue;
+                note = strdup_printf("%s/%s", dir, key);
+                holders = strdup_printf("%s/%s.holders", dir, key);
+                val = strdup_printf("%s %s\n", prev, set);
+                if (!note || !holders || !val)
+                        return -ENOMEM;
+                r = write_file_atomic(note, val);
+                if (r < 0)
+                        return r;
+                if (mkdir(holders, 0700) < 0 && errno != EEXIST)
+                        return -errno;
+                for (char *h = off > 0 ? strtok(line + off, " ") : NULL; h; h = strtok(NULL, " ")) {
+                        _cleanup_free_ char *mark = NULL;
+                        int fd;
+
+                        if (!netns_name_is_valid(h))
+                                continue;
+                        mark = strdup_printf("%s/%s", holders, h);
+                        if (!mark)
+                                return -ENOMEM;
+                        fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+                        if (fd < 0)
+                                return -errno;
+                        (void) close(fd);
+                }
+        }
+        (void) unlink(tmp);
+        return 0;
+}
+
 static int hs_paths_get(struct hs_paths *p, const char *name, const char *key) {
         p->dir = hs_path(NULL, NULL);
         p->note = hs_path(key, NULL);
         p->holders = hs_path(key, ".holders");
         p->mark = p->holders ? strdup_printf("%s/%s", p->holders, name) : NULL;
-        return p->dir && p->note && p->holders && p->mark ? 0 : -ENOMEM;
+        if (!p->dir || !p->note || !p->holders || !p->mark)
+                return -ENOMEM;
+        return hs_convert_old(p->dir);
 }
 
 /* KEY's note: 1 (and the values), 0 when there is none, -errno */

@@ -83,6 +83,21 @@ snapshot "$T/after"
 assert_same_snapshot "$T/before" "$T/after"
 pass "host sysctls refcounted, restored by the last namespace, left alone when already set"
 
+# --- the one-file bookkeeping of an earlier netnsctl (a line per key, its holders on it): taken
+# over, so that what its namespaces hold stays held
+sysctl -qw net.ipv4.ip_forward=1
+printf '# host sysctls netnsctl changed\nnet.ipv4.ip_forward 0 1 old1 old2\n' >/run/netnsctl/.host-sysctl
+nnc up c 2>/dev/null
+[ -d /run/netnsctl/.host-sysctl ] || fail "the old .host-sysctl file was not converted"
+assert_eq "$(ls /run/netnsctl/.host-sysctl/net.ipv4.ip_forward.holders | tr '\n' ' ')" "c old1 old2 " "holders after the conversion"
+nnc down c 2>/dev/null
+assert_eq "$(cat /proc/sys/net/ipv4/ip_forward)" 1 "ip_forward while the earlier version's namespaces hold it"
+rm -r /run/netnsctl/.host-sysctl
+sysctl -qw net.ipv4.ip_forward=0
+snapshot "$T/after"
+assert_same_snapshot "$T/before" "$T/after"
+pass "an earlier version's .host-sysctl file is converted"
+
 # --- an RA-learned IPv6 default route: IPv6 forwarding stays off (warned), IPv4 works
 ip -6 route add default via fe80::1 dev wan0 proto ra
 nnc up a 2>"$T/err"
