@@ -142,7 +142,11 @@ case "$jobs" in
 esac
 assert_no_pin late
 t0=$(date +%s)
+# udevd holds its events while the stand-in is made: the device unit must not become
+# active (and netns@late take nic0 away) between "ip link add" and "ip link set nic0 up"
+in_ct udevadm control --stop-exec-queue || die "udevadm control --stop-exec-queue"
 make_nic || die "could not make the stand-in NIC"
+in_ct udevadm control --start-exec-queue || die "udevadm control --start-exec-queue"
 wait_for "netns@late to become active" sh -c "[ \"\$(nsenter -t $CT_PID1 -a -- systemctl show -P ActiveState netns@late.service)\" = active ]"
 t=$(($(date +%s) - t0))
 # well within the 30 s bound: the device's arrival ended the wait, not its timeout
