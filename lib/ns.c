@@ -8,7 +8,9 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
+#include <linux/types.h>
 
 #include "conf.h"
 #include "log.h"
@@ -38,6 +40,91 @@ int netns_pin_inspect(const char *path, unsigned long long *ret_ino) {
         return PIN_NSFS;
 }
 
+/* statmount(2), listmount(2) (Linux 6.8): the system headers of Debian 12 predate them; the
+ * structures are the kernel's ABI, of which only the start is used here. */
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x00004000U
+#endif
+#define NS_NR_statmount 457
+#define NS_NR_listmount 458
+#define NS_STATMOUNT_MNT_BASIC 0x00000002U
+
+struct ns_mnt_id_req {
+        __u32 size;
+        __u32 spare;
+        __u64 mnt_id;
+        __u64 param;
+};
+
+struct ns_statmount {
+        __u32 size;
+        __u32 mnt_opts;
+        __u64 mask;
+        __u32 sb_dev_major;
+        __u32 sb_dev_minor;
+        __u64 sb_magic;
+        __u32 sb_flags;
+        __u32 fs_type;
+        __u64 mnt_id;
+        __u64 mnt_parent_id;
+        __u32 mnt_id_old;
+        __u32 mnt_parent_id_old;
+        __u64 mnt_attr;
+        __u64 mnt_propagation;
+        __u64 mnt_peer_group;
+        __u64 mnt_master;
+        __u64 propagate_from;
+        __u32 mnt_root;
+        __u32 mnt_point;
+        __u64 mnt_ns_id;
+        __u64 spare2[49];
+};
+
+static int ns_statmount(__u64 id, struct ns_statmount *ret) {
+        struct ns_mnt_id_req req = { .size = sizeof(req), .mnt_id = id, .param = NS_STATMOUNT_MNT_BASIC };
+
+        *ret = (struct ns_statmount) {};
+        if (syscall(NS_NR_statmount, &req, ret, sizeof(*ret), 0) < 0)
+                return -errno;
+        return ret->mask & NS_STATMOUNT_MNT_BASIC ? 0 : -EOPNOTSUPP;
+}
+
+/*
+ * "ip netns add" makes @dir a bind of itself while /run is shared, which puts it in /run's
+ * peer group: every pin made on it then appears a second time on /run itself (hidden below
+ * @dir), and in every mount namespace that is a slave of /run; each of netnsctl's prepared
+ * mount namespaces would gather every pin made after it (a cost per "up" that grows with the
+ * namespaces up, and kernel memory quadratic in them). Give @dir a peer group of its own, as
+ * netnsctl makes it, but only while no pin is below it: a pin made before has its copy on
+ * /run, which unmounting the pin would then no longer remove ("ip netns delete" would fail
+ * with EBUSY). Needs statmount() and listmount() (Linux 6.8); without them @dir is left as it
+ * is. Returns 1 if it moved @dir to a group of its own, 0 if not.
+ */
+static int run_dir_own_group(const char *dir) {
+        struct ns_statmount own, parent;
+        struct statx sx;
+        struct ns_mnt_id_req req = { .size = sizeof(req) };
+        __u64 child;
+        long n;
+
+        if (statx(AT_FDCWD, dir, AT_NO_AUTOMOUNT | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID_UNIQUE, &sx) < 0 ||
+            !(sx.stx_mask & STATX_MNT_ID_UNIQUE))
+                return 0;
+        if (ns_statmount(sx.stx_mnt_id, &own) < 0 || own.mnt_peer_group == 0 ||
+            ns_statmount(own.mnt_parent_id, &parent) < 0 || parent.mnt_peer_group != own.mnt_peer_group)
+                return 0;
+        req.mnt_id = own.mnt_id;
+        n = syscall(NS_NR_listmount, &req, &child, 1, 0);
+        if (n != 0) {
+                log_debug("%s shares the peer group of the mount below it, and holds pins: leaving it so.", dir);
+                return 0;
+        }
+        if (mount(NULL, dir, NULL, MS_PRIVATE, NULL) < 0 || mount(NULL, dir, NULL, MS_SHARED, NULL) < 0)
+                return -errno;
+        log_debug("%s shared the peer group of the mount below it; it has one of its own now.", dir);
+        return 1;
+}
+
 int netns_run_dir_prepare(void) {
         const char *dir = netns_run_dir();
         _cleanup_close_ int fd = -1;
@@ -59,8 +146,10 @@ int netns_run_dir_prepare(void) {
                 /* Not MS_REC, unlike "ip netns add": that would walk every pin below (a cost per
                  * "up" that grows with the namespaces up), and a pin made under a shared mount
                  * is shared already. */
-                if (mount("", dir, NULL, MS_SHARED, NULL) >= 0)
-                        return 0;
+                if (mount("", dir, NULL, MS_SHARED, NULL) >= 0) {
+                        r = run_dir_own_group(dir);
+                        return r < 0 ? r : 0;
+                }
                 if (errno != EINVAL || made)
                         return -errno;
                 /* Not a mount point yet: make it one, in a peer group of its own. A bind of a
