@@ -15,6 +15,10 @@
 /* The installed template every boot symlink points at (the build's unit dir, from config.h). */
 #define NETNS_TEMPLATE_PATH UNITDIR "/netns@.service"
 #define NETNS_BOOT_TARGET_WANTS "multi-user.target.wants"
+/* /run/netns in a peer group of its own before anything pins there (run-netns.mount) */
+#define NETNS_RUN_DIR_MOUNT "run-netns.mount"
+#define NETNS_RUN_DIR_MOUNT_PATH UNITDIR "/" NETNS_RUN_DIR_MOUNT
+#define NETNS_RUN_DIR_MOUNT_WANTS "local-fs.target.wants"
 
 /* A Units= entry already given a drop-in: two namespaces must never both claim one unit, or
  * the unit would run in whichever namespace's drop-in happens to sort last. (Templates,
@@ -533,6 +537,25 @@ static int add_boot_symlink(struct generator *g, const char *name) {
         return 0;
 }
 
+/* DEST/local-fs.target.wants/run-netns.mount -> UNITDIR/run-netns.mount: /run/netns becomes a
+ * mount point of netnsctl's kind at boot, before anything (an "ip netns add" of the admin's or
+ * of another tool) can make it one in /run's peer group; see netnsctl(8), FILES. */
+static int add_run_dir_mount(struct generator *g) {
+        _cleanup_free_ char *wants = NULL, *link = NULL;
+        int r;
+
+        wants = strdup_printf("%s/" NETNS_RUN_DIR_MOUNT_WANTS, g->dest);
+        link = strdup_printf("%s/" NETNS_RUN_DIR_MOUNT_WANTS "/" NETNS_RUN_DIR_MOUNT, g->dest);
+        if (!wants || !link)
+                return log_oom();
+        r = mkdir_p(wants, 0755);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create %s: %m", wants);
+        if (symlink(NETNS_RUN_DIR_MOUNT_PATH, link) < 0 && errno != EEXIST)
+                return log_error_errno(errno, "Failed to create symlink %s: %m", link);
+        return 0;
+}
+
 /*
  * DEST/netns@NAME.service.d/50-netns.conf: what the namespace's own unit needs beyond the
  * template, derived from its configuration. Written only when there is something to say.
@@ -794,6 +817,9 @@ static int run(const char *dest) {
         if (r < 0)
                 return log_error_errno(r, "Failed to read %s: %m", g.conf_dir);
 
+        /* logged; the namespaces work without it (netnsctl up prepares /run/netns itself) */
+        if (files && files[0])
+                (void) add_run_dir_mount(&g);
         STRV_FOREACH(f, files) {
                 r = process_namespace(&g, *f);
                 if (r < 0)

@@ -197,8 +197,11 @@ check_no_strays() {
         local rel
         while IFS= read -r -d '' rel; do
                 case "$rel" in
-                multi-user.target.wants | *.d) [ -d "$tmp/out/$rel" ] || FAIL "$ctx: $rel is no directory" ;;
+                multi-user.target.wants | local-fs.target.wants | *.d) [ -d "$tmp/out/$rel" ] || FAIL "$ctx: $rel is no directory" ;;
                 multi-user.target.wants/netns@t[0-9]*.service) ;;
+                local-fs.target.wants/run-netns.mount)
+                        [ -L "$tmp/out/$rel" ] && [ "$(readlink "$tmp/out/$rel")" = "$unitdir/run-netns.mount" ] ||
+                                FAIL "$ctx: $rel is not the symlink to $unitdir/run-netns.mount" ;;
                 netns@t[0-9]*.service.d/50-netns.conf) ;;
                 */50-netns-t[0-9]*.conf) ;;
                 *) FAIL "$ctx: a file that belongs to no namespace: $(printf '%q' "$rel")" ;;

@@ -36,6 +36,38 @@ else
         fail "netns@up not active before multi-user.target (up=$t_up multi-user=$t_mu)"
 fi
 
+# /run/netns: made a mount point in a peer group of its own at boot by run-netns.mount (which
+# the generator pulls in), before netns@up pinned anything: one mount per pin, also for
+# "ip netns add", none of them repeated on /run
+assert_state run-netns.mount active
+group_of() { # MOUNTPOINT: "shared:N" of the topmost mount there, in the container
+        in_ct cat /proc/self/mountinfo | awk -v m="$1" '$5 == m { g = ""; for (i = 7; $i != "-"; i++) if ($i ~ /^shared:/) g = $i } END { print g }'
+}
+mounts_at() { in_ct cat /proc/self/mountinfo | awk -v m="$1" '$5 == m' | wc -l; }
+g_run=$(group_of /run) g_netns=$(group_of /run/netns)
+if [ -n "$g_netns" ] && [ "$g_netns" != "$g_run" ]; then
+        ok "/run/netns shared in a peer group of its own ($g_netns; /run: ${g_run:-not shared})"
+else
+        fail "/run/netns not in a shared peer group of its own ('$g_netns'; /run: '$g_run')"
+fi
+case "$(in_ct systemctl show -P FragmentPath run-netns.mount)" in
+*/run-netns.mount) ok "run-netns.mount loaded from its unit file" ;;
+*) fail "run-netns.mount has no unit file (FragmentPath='$(in_ct systemctl show -P FragmentPath run-netns.mount)')" ;;
+esac
+# mounted before netns@up began (not by its netnsctl up, which would make it the same)
+t_mnt=$(in_ct systemctl show -P ActiveEnterTimestampMonotonic run-netns.mount)
+t_start=$(in_ct systemctl show -P InactiveExitTimestampMonotonic netns@up.service)
+if [ "${t_mnt:-0}" -gt 0 ] && [ "${t_mnt:-0}" -le "${t_start:-0}" ]; then
+        ok "run-netns.mount active ($t_mnt) before netns@up started ($t_start)"
+else
+        fail "run-netns.mount not active before netns@up started (mount=$t_mnt up=$t_start)"
+fi
+assert_eq "mounts at /run/netns/up" 1 "$(mounts_at /run/netns/up)"
+in_ct ip netns add other || fail "ip netns add other"
+assert_eq "mounts at /run/netns/other (ip netns add)" 1 "$(mounts_at /run/netns/other)"
+in_ct ip netns delete other || fail "ip netns delete other"
+assert_eq "mounts at /run/netns/other after ip netns delete" 0 "$(mounts_at /run/netns/other)"
+
 if ct_systemctl start netns@lazy.service; then
         ok "systemctl start netns@lazy"
 else

@@ -50,7 +50,7 @@ contents=$(dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|')
 unitdir=$(pkg-config --variable=systemdsystemunitdir systemd)
 generatordir=$(pkg-config --variable=systemdsystemgeneratordir systemd)
 tmpfilesdir=$(pkg-config --variable=tmpfilesdir systemd)
-for f in /usr/bin/netnsctl "$unitdir/netns@.service" "$generatordir/netns-generator" "$tmpfilesdir/netnsctl.conf" \
+for f in /usr/bin/netnsctl "$unitdir/netns@.service" "$unitdir/run-netns.mount" "$generatordir/netns-generator" "$tmpfilesdir/netnsctl.conf" \
         /usr/share/man/man8/netnsctl.8.gz /usr/share/man/man5/netns.conf.5.gz \
         /usr/share/bash-completion/completions/netnsctl; do
         if grep -qxF "$f" <<<"$contents"; then ok "package has $f"; else fail "package lacks $f"; fi
