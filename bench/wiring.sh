@@ -156,6 +156,14 @@ ip netns del "$n" 2>/dev/null
 true
 EOF
 
+# /run/netns as netnsctl makes it (lib/ns.c; netnsctl(8), FILES): a shared mount point in a
+# peer group of its own, for both ways. "ip netns add bench-out" first would bind it in the
+# peer group of /run, and with bench-out pinned below it, netnsctl leaves it so: every later
+# pin would also land in every prepared mount namespace (see netnsctl(8)).
+mount --bind /run/netns /run/netns
+mount --make-private /run/netns
+mount --make-shared /run/netns
+
 # --- the world outside: a namespace with its own link to the host, where the client runs
 ip netns add bench-out
 ip link add bo0 type veth peer name bo1 netns bench-out
