@@ -115,7 +115,11 @@ static int run_dir_own_group(const char *dir) {
                 return 0;
         req.mnt_id = own.mnt_id;
         n = syscall(NS_NR_listmount, &req, &child, 1, 0);
-        if (n != 0) {
+        if (n < 0) {
+                log_debug_errno(errno, "Cannot list the mounts below %s, leaving it in the peer group of its parent: %m", dir);
+                return 0;
+        }
+        if (n > 0) {
                 log_debug("%s shares the peer group of the mount below it, and holds pins: leaving it so.", dir);
                 return 0;
         }
