@@ -303,7 +303,7 @@ static const struct netns_prefix *pick_gateway(const struct up_ctx *c, int famil
 
 /* What request i of a batch was, to name it when it fails. */
 struct op {
-        enum { OP_UP, OP_ADDR, OP_ROUTE } kind;
+        enum { OP_UP, OP_ADDR, OP_ROUTE, OP_GEN_MODE } kind;
         const struct netns_prefix *p; /* OP_ADDR: the address; OP_ROUTE: the gateway */
 };
 
@@ -321,32 +321,71 @@ static int report_failed(int r, struct nl_sock *nl, const struct op *op, const c
         case OP_ROUTE:
                 return log_error_errno(r, "Failed to add default route via %s dev %s (%s): %m%s",
                                        addr_to_string(op->p->family, &op->p->addr, g), ifname, where, nl_extack(nl));
+        case OP_GEN_MODE:
+                return log_error_errno(r, "Failed to turn off the kernel's link-local address on %s (%s): %m%s",
+                                       ifname, where, nl_extack(nl));
         default:
                 return log_error_errno(r, "Failed to configure %s (%s): %m%s", ifname, where, nl_extack(nl));
         }
 }
 
-/* Bring one end up and give it its addresses (and inside, the default routes), in one batch. */
+/*
+ * The host end's IPv6 link-local address, made here rather than by the kernel: the address the
+ * kernel would make (EUI-64 from the MAC, when that is its mode for the link), without
+ * duplicate address detection, as for every address netnsctl adds. The kernel's own would be
+ * tentative for a second, and its detection ending then makes the kernel walk every IPv6 route
+ * of the host (rt_genid_bump_ipv6()): with 1000 namespaces up, some milliseconds under the
+ * RTNL lock, a second after each "up", in the way of the next one. On a veth the only other
+ * end is our peer, with another MAC. Returns true and fills @ret when it applies.
+ */
+static bool host_link_local(const struct nl_link *l, struct netns_prefix *ret) {
+        if (!l->ipv6 || l->addr_gen_mode != IN6_ADDR_GEN_MODE_EUI64 || l->mac_len != 6)
+                return false;
+        *ret = (struct netns_prefix) { .family = AF_INET6, .prefixlen = 64 };
+        ret->addr.in6.s6_addr[0] = 0xfe;
+        ret->addr.in6.s6_addr[1] = 0x80;
+        ret->addr.in6.s6_addr[8] = l->mac[0] ^ 0x02;
+        ret->addr.in6.s6_addr[9] = l->mac[1];
+        ret->addr.in6.s6_addr[10] = l->mac[2];
+        ret->addr.in6.s6_addr[11] = 0xff;
+        ret->addr.in6.s6_addr[12] = 0xfe;
+        ret->addr.in6.s6_addr[13] = l->mac[3];
+        ret->addr.in6.s6_addr[14] = l->mac[4];
+        ret->addr.in6.s6_addr[15] = l->mac[5];
+        return true;
+}
+
+/* Bring one end up and give it its addresses (and inside, the default routes), in one batch;
+ * @ll: a link-local address to add in place of the kernel's, or NULL. */
 static int configure_end(struct up_ctx *c, struct nl_sock *nl, const struct nl_link *l, const char *where,
-                         const struct netns_prefix *addrs, size_t n_addrs, bool routes) {
+                         const struct netns_prefix *addrs, size_t n_addrs, const struct netns_prefix *ll, bool routes) {
         _cleanup_free_ struct op *ops = NULL;
         _cleanup_free_ char *buf = NULL;
-        size_t n_ops = 0, size = 512 * (n_addrs + 4);
+        size_t n_ops = 0, size = 512 * (n_addrs + 6);
         const char *ifname = l->name;
         struct nl_batch b;
         unsigned failed = 0;
         int r;
 
         buf = malloc(size);
-        ops = calloc(n_addrs + 3, sizeof(*ops));
+        ops = calloc(n_addrs + 5, sizeof(*ops));
         if (!buf || !ops)
                 return log_oom();
         nl_batch_init(&b, nl, buf, size);
 
+        /* before the link is ready (carrier): the kernel makes its link-local address then */
+        if (ll) {
+                (void) nl_batch_link_set_addr_gen_mode(&b, l->ifindex, IN6_ADDR_GEN_MODE_NONE);
+                ops[n_ops++] = (struct op) { OP_GEN_MODE };
+        }
         /* UP first: an IPv4 gateway must be on a link that is up (kernel: "Nexthop device is
          * not up"), and the batch runs in order. */
         (void) nl_batch_link_set_up(&b, l->ifindex);
         ops[n_ops++] = (struct op) { OP_UP };
+        if (ll) {
+                (void) nl_batch_addr_add(&b, l->ifindex, ll, NULL);
+                ops[n_ops++] = (struct op) { OP_ADDR, ll };
+        }
         for (size_t i = 0; i < n_addrs; i++) {
                 (void) nl_batch_addr_add(&b, l->ifindex, &addrs[i], NULL);
                 ops[n_ops++] = (struct op) { OP_ADDR, &addrs[i] };
@@ -396,6 +435,7 @@ static void drop_auto_ipv6(struct up_ctx *c) {
  */
 int step_veth(struct up_ctx *c) {
         const struct netns_veth *v = &c->cfg->veth;
+        struct netns_prefix ll;
         struct nl_sock *host, *ns;
         struct nl_link l, peer;
         int r;
@@ -453,10 +493,11 @@ int step_veth(struct up_ctx *c) {
 
         /* Host end UP first, so the peer has carrier the moment it comes up. Addresses need no
          * record lines: the host's go with the veth, the peer's with the namespace. */
-        r = configure_end(c, host, &l, "host", c->host_addrs, c->n_host_addrs, false);
+        r = configure_end(c, host, &l, "host", c->host_addrs, c->n_host_addrs,
+                          host_link_local(&l, &ll) ? &ll : NULL, false);
         if (r < 0)
                 return r;
-        return configure_end(c, ns, &peer, c->name, c->peer_addrs, c->n_peer_addrs, v->default_route);
+        return configure_end(c, ns, &peer, c->name, c->peer_addrs, c->n_peer_addrs, NULL, v->default_route);
 }
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);

@@ -302,6 +302,29 @@ int nl_batch_link_set_up(struct nl_batch *b, int ifindex) {
         return batch_end(b, nlh, true);
 }
 
+int nl_batch_link_set_addr_gen_mode(struct nl_batch *b, int ifindex, uint8_t mode) {
+        struct nlmsghdr *nlh = batch_msg(b, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+        struct nlattr *spec, *af;
+        struct ifinfomsg *ifi;
+        size_t room;
+        bool ok;
+
+        if (!nlh)
+                return -ENOBUFS;
+        room = batch_room(b, nlh);
+        ifi = mnl_nlmsg_get_payload(nlh);
+        ifi->ifi_family = AF_UNSPEC;
+        ifi->ifi_index = ifindex;
+        spec = mnl_attr_nest_start_check(nlh, room, IFLA_AF_SPEC);
+        af = spec ? mnl_attr_nest_start_check(nlh, room, AF_INET6) : NULL;
+        ok = af && mnl_attr_put_u8_check(nlh, room, IFLA_INET6_ADDR_GEN_MODE, mode);
+        if (ok) {
+                mnl_attr_nest_end(nlh, af);
+                mnl_attr_nest_end(nlh, spec);
+        }
+        return batch_end(b, nlh, ok);
+}
+
 int nl_link_set_up(struct nl_sock *s, int ifindex) {
         char buf[512];
         struct nl_batch b;
@@ -461,22 +484,25 @@ static int linkinfo_attr_cb(const struct nlattr *attr, void *data) {
 /* IFLA_AF_SPEC: an AF_INET6 entry exists only when the link has IPv6 state (not with
  * ipv6.disable=1, not below the IPv6 minimum MTU); its IFLA_INET6_CONF is the array of
  * per-link IPv6 sysctls. */
-static bool link_has_ipv6(const struct nlattr *af_spec) {
+static bool link_has_ipv6(const struct nlattr *af_spec, int *ret_addr_gen_mode) {
         const struct nlattr *af, *a;
 
         mnl_attr_for_each_nested(af, af_spec) {
+                bool on = true;
+
                 if (mnl_attr_get_type(af) != AF_INET6)
                         continue;
                 mnl_attr_for_each_nested(a, af) {
                         const int32_t *conf = mnl_attr_get_payload(a);
 
-                        if (mnl_attr_get_type(a) != IFLA_INET6_CONF)
-                                continue;
-                        if (mnl_attr_get_payload_len(a) < (DEVCONF_DISABLE_IPV6 + 1) * sizeof(int32_t))
-                                return true;
-                        return conf[DEVCONF_DISABLE_IPV6] == 0;
+                        if (mnl_attr_get_type(a) == IFLA_INET6_ADDR_GEN_MODE &&
+                            mnl_attr_validate(a, MNL_TYPE_U8) >= 0)
+                                *ret_addr_gen_mode = mnl_attr_get_u8(a);
+                        if (mnl_attr_get_type(a) == IFLA_INET6_CONF &&
+                            mnl_attr_get_payload_len(a) >= (DEVCONF_DISABLE_IPV6 + 1) * sizeof(int32_t))
+                                on = conf[DEVCONF_DISABLE_IPV6] == 0;
                 }
-                return true;
+                return on;
         }
         return false;
 }
@@ -488,7 +514,7 @@ static int link_get_cb(const struct nlmsghdr *h, void *data) {
 
         if (h->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(h) < sizeof(*ifi))
                 return MNL_CB_OK;
-        *l = (struct nl_link) { .ifindex = ifi->ifi_index, .flags = ifi->ifi_flags, .link_netnsid = -1 };
+        *l = (struct nl_link) { .ifindex = ifi->ifi_index, .flags = ifi->ifi_flags, .link_netnsid = -1, .addr_gen_mode = -1 };
         if (mnl_attr_parse(h, sizeof(*ifi), link_attr_cb, tb) < 0)
                 return MNL_CB_ERROR;
         if (tb[IFLA_IFNAME] && mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_NUL_STRING) >= 0)
@@ -501,7 +527,11 @@ static int link_get_cb(const struct nlmsghdr *h, void *data) {
             info[IFLA_INFO_KIND] && mnl_attr_validate(info[IFLA_INFO_KIND], MNL_TYPE_NUL_STRING) >= 0)
                 (void) snprintf(l->kind, sizeof(l->kind), "%s", mnl_attr_get_str(info[IFLA_INFO_KIND]));
         if (tb[IFLA_AF_SPEC])
-                l->ipv6 = link_has_ipv6(tb[IFLA_AF_SPEC]);
+                l->ipv6 = link_has_ipv6(tb[IFLA_AF_SPEC], &l->addr_gen_mode);
+        if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == sizeof(l->mac)) {
+                memcpy(l->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), sizeof(l->mac));
+                l->mac_len = sizeof(l->mac);
+        }
         return MNL_CB_OK;
 }
 

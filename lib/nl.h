@@ -111,6 +111,8 @@ int nl_batch_run(struct nl_batch *b, unsigned *ret_failed);
 
 /* set a link UP (by ifindex) */
 int nl_batch_link_set_up(struct nl_batch *b, int ifindex);
+/* set how the kernel makes the link's IPv6 link-local address (IN6_ADDR_GEN_MODE_*) */
+int nl_batch_link_set_addr_gen_mode(struct nl_batch *b, int ifindex, uint8_t mode);
 
 /**
  * nl_veth_add() - create a veth pair whose second end is born inside another namespace
@@ -170,6 +172,9 @@ struct nl_link {
                                   * namespace (or the link has no peer) */
         bool ipv6;               /* IPv6 works on the link: the kernel has IPv6, it is not
                                   * disabled (disable_ipv6), the MTU is at least 1280 */
+        int addr_gen_mode;       /* IFLA_INET6_ADDR_GEN_MODE (IN6_ADDR_GEN_MODE_*), -1 unknown */
+        uint8_t mac[6];          /* IFLA_ADDRESS of an Ethernet-like link (mac_len 6) */
+        uint8_t mac_len;
 };
 
 /**

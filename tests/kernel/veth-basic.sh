@@ -41,6 +41,30 @@ ping_ok -6 "$peer6"
 grep -qx "veth nn-a" /run/netnsctl/a/state || fail "no 'veth nn-a' line in the record"
 pass "auto addresses, routes, packets both ways"
 
+# --- the host end's link-local address: the kernel's EUI-64 one, added by netnsctl without
+# duplicate address detection (nothing tentative), the kernel's own turned off
+ll_of() { # IFNAME [in_ns NAME]: "ADDRESS/LEN FLAGS" of its link-local addresses
+        local ifname=$1
+        shift
+        "$@" ip -j addr show dev "$ifname" | python3 -c '
+import json, sys
+for l in json.load(sys.stdin):
+    for x in l.get("addr_info", []):
+        if x.get("scope") == "link":
+            print("%s/%s" % (x["local"], x["prefixlen"]), "nodad" if x.get("nodad") else "dad", "tentative" if x.get("tentative") else "")'
+}
+mac=$(ip -j link show nn-a | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["address"])')
+want_ll=$(python3 -c '
+import ipaddress, sys
+m = bytes.fromhex(sys.argv[1].replace(":", ""))
+eui = bytes([m[0] ^ 2]) + m[1:3] + b"\xff\xfe" + m[3:6]
+print(ipaddress.IPv6Address(b"\xfe\x80" + bytes(6) + eui))' "$mac")
+assert_eq "$(ll_of nn-a)" "$want_ll/64 nodad " "link-local address of nn-a (MAC $mac)"
+assert_eq "$(ip -d -j link show nn-a | python3 -c 'import json,sys; print(json.load(sys.stdin)[0].get("inet6_addr_gen_mode"))')" none \
+        "kernel link-local address generation on nn-a"
+ping_ok -6 "$want_ll%host0" in_ns a
+pass "host end link-local $want_ll: EUI-64, no DAD, reachable from inside"
+
 # --- down: exactly as before; same name: same addresses again; down then up at once
 nnc down a
 snapshot "$T/after"
@@ -141,4 +165,28 @@ nnc down d
 snapshot "$T/after"
 assert_same_snapshot "$T/before" "$T/after"
 pass "automatic IPv6 left out where IPv6 cannot work"
+
+# --- a host whose links get stable-privacy link-local addresses: the kernel makes the host
+# end's, as usual (netnsctl only stands in for EUI-64)
+# (the sandbox's own sysctl: setting a secret makes new links' mode stable_secret)
+sysctl -qw net.ipv6.conf.default.stable_secret=2001:db8:5ec:4e7::1
+conf e <<'X'
+[Veth]
+Address=auto
+PeerAddress=auto
+X
+nnc up e
+assert_eq "$(ip -d -j link show nn-e | python3 -c 'import json,sys; print(json.load(sys.stdin)[0].get("inet6_addr_gen_mode"))')" stable_secret \
+        "kernel link-local address generation on nn-e"
+ll_e=
+for _ in $(seq 1 50); do
+        ll_e=$(ll_of nn-e)
+        [ -n "$ll_e" ] && break
+        sleep 0.1
+done
+case "$ll_e" in
+fe80:*" dad "*) pass "stable-privacy host: the kernel's link-local address on nn-e ($ll_e)" ;;
+*) fail "no kernel-made link-local address on nn-e: '$ll_e'" ;;
+esac
+nnc down e
 echo "all ok"
