@@ -7,7 +7,7 @@
 # test: it prints figures, and the targets next to them. See bench/README.md for what
 # exactly each way does.
 #
-# Usage (root): bench/wiring.sh [N...]        default: 1 10 100 1000 (about 11 minutes)
+# Usage (root): bench/wiring.sh [N...]        default: 1 10 100 1000 (about 15 minutes; CONN_CYCLES=3: 18)
 #               bench/wiring.sh 1 10 100      a quick run (about a minute and a half)
 # The connection rate compares 1 namespace with the largest N given.
 # Environment:
