@@ -4,11 +4,12 @@
 # "the NIC", the other stays on the sandbox host or goes into a test namespace as "the wire").
 #
 # link_need KIND...: the kernel must be able to make these devices (macvlan, ipvlan, vlan).
-# A kernel built without them (this project's CI VMs have neither ipvlan nor 8021q) runs the
-# whole test again under user-mode-linux, Debian's own 6.1 kernel (package user-mode-linux,
-# modules included) booted as a process over the read-only host root (hostfs): its network
-# stack is its own, nothing reaches the machine's. Without linux.uml, or where it cannot run
-# (Debian's UML 6.1 dies at its first process on a CPU with AMX), the test is skipped.
+# A kernel built without them (this project's CI VMs have neither ipvlan nor 8021q, and no
+# modules) runs the whole test again in a virtual machine: Debian's own kernel, prepared by
+# tests/kernel/vm-prepare.sh (tests/deps.sh runs it), booted by QEMU (emulated CPU) over the
+# read-only host root (virtio-9p). Its network stack
+# is its own, and the VM has no network device: nothing reaches the machine's. Without QEMU
+# or the prepared kernel the test is skipped, and says so.
 
 # "ok" when the sandbox kernel makes a KIND device on a veth, else the kernel's complaint
 link_probe() { # KIND
@@ -32,58 +33,60 @@ link_need() { # KIND...
                 [ "$(link_probe "$k")" = ok ] || missing+=("$k")
         done
         [ ${#missing[@]} = 0 ] && return 0
-        if [ -n "${NETNSCTL_IN_UML:-}" ]; then
-                echo "skipped: even the user-mode-linux kernel cannot make ${missing[*]}"
+        if [ -n "${NETNSCTL_IN_VM:-}" ]; then
+                echo "skipped: even Debian's kernel $(uname -r) in the VM cannot make ${missing[*]}"
                 exit 77
         fi
-        if ! command -v linux.uml >/dev/null || ! command -v modprobe >/dev/null; then
-                echo "skipped: kernel $(uname -r) cannot make ${missing[*]} devices (CONFIG_IPVLAN/CONFIG_VLAN_8021Q/CONFIG_MACVLAN), and user-mode-linux + kmod are not installed to run the test on Debian's 6.1 kernel instead (apt-get install user-mode-linux kmod)"
+        local vm=${NETNSCTL_VM_DIR:-/var/cache/netnsctl-tests/vm} kver
+        kver=$(cat "$vm/current" 2>/dev/null || true)
+        if ! command -v qemu-system-x86_64 >/dev/null || [ -z "$kver" ] || [ ! -f "$vm/$kver/initrd.img" ]; then
+                echo "skipped: kernel $(uname -r) cannot make ${missing[*]} devices (CONFIG_IPVLAN/CONFIG_VLAN_8021Q/CONFIG_MACVLAN), and no VM to run the test on Debian's kernel instead (tests/deps.sh installs qemu-system-x86 and runs tests/kernel/vm-prepare.sh)"
                 exit 77
         fi
-        # (not "ldd | grep -q": with pipefail, grep's early exit can make ldd die of SIGPIPE)
-        if [[ "$(ldd "$NETNSCTL" 2>/dev/null)" == *libasan* ]]; then
-                # ASan's shadow memory does not fit user-mode-linux's address space layout
-                echo "skipped: kernel $(uname -r) cannot make ${missing[*]} devices, and an ASan build cannot run under user-mode-linux; the plain build runs this test there"
-                exit 77
-        fi
-        echo "# kernel $(uname -r) cannot make ${missing[*]} devices: running $(basename "$0") under user-mode-linux"
-        LINK_MISSING="${missing[*]}" link_run_uml "$0"
+        echo "# kernel $(uname -r) cannot make ${missing[*]} devices: running $(basename "$0") in a VM on Debian's kernel $kver"
+        link_run_vm "$0" "$vm/$kver"
 }
 
-# Boot linux.uml with the test as init's job; its stdout/stderr and exit status come back
-# through a hostfs directory. Does not return.
-link_run_uml() { # TEST
-        local test out rc here
-        test=$(realpath "$1")
+# Boot Debian's kernel in QEMU with the test as its init's job; the test's stdout/stderr and
+# exit status come back through a 9p share of a directory of the sandbox. Does not return.
+link_run_vm() { # TEST KERNEL-DIR
+        local test=$1 k=$2 out rc here
+        test=$(realpath "$test")
         here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-        out=$T/uml
+        out=$T/vm
         mkdir -p "$out"
-        case "$test$NETNSCTL$here$out" in
-        *[[:space:]]*) echo "skipped: a path has white space; it cannot go on the UML kernel command line"; exit 77 ;;
+        # the sanitizers' settings of an ASan build's run go along
+        local env="NETNSCTL=$NETNSCTL" v
+        for v in ASAN_OPTIONS UBSAN_OPTIONS; do
+                if [ -n "${!v:-}" ]; then env+=" $v=${!v}"; fi
+        done
+        case "$test$here$k$NETNSCTL${ASAN_OPTIONS:-}${UBSAN_OPTIONS:-}" in
+        *[[:space:]]*) echo "skipped: a path or setting has white space; it cannot go on the kernel command line"; exit 77 ;;
         esac
-        # uml_dir: its pid file and control socket stay in the sandbox, not in ~/.uml;
-        # KEY=VALUE words the kernel does not know become init's environment
-        (cd "$out" && TMPDIR=$out timeout 600 linux.uml mem=384M "uml_dir=$out" rootfstype=hostfs rootflags=/ ro loglevel=1 \
-                "init=$here/link-uml-init.sh" "NETNSCTL_UML_TEST=$test" "NETNSCTL_UML_OUT=$out" \
-                "NETNSCTL=$NETNSCTL" con=null con0=null,fd:1 >"$out/console" 2>&1) || true
+        # QEMU emulates the CPU (TCG; the kernel boots in about 2 s). Not KVM: on these machines
+        # (nested virtualisation) a KVM guest runs the BIOS and then hangs in the kernel's first
+        # steps, and a hung VM could only be told from a slow one by a timeout.
+        # The VM: no network device, no disk; the host's root read-only and the out directory
+        # over virtio-9p. KEY=VALUE words the kernel does not know become init's environment.
+        # A reboot (the init's last act, or a panic: panic=-1) ends QEMU (-no-reboot).
+        timeout 600 qemu-system-x86_64 -machine q35,accel=tcg -cpu max -m 768 -smp 1 \
+                -nodefaults -nographic -no-reboot -nic none \
+                -chardev file,id=con,path="$out/console" -serial chardev:con \
+                -kernel "$k/vmlinuz" -initrd "$k/initrd.img" \
+                -append "console=ttyS0 loglevel=4 panic=-1 quiet NETNSCTL_VM_INIT=$here/link-vm-init.sh NETNSCTL_VM_TEST=$test NETNSCTL_VM_MODULES=$k/lib/modules/$(basename "$k") $env" \
+                -fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
+                -device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
+                -fsdev local,id=out,path="$out",security_model=none,multidevs=remap \
+                -device virtio-9p-pci,fsdev=out,mount_tag=out \
+                >"$out/qemu.log" 2>&1 </dev/null || true
         rc=$(cat "$out/rc" 2>/dev/null || true)
-        if [ -z "$rc" ] && [ ! -e "$out/log" ] &&
-           grep -q 'Attempted to kill init! exitcode=0x0000000b' "$out/console" && grep -q 'put_fp_registers' "$out/console"; then
-                # Debian's UML 6.1 cannot start a single process on a host whose CPU has a
-                # larger XSAVE area than it knows (AMX tiles): the host kernel refuses its
-                # PTRACE_SETREGSET with EFAULT ("ptrace set fp regs failed", at a log level
-                # below loglevel=1) and init dies of SIGSEGV in put_fp_registers(). Nothing of
-                # the test ran; it cannot run on this machine.
-                echo "skipped: kernel $(uname -r) cannot make ${LINK_MISSING:-some} devices, and user-mode-linux $(linux.uml --version 2>/dev/null | head -1) cannot run on this host's CPU (its XSAVE area: $(grep -o -w -m1 'amx_tile' /proc/cpuinfo || echo larger than UML knows); its init died of SIGSEGV in put_fp_registers()); the test runs where UML can"
-                exit 77
-        fi
         cat "$out/log" 2>/dev/null || true
         if [ -z "$rc" ]; then
-                tail -20 "$out/console" >&2
-                fail "the test did not finish under user-mode-linux (console above)"
+                tail -n 20 "$out/qemu.log" "$out/console" >&2
+                fail "the test did not finish in the VM (QEMU's messages and the console above)"
         fi
         if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
-                echo "# under user-mode-linux the test exited $rc; console and module loading:" >&2
+                echo "# in the VM the test exited $rc; console and module loading:" >&2
                 tail -n 5 "$out/console" "$out/modprobe.log" >&2
         fi
         exit "$rc"
