@@ -7,11 +7,11 @@
 # Run by tests/deps.sh, as root. Downloads the linux-image package that linux-image-amd64
 # depends on (apt-get download: nothing is installed, no hook runs, the machine's /boot and
 # boot loader are left alone), unpacks it into DIR/KVER/, indexes its modules (depmod -b), and
-# builds a small initramfs: busybox, the modules that mount the host's root over virtio-9p, and
-# an /init that mounts it read-only and hands over to tests/kernel/link-vm-init.sh. Writes
-# DIR/current (the KVER) last, so a half-done preparation is never used. Does nothing when
-# DIR/current names a kernel that is there.
-set -eu
+# builds a small initramfs: busybox (unpacked from busybox-static the same way), the modules
+# that mount the host's root over virtio-9p, and an /init that mounts it read-only and hands
+# over to tests/kernel/link-vm-init.sh. Writes DIR/current (the KVER) last, so a half-done
+# preparation is never used. Does nothing when DIR/current names a kernel that is there.
+set -euo pipefail
 dir=${1:-/var/cache/netnsctl-tests/vm}
 
 if [ -f "$dir/current" ] && [ -f "$dir/$(cat "$dir/current")/initrd.img" ]; then
@@ -20,11 +20,6 @@ fi
 for c in apt-get dpkg-deb depmod modprobe cpio gzip; do
         command -v "$c" >/dev/null || { echo "vm-prepare.sh: $c is missing" >&2; exit 1; }
 done
-busybox=$(command -v busybox || true)
-if [ -z "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
-        echo "vm-prepare.sh: a static busybox is missing (apt-get install busybox-static)" >&2
-        exit 1
-fi
 
 # the image package linux-image-amd64 depends on: linux-image-6.1.0-N-amd64
 kernel_pkg() {
@@ -35,14 +30,20 @@ mkdir -p "$dir"
 work=$(mktemp -d "$dir/.prepare.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 pkg=$(kernel_pkg)
-if [ -z "$pkg" ] || ! (cd "$work" && apt-get download -q "$pkg" >/dev/null 2>&1); then
+if [ -z "$pkg" ] || ! (cd "$work" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null 2>&1); then
         # package lists missing or out of date (the version they name is gone from the mirror)
         apt-get update -q >/dev/null
         pkg=$(kernel_pkg)
         [ -n "$pkg" ] || { echo "vm-prepare.sh: apt-cache names no kernel for linux-image-amd64" >&2; exit 1; }
-        (cd "$work" && apt-get download -q "$pkg" >/dev/null)
+        (cd "$work" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null)
 fi
 kver=${pkg#linux-image-}
+# a static busybox for the initramfs, from Debian's busybox-static, unpacked (installing it
+# would replace the machine's busybox)
+(cd "$work" && apt-get download -q -o APT::Sandbox::User=root busybox-static >/dev/null)
+dpkg-deb -x "$work"/busybox-static_*.deb "$work/bb"
+busybox=$work/bb/bin/busybox
+[ -x "$busybox" ] || { echo "vm-prepare.sh: busybox-static has no bin/busybox" >&2; exit 1; }
 dpkg-deb -x "$work"/"$pkg"_*.deb "$work/root"
 depmod -b "$work/root" "$kver"
 root=$work/root
@@ -91,4 +92,8 @@ mv "$root/lib" "$dir/$kver/lib"
 mv "$root/initrd.img" "$dir/$kver/initrd.img"
 echo "$kver" >"$dir/current.new"
 mv "$dir/current.new" "$dir/current"
+# kernels of earlier runs (linux-image-amd64 has moved on since)
+for old in "$dir"/*/; do
+        [ "$(basename "$old")" = "$kver" ] || rm -rf "$old"
+done
 echo "vm-prepare.sh: $pkg ready in $dir/$kver"
