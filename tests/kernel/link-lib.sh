@@ -7,9 +7,9 @@
 # A kernel built without them (this project's CI VMs have neither ipvlan nor 8021q, and no
 # modules) runs the whole test again in a virtual machine: Debian's own kernel, prepared by
 # tests/kernel/vm-prepare.sh (tests/deps.sh runs it), booted by QEMU (emulated CPU) over the
-# read-only host root (virtio-9p). Its network stack
-# is its own, and the VM has no network device: nothing reaches the machine's. Without QEMU
-# or the prepared kernel the test is skipped, and says so.
+# read-only host root (virtio-9p). Its network stack is its own, and the VM has no network
+# device: nothing reaches the machine's. Without QEMU or the prepared kernel the test is
+# skipped, and says so.
 
 # "ok" when the sandbox kernel makes a KIND device on a veth, else the kernel's complaint
 link_probe() { # KIND
