@@ -40,8 +40,9 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct nl_sock *, nl_close);
  * it as an int, so such a message passes, and mnl_nlmsg_next() then either stays on it for
  * ever (a length that aligns to 0) or jumps 4 GiB past the buffer. And one whose length,
  * rounded up to 4 as libmnl's attribute walk rounds it, runs past @len: mnl_attr_parse()
- * would take an attribute up to 3 bytes beyond the data received (the kernel's messages are
- * always a multiple of 4 long). Both found by fuzz-nl-reply.
+ * would take an attribute up to 3 bytes beyond the data received (the kernel pads every
+ * message to a multiple of 4 in the datagram, so none of its messages is refused). Both
+ * found by fuzz-nl-reply.
  */
 static inline bool nl_msg_ok(const struct nlmsghdr *h, int len) {
         return mnl_nlmsg_ok(h, len) && h->nlmsg_len <= (uint32_t) len &&

@@ -29,18 +29,19 @@ kernel_pkg() {
 mkdir -p "$dir"
 work=$(mktemp -d "$dir/.prepare.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-pkg=$(kernel_pkg)
-if [ -z "$pkg" ] || ! (cd "$work" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null 2>&1); then
-        # package lists missing or out of date (the version they name is gone from the mirror)
+# The kernel, and a static busybox for the initramfs from Debian's busybox-static, unpacked
+# (installing that would replace the machine's busybox). Package lists missing or out of date
+# (a version they name gone from the mirror): update them once and try again.
+download() {
+        pkg=$(kernel_pkg || true)
+        [ -n "$pkg" ] &&
+                (cd "$work" && apt-get download -q -o APT::Sandbox::User=root "$pkg" busybox-static >/dev/null 2>&1)
+}
+if ! download; then
         apt-get update -q >/dev/null
-        pkg=$(kernel_pkg)
-        [ -n "$pkg" ] || { echo "vm-prepare.sh: apt-cache names no kernel for linux-image-amd64" >&2; exit 1; }
-        (cd "$work" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null)
+        download || { echo "vm-prepare.sh: cannot download ${pkg:-the kernel linux-image-amd64 names} and busybox-static" >&2; exit 1; }
 fi
 kver=${pkg#linux-image-}
-# a static busybox for the initramfs, from Debian's busybox-static, unpacked (installing it
-# would replace the machine's busybox)
-(cd "$work" && apt-get download -q -o APT::Sandbox::User=root busybox-static >/dev/null)
 dpkg-deb -x "$work"/busybox-static_*.deb "$work/bb"
 busybox=$work/bb/bin/busybox
 [ -x "$busybox" ] || { echo "vm-prepare.sh: busybox-static has no bin/busybox" >&2; exit 1; }
@@ -92,8 +93,10 @@ mv "$root/lib" "$dir/$kver/lib"
 mv "$root/initrd.img" "$dir/$kver/initrd.img"
 echo "$kver" >"$dir/current.new"
 mv "$dir/current.new" "$dir/current"
-# kernels of earlier runs (linux-image-amd64 has moved on since)
-for old in "$dir"/*/; do
-        [ "$(basename "$old")" = "$kver" ] || rm -rf "$old"
+# kernels of earlier runs (linux-image-amd64 has moved on since): what this script made only
+for old in "$dir"/*-amd64/; do
+        if [ "$(basename "$old")" != "$kver" ] && [ -f "$old/vmlinuz" ] && [ -f "$old/initrd.img" ]; then
+                rm -rf "$old"
+        fi
 done
 echo "vm-prepare.sh: $pkg ready in $dir/$kver"
