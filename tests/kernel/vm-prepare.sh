@@ -60,10 +60,9 @@ for m in virtio_pci 9pnet_virtio 9p; do
         modprobe -d "$root" -S "$kver" --show-depends "$m"
 done | while read -r what path _; do
         [ "$what" = insmod ] || continue # "builtin NAME": nothing to load
-        f=${path#"$root"}
-        b=$(basename "$f")
+        b=$(basename "$path")
         grep -qx "$b" "$ird/mod/order" && continue
-        cp "$root$f" "$ird/mod/$b"
+        cp "$path" "$ird/mod/$b"
         echo "$b" >>"$ird/mod/order"
 done
 cat >"$ird/init" <<'EOF'
