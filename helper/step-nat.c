@@ -289,7 +289,7 @@ static int ra_route_cb(const struct nlmsghdr *nlh, void *data) {
 
 /* 1 if turning IPv6 forwarding on would cost the host its RA-learned default route */
 static int ipv6_forwarding_unsafe(struct nl_sock *nl, char ifname[static IF_NAMESIZE]) {
-        char buf[MNL_SOCKET_BUFFER_SIZE];
+        char buf[NL_BUFFER_SIZE];
         struct nlmsghdr *nlh;
         struct rtmsg *rtm;
         struct ra_scan s = {};
@@ -317,7 +317,7 @@ static int ipv6_forwarding_unsafe(struct nl_sock *nl, char ifname[static IF_NAME
  * "local ::1 dev IF table local" (metric 1024, after lo's). Packets sent TO ::1 from the
  * namespace never get that far: IPv6 drops them on arrival, before any hook. */
 static int lo6_route(struct nl_sock *nl, int ifindex, bool add) {
-        char buf[MNL_SOCKET_BUFFER_SIZE];
+        char buf[NL_BUFFER_SIZE];
         struct nlmsghdr *nlh;
         struct rtmsg *rtm;
 

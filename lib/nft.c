@@ -246,7 +246,7 @@ static int nfnl_reply_cb(const struct nlmsghdr *nlh, void *data) {
 /* Send @nlh and run @cb on the replies to the end (or until @cb stops). 0 or -errno. */
 static int nfnl_call(struct nlmsghdr *nlh, mnl_cb_t cb, void *data) {
         struct nfnl_reply rp = { .cb = cb, .data = data };
-        char buf[MNL_SOCKET_BUFFER_SIZE];
+        char buf[NL_BUFFER_SIZE];
         uint32_t portid, seq;
         bool clean = false; /* the socket holds no reply of ours any more */
         int r;
@@ -298,7 +298,7 @@ static int table_cb(const struct nlmsghdr *nlh, void *data) {
 enum { TABLE_ABSENT, TABLE_OURS, TABLE_FOREIGN };
 
 static int table_state(void) {
-        char buf[MNL_SOCKET_BUFFER_SIZE];
+        char buf[NL_BUFFER_SIZE];
         struct nlmsghdr *nlh;
         bool ours = false;
         int r;
@@ -337,7 +337,7 @@ static int elem_list_cb(const struct nlmsghdr *nlh, void *data) {
 
 /* Whether set @set of our table has an element: 1, 0, -ENOENT (no such set), -errno */
 static int set_has_elements(const char *set) {
-        char buf[MNL_SOCKET_BUFFER_SIZE];
+        char buf[NL_BUFFER_SIZE];
         struct nlmsghdr *nlh;
         bool found = false;
         int r;
@@ -396,7 +396,7 @@ static int others_cb(const struct nlmsghdr *nlh, void *data) {
 /* Whether set veths holds anything but the LINK elements of @elems: 1, 0, -ENOENT (no such
  * set), -errno. Asked BEFORE removing them, so that the table can go in the same transaction. */
 static int veths_has_others(const struct nat_elem *elems, size_t n) {
-        char buf[MNL_SOCKET_BUFFER_SIZE];
+        char buf[NL_BUFFER_SIZE];
         struct nlmsghdr *nlh;
         struct others_scan s = { .elems = elems, .n = n };
         int r;
@@ -735,7 +735,7 @@ static void nfnl_buffers(size_t len, unsigned n) {
 /* Send the batch (its end appended here) and collect its answers. 0 or -errno of the first
  * message that failed; that failure's text (the kernel's, or strerror()) in *@ret_error. */
 static int nfbatch_run(struct nfbatch *b, char **ret_error) {
-        char buf[MNL_SOCKET_BUFFER_SIZE], msg[256] = "";
+        char buf[NL_BUFFER_SIZE], msg[256] = "";
         unsigned acked = 0;
         int first_error = 0, r;
 
@@ -1062,7 +1062,7 @@ static int watch_cb(const struct nlmsghdr *nlh, void *data) {
 }
 
 int nft_watch_process(struct nft_watch *w) {
-        char buf[MNL_SOCKET_BUFFER_SIZE];
+        char buf[NL_BUFFER_SIZE];
         int fd = mnl_socket_get_fd(w->nl), r;
 
         w->result = 0;

@@ -12,6 +12,11 @@
 #include "conf.h"
 #include "macro.h"
 
+/* Netlink message buffers on the stack: libmnl's MNL_SOCKET_BUFFER_SIZE is a sysconf() call (the
+ * page size, capped at 8192), so an array of that size would be a variable-length one. This is
+ * its largest value, as a constant. */
+#define NL_BUFFER_SIZE 8192
+
 struct nl_sock {
         struct mnl_socket *mnl;
         uint32_t portid;
@@ -60,7 +65,7 @@ static inline size_t nl_msgs_len(const void *buf, size_t len) {
         return (size_t) ((const char *) h - (const char *) buf);
 }
 
-/* Start a request in @buf (at least MNL_SOCKET_BUFFER_SIZE bytes): header with @type, @flags|NLM_F_REQUEST|NLM_F_ACK */
+/* Start a request in @buf (at least NL_BUFFER_SIZE bytes): header with @type, @flags|NLM_F_REQUEST|NLM_F_ACK */
 struct nlmsghdr *nl_msg_new(struct nl_sock *s, void *buf, uint16_t type, uint16_t flags);
 
 /**
@@ -95,7 +100,7 @@ struct nl_batch {
         bool overflow;     /* a request did not fit: nl_batch_run() fails with -ENOBUFS */
 };
 
-/* Start an empty batch on @s in @buf (@size bytes, e.g. MNL_SOCKET_BUFFER_SIZE). */
+/* Start an empty batch on @s in @buf (@size bytes, e.g. NL_BUFFER_SIZE). */
 void nl_batch_init(struct nl_batch *b, struct nl_sock *s, void *buf, size_t size);
 
 /**
