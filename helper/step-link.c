@@ -67,10 +67,9 @@ int link_ifname(const struct netns_link *l, char ret[static IFNAMSIZ]) {
                 (void) snprintf(suffix, sizeof(suffix), ".%u", (unsigned) l->vlan_id);
         else if (l->kind < _NETNS_LINK_KIND_MAX && kind_prefix[l->kind])
                 prefix = kind_prefix[l->kind];
-        if (strlen(prefix) + strlen(l->parent) + strlen(suffix) < IFNAMSIZ) {
-                (void) snprintf(ret, IFNAMSIZ, "%s%s%s", prefix, l->parent, suffix);
+        if (snprintf_ok(ret, IFNAMSIZ, "%s%s%s", prefix, l->parent, suffix))
                 return 0;
-        }
+        /* too long: PARENT cut, its hash after it */
         keep = IFNAMSIZ - 1 - strlen(prefix) - strlen(suffix) - 5;
         (void) snprintf(ret, IFNAMSIZ, "%s%.*s+%04llx%s", prefix, (int) keep, l->parent,
                         netns_name_hash(l->parent) & 0xffffULL, suffix);

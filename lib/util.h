@@ -23,6 +23,9 @@ void *array_append(void **array, size_t *n, size_t elem_size);
 
 /* asprintf() that returns the string or NULL */
 char *strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* snprintf() into @buf (@size bytes) that says whether all of it fit: @buf, or NULL when the
+ * output was cut (or failed). What to use where a cut string would be a wrong name or path. */
+char *snprintf_ok(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Read a whole file or fd (up to @max bytes, NUL-terminated; -EFBIG beyond). Returns 0 or -errno. */
 /* microseconds on @clock */
