@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "inspect.h"
+#include "json.h"
 #include "log.h"
 #include "name.h"
 #include "nft.h"
@@ -400,28 +401,27 @@ static int gc_nft(struct gc *g) {
 }
 
 static void print_json(const struct gc *g) {
-        fputs("[", stdout);
+        struct json j = json_new(stdout);
+
+        json_array_begin_lines(&j, NULL);
         for (size_t i = 0; i < g->n_items; i++) {
                 const struct item *it = &g->items[i];
 
-                fputs(i ? ",\n  {" : "\n  {", stdout);
-                fputs("\"type\":", stdout);
-                json_string(stdout, item_type_names[it->type]);
-                fputs(",\"object\":", stdout);
-                json_string(stdout, it->object);
-                fputs(",\"reason\":", stdout);
-                json_string(stdout, it->reason);
-                printf(",\"removed\":%s,\"error\":", it->removed ? "true" : "false");
+                json_object_begin(&j, NULL);
+                json_string(&j, "type", item_type_names[it->type]);
+                json_string(&j, "object", it->object);
+                json_string(&j, "reason", it->reason);
+                json_bool(&j, "removed", it->removed);
                 if (it->error < 0) {
                         errno = -it->error;
                         char *e = strdup_printf("%m");
-                        json_string(stdout, e ?: "error");
+                        json_string(&j, "error", e ?: "error");
                         free(e);
                 } else
-                        fputs("null", stdout);
-                fputs("}", stdout);
+                        json_null(&j, "error");
+                json_object_end(&j);
         }
-        fputs(g->n_items ? "\n]\n" : "]\n", stdout);
+        json_array_end(&j);
 }
 
 static int print_table(const struct gc *g) {

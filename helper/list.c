@@ -3,6 +3,7 @@
 
 #include "addr.h"
 #include "inspect.h"
+#include "json.h"
 #include "log.h"
 #include "name.h"
 #include "ns.h"
@@ -77,42 +78,33 @@ static enum color unit_color(const char *active) {
 }
 
 static void print_json(const struct list_entry *e, size_t n) {
-        fputs("[", stdout);
+        struct json j = json_new(stdout);
+
+        json_array_begin_lines(&j, NULL);
         for (size_t i = 0; i < n; i++) {
                 const struct list_entry *x = &e[i];
 
-                fputs(i ? ",\n  {" : "\n  {", stdout);
-                fputs("\"name\":", stdout);
-                json_string(stdout, x->info.name);
-                printf(",\"managed\":%s,\"state\":", x->info.managed ? "true" : "false");
-                json_string(stdout, ns_state_to_string(x->info.state));
-                fputs(",\"pin\":", stdout);
-                json_string(stdout, pin_state_to_string(x->info.pin));
+                json_object_begin(&j, NULL);
+                json_string(&j, "name", x->info.name);
+                json_bool(&j, "managed", x->info.managed);
+                json_string(&j, "state", ns_state_to_string(x->info.state));
+                json_string(&j, "pin", pin_state_to_string(x->info.pin));
                 if (x->info.pin == PIN_NSFS)
-                        printf(",\"inode\":%llu", x->info.ino);
+                        json_uint(&j, "inode", x->info.ino);
                 else
-                        fputs(",\"inode\":null", stdout);
-                fputs(",\"unit\":", stdout);
-                json_string(stdout, x->have_unit ? x->unit.active : NULL);
+                        json_null(&j, "inode");
+                json_string(&j, "unit", x->have_unit ? x->unit.active : NULL);
                 if (x->have_procs)
-                        printf(",\"processes\":%zu", x->procs);
+                        json_uint(&j, "processes", x->procs);
                 else
-                        fputs(",\"processes\":null", stdout);
-                fputs(",\"addresses\":", stdout);
-                if (!x->have_addrs)
-                        fputs("null", stdout);
-                else {
-                        fputs("[", stdout);
-                        STRV_FOREACH(a, x->addrs) {
-                                if (a != x->addrs)
-                                        fputs(",", stdout);
-                                json_string(stdout, *a);
-                        }
-                        fputs("]", stdout);
-                }
-                fputs("}", stdout);
+                        json_null(&j, "processes");
+                if (x->have_addrs)
+                        json_strv(&j, "addresses", x->addrs);
+                else
+                        json_null(&j, "addresses");
+                json_object_end(&j);
         }
-        fputs(n ? "\n]\n" : "]\n", stdout);
+        json_array_end(&j);
 }
 
 static int print_table(const struct list_entry *e, size_t n) {

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "inspect.h"
+#include "json.h"
 #include "log.h"
 #include "ns.h"
 #include "output.h"
@@ -79,9 +80,12 @@ static struct watched *find(struct monitor *m, const char *name) {
 
 static void emit_netns(const char *event, const char *name) {
         if (arg.json) {
-                printf("{\"event\":\"%s\",\"netns\":", event);
-                json_string(stdout, name);
-                printf("}\n");
+                struct json j = json_new(stdout);
+
+                json_object_begin(&j, NULL);
+                json_string(&j, "event", event);
+                json_string(&j, "netns", name);
+                json_object_end(&j);
         } else
                 printf("%s %s\n", event, name);
         (void) fflush(stdout);
@@ -91,15 +95,17 @@ static void emit_link(const char *event, const char *netns, const struct known_l
         const char *state = (l->flags & IFF_UP) ? "UP" : "DOWN";
 
         if (arg.json) {
-                printf("{\"event\":\"%s\",\"netns\":", event);
-                json_string(stdout, netns);
-                printf(",\"ifindex\":%d,\"ifname\":", l->ifindex);
-                json_string(stdout, l->name);
-                printf(",\"kind\":");
-                json_string(stdout, l->kind[0] ? l->kind : NULL);
-                printf(",\"up\":%s,\"operstate\":", (l->flags & IFF_UP) ? "true" : "false");
-                json_string(stdout, operstate_to_string(l->operstate));
-                printf("}\n");
+                struct json j = json_new(stdout);
+
+                json_object_begin(&j, NULL);
+                json_string(&j, "event", event);
+                json_string(&j, "netns", netns);
+                json_int(&j, "ifindex", l->ifindex);
+                json_string(&j, "ifname", l->name);
+                json_string(&j, "kind", l->kind[0] ? l->kind : NULL);
+                json_bool(&j, "up", l->flags & IFF_UP);
+                json_string(&j, "operstate", operstate_to_string(l->operstate));
+                json_object_end(&j);
         } else
                 printf("%s %s %s (index %d%s%s, %s, operstate %s)\n", event, netns, l->name, l->ifindex,
                        l->kind[0] ? ", " : "", l->kind, state, operstate_to_string(l->operstate));

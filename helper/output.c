@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* output.c - what netnsctl prints for people and for scripts: tables, colours, JSON, the pager */
+/* output.c - what netnsctl prints for people: tables, colours, the pager (JSON: lib/json.c) */
 
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <sys/wait.h>
 
 #include "output.h"
@@ -54,79 +53,6 @@ const char *color_on(enum color c) {
 
 const char *color_off(void) {
         return colors_enabled() ? "\033[0m" : "";
-}
-
-/* Length of the UTF-8 sequence starting at @s, or 0 if it is not a valid one. */
-static size_t utf8_len(const unsigned char *s) {
-        size_t n;
-        uint32_t cp;
-
-        if (s[0] < 0x80)
-                return 1;
-        if ((s[0] & 0xe0) == 0xc0)
-                n = 2, cp = s[0] & 0x1f;
-        else if ((s[0] & 0xf0) == 0xe0)
-                n = 3, cp = s[0] & 0x0f;
-        else if ((s[0] & 0xf8) == 0xf0)
-                n = 4, cp = s[0] & 0x07;
-        else
-                return 0;
-        for (size_t i = 1; i < n; i++) {
-                if ((s[i] & 0xc0) != 0x80)
-                        return 0;
-                cp = (cp << 6) | (s[i] & 0x3f);
-        }
-        /* overlong forms, surrogates, beyond U+10FFFF */
-        if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-            (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-                return 0;
-        return n;
-}
-
-void json_string(FILE *f, const char *s) {
-        const unsigned char *p;
-
-        if (!s) {
-                fputs("null", f);
-                return;
-        }
-        fputc('"', f);
-        for (p = (const unsigned char *) s; *p;) {
-                size_t n;
-
-                switch (*p) {
-                case '"':
-                        fputs("\\\"", f);
-                        break;
-                case '\\':
-                        fputs("\\\\", f);
-                        break;
-                case '\n':
-                        fputs("\\n", f);
-                        break;
-                case '\t':
-                        fputs("\\t", f);
-                        break;
-                case '\r':
-                        fputs("\\r", f);
-                        break;
-                default:
-                        if (*p < 0x20 || *p == 0x7f) {
-                                fprintf(f, "\\u%04x", *p);
-                                break;
-                        }
-                        n = utf8_len(p);
-                        if (n == 0) {
-                                fputs("\\ufffd", f);
-                                break;
-                        }
-                        fwrite(p, 1, n, f);
-                        p += n;
-                        continue;
-                }
-                p++;
-        }
-        fputc('"', f);
 }
 
 struct cell {

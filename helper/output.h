@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* output.h - what netnsctl prints for people and for scripts: tables, colours, JSON, the pager */
+/* output.h - what netnsctl prints for people: tables, colours, the pager (JSON: lib/json.h) */
 #pragma once
 
 #include <stdbool.h>
@@ -22,13 +22,6 @@ bool colors_enabled(void);
 const char *color_on(enum color c);
 /* The sequence that ends a colour, or "" when colours are off */
 const char *color_off(void);
-
-/**
- * json_string() - write @s as a JSON string (quoted, escaped), or null when @s is NULL
- * @f: stream
- * @s: UTF-8 text; bytes that are not valid UTF-8 are written as U+FFFD
- */
-void json_string(FILE *f, const char *s);
 
 /* A table for people: columns sized to their widest cell, a header unless --no-legend. */
 struct table;

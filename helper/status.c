@@ -9,6 +9,7 @@
 
 #include "addr.h"
 #include "inspect.h"
+#include "json.h"
 #include "log.h"
 #include "name.h"
 #include "nft.h"
@@ -364,206 +365,190 @@ static const char *proto_str(uint8_t p) {
         return p == IPPROTO_TCP ? "tcp" : p == IPPROTO_UDP ? "udp" : p == IPPROTO_SCTP ? "sctp" : "?";
 }
 
-static void json_str_field(const char *key, const char *value, bool comma) {
-        printf("%s\"%s\":", comma ? "," : "", key);
-        json_string(stdout, value);
-}
-
-static void json_strv(char *const *l) {
-        fputs("[", stdout);
-        STRV_FOREACH(p, (char **) l) {
-                if (p != (char **) l)
-                        fputs(",", stdout);
-                json_string(stdout, *p);
-        }
-        fputs("]", stdout);
-}
-
 static void print_json(const struct status *s) {
         char buf[ADDR_PREFIX_STRLEN], buf2[INET6_ADDRSTRLEN], pb[8];
-        bool first;
+        struct json j = json_new(stdout);
 
-        fputs("{", stdout);
-        json_str_field("name", s->name, false);
-        printf(",\"managed\":%s", s->info.managed ? "true" : "false");
-        json_str_field("state", ns_state_to_string(s->info.state), true);
+        json_object_begin(&j, NULL);
+        json_string(&j, "name", s->name);
+        json_bool(&j, "managed", s->info.managed);
+        json_string(&j, "state", ns_state_to_string(s->info.state));
 
-        fputs(",\"config\":", stdout);
         if (!s->conf_exists)
-                fputs("null", stdout);
+                json_null(&j, "config");
         else {
-                fputs("{\"files\":", stdout);
+                json_object_begin(&j, "config");
                 if (s->cfg)
-                        json_strv(s->cfg->files);
+                        json_strv(&j, "files", s->cfg->files);
                 else {
                         char *one[] = { s->conf_path, NULL };
-                        json_strv(one);
+                        json_strv(&j, "files", one);
                 }
-                printf(",\"valid\":%s}", s->conf_valid ? "true" : "false");
+                json_bool(&j, "valid", s->conf_valid);
+                json_object_end(&j);
         }
 
-        fputs(",\"unit\":", stdout);
         if (!s->have_unit)
-                fputs("null", stdout);
+                json_null(&j, "unit");
         else {
-                fputs("{", stdout);
-                json_str_field("name", s->unit_name, false);
-                json_str_field("load", s->unit.load, true);
-                json_str_field("active", s->unit.active, true);
-                json_str_field("sub", s->unit.sub, true);
-                fputs("}", stdout);
+                json_object_begin(&j, "unit");
+                json_string(&j, "name", s->unit_name);
+                json_string(&j, "load", s->unit.load);
+                json_string(&j, "active", s->unit.active);
+                json_string(&j, "sub", s->unit.sub);
+                json_object_end(&j);
         }
-        fputs(",\"attached_units\":[", stdout);
+        json_array_begin(&j, "attached_units");
         for (size_t i = 0; s->attached && s->attached[i]; i++) {
-                fputs(i ? ",{" : "{", stdout);
-                json_str_field("name", s->attached[i], false);
-                json_str_field("active", s->have_attached_state[i] ? s->attached_state[i].active : NULL, true);
-                fputs("}", stdout);
+                json_object_begin(&j, NULL);
+                json_string(&j, "name", s->attached[i]);
+                json_string(&j, "active", s->have_attached_state[i] ? s->attached_state[i].active : NULL);
+                json_object_end(&j);
         }
-        fputs("]", stdout);
+        json_array_end(&j);
 
-        fputs(",\"pin\":{", stdout);
-        json_str_field("path", s->pin_path, false);
-        json_str_field("state", pin_state_to_string(s->info.pin), true);
+        json_object_begin(&j, "pin");
+        json_string(&j, "path", s->pin_path);
+        json_string(&j, "state", pin_state_to_string(s->info.pin));
         if (s->info.pin == PIN_NSFS)
-                printf(",\"inode\":%llu}", s->info.ino);
+                json_uint(&j, "inode", s->info.ino);
         else
-                fputs(",\"inode\":null}", stdout);
+                json_null(&j, "inode");
+        json_object_end(&j);
 
-        fputs(",\"links\":", stdout);
         if (!s->have_inside)
-                fputs("null", stdout);
+                json_null(&j, "links");
         else {
-                fputs("[", stdout);
+                json_array_begin(&j, "links");
                 for (size_t i = 0; i < s->n_links; i++) {
                         const struct rt_link *l = &s->links[i];
                         char peer[IFNAMSIZ];
 
-                        printf("%s{\"ifindex\":%d", i ? "," : "", l->ifindex);
-                        json_str_field("ifname", l->name, true);
-                        json_str_field("kind", l->kind[0] ? l->kind : NULL, true);
-                        printf(",\"up\":%s", (l->flags & IFF_UP) ? "true" : "false");
-                        json_str_field("operstate", operstate_to_string(l->operstate), true);
-                        printf(",\"mtu\":%u", l->mtu);
-                        json_str_field("mac", l->mac[0] ? l->mac : NULL, true);
-                        json_str_field("host_peer", link_peer_on_host(s, l, peer) ? peer : NULL, true);
-                        fputs(",\"addresses\":[", stdout);
-                        first = true;
+                        json_object_begin(&j, NULL);
+                        json_int(&j, "ifindex", l->ifindex);
+                        json_string(&j, "ifname", l->name);
+                        json_string(&j, "kind", l->kind[0] ? l->kind : NULL);
+                        json_bool(&j, "up", l->flags & IFF_UP);
+                        json_string(&j, "operstate", operstate_to_string(l->operstate));
+                        json_uint(&j, "mtu", l->mtu);
+                        json_string(&j, "mac", l->mac[0] ? l->mac : NULL);
+                        json_string(&j, "host_peer", link_peer_on_host(s, l, peer) ? peer : NULL);
+                        json_array_begin(&j, "addresses");
                         for (size_t k = 0; k < s->n_addrs; k++) {
                                 if (s->addrs[k].ifindex != l->ifindex)
                                         continue;
-                                fputs(first ? "{" : ",{", stdout);
-                                first = false;
-                                json_str_field("address", addr_prefix_to_string(&s->addrs[k].prefix, buf), false);
-                                json_str_field("scope",
-                                               s->addrs[k].scope == RT_SCOPE_UNIVERSE ? "global" :
-                                               s->addrs[k].scope == RT_SCOPE_LINK ? "link" :
-                                               s->addrs[k].scope == RT_SCOPE_HOST ? "host" : "site", true);
-                                fputs("}", stdout);
+                                json_object_begin(&j, NULL);
+                                json_string(&j, "address", addr_prefix_to_string(&s->addrs[k].prefix, buf));
+                                json_string(&j, "scope",
+                                            s->addrs[k].scope == RT_SCOPE_UNIVERSE ? "global" :
+                                            s->addrs[k].scope == RT_SCOPE_LINK ? "link" :
+                                            s->addrs[k].scope == RT_SCOPE_HOST ? "host" : "site");
+                                json_object_end(&j);
                         }
-                        fputs("]}", stdout);
+                        json_array_end(&j);
+                        json_object_end(&j);
                 }
-                fputs("]", stdout);
+                json_array_end(&j);
         }
 
-        fputs(",\"routes\":", stdout);
         if (!s->have_inside)
-                fputs("null", stdout);
+                json_null(&j, "routes");
         else {
-                fputs("[", stdout);
-                first = true;
+                json_array_begin(&j, "routes");
                 for (size_t i = 0; i < s->n_routes; i++) {
                         const struct rt_route *r = &s->routes[i];
 
                         if (!route_shown(r))
                                 continue;
-                        fputs(first ? "{" : ",{", stdout);
-                        first = false;
-                        json_str_field("family", family_name(r->family), false);
-                        json_str_field("destination", r->dst.prefixlen == 0 ? "default" : addr_prefix_to_string(&r->dst, buf), true);
-                        json_str_field("gateway", r->has_gateway ? addr_to_string(r->family, &r->gateway, buf2) : NULL, true);
-                        json_str_field("ifname", r->oif ? link_name(s, r->oif) : NULL, true);
-                        printf(",\"table\":%u", r->table);
-                        json_str_field("protocol", rtprot_to_string(r->protocol, pb), true);
-                        json_str_field("type", route_type_name(r->type), true);
-                        fputs("}", stdout);
+                        json_object_begin(&j, NULL);
+                        json_string(&j, "family", family_name(r->family));
+                        json_string(&j, "destination", r->dst.prefixlen == 0 ? "default" : addr_prefix_to_string(&r->dst, buf));
+                        json_string(&j, "gateway", r->has_gateway ? addr_to_string(r->family, &r->gateway, buf2) : NULL);
+                        json_string(&j, "ifname", r->oif ? link_name(s, r->oif) : NULL);
+                        json_uint(&j, "table", r->table);
+                        json_string(&j, "protocol", rtprot_to_string(r->protocol, pb));
+                        json_string(&j, "type", route_type_name(r->type));
+                        json_object_end(&j);
                 }
-                fputs("]", stdout);
+                json_array_end(&j);
         }
 
-        fputs(",\"nat\":{\"masquerade\":[", stdout);
-        first = true;
+        json_object_begin(&j, "nat");
+        json_array_begin(&j, "masquerade");
         for (size_t i = 0; i < s->n_nat; i++) {
                 if (s->nat[i].type != NAT_ELEM_MASQ)
                         continue;
-                fputs(first ? "{" : ",{", stdout);
-                first = false;
-                json_str_field("family", family_name(s->nat[i].family), false);
-                json_str_field("link", s->nat[i].ifname, true);
-                fputs("}", stdout);
+                json_object_begin(&j, NULL);
+                json_string(&j, "family", family_name(s->nat[i].family));
+                json_string(&j, "link", s->nat[i].ifname);
+                json_object_end(&j);
         }
-        fputs("],\"forwards\":[", stdout);
-        first = true;
+        json_array_end(&j);
+        json_array_begin(&j, "forwards");
         for (size_t i = 0; i < s->n_nat; i++) {
                 const struct nat_elem *e = &s->nat[i];
 
                 if (e->type != NAT_ELEM_FWD)
                         continue;
-                fputs(first ? "{" : ",{", stdout);
-                first = false;
-                json_str_field("family", family_name(e->family), false);
-                json_str_field("protocol", proto_str(e->protocol), true);
-                json_str_field("host_address", e->has_host_addr ? addr_to_string(e->family, &e->host_addr, buf2) : NULL, true);
-                printf(",\"host_port\":%u,\"host_port_end\":%u", e->port, e->port_end);
-                json_str_field("address", addr_to_string(e->family, &e->ns_addr, buf2), true);
-                printf(",\"port\":%u}", e->ns_port);
+                json_object_begin(&j, NULL);
+                json_string(&j, "family", family_name(e->family));
+                json_string(&j, "protocol", proto_str(e->protocol));
+                json_string(&j, "host_address", e->has_host_addr ? addr_to_string(e->family, &e->host_addr, buf2) : NULL);
+                json_uint(&j, "host_port", e->port);
+                json_uint(&j, "host_port_end", e->port_end);
+                json_string(&j, "address", addr_to_string(e->family, &e->ns_addr, buf2));
+                json_uint(&j, "port", e->ns_port);
+                json_object_end(&j);
         }
-        fputs("]}", stdout);
+        json_array_end(&j);
+        json_object_end(&j);
 
-        fputs(",\"sysctls\":[", stdout);
+        json_array_begin(&j, "sysctls");
         for (size_t i = 0; i < s->n_sysctls; i++) {
-                fputs(i ? ",{" : "{", stdout);
-                json_str_field("key", s->sysctls[i].key, false);
-                json_str_field("configured", s->sysctls[i].configured, true);
-                json_str_field("value", s->sysctls[i].have_value ? s->sysctls[i].value : NULL, true);
-                fputs("}", stdout);
+                json_object_begin(&j, NULL);
+                json_string(&j, "key", s->sysctls[i].key);
+                json_string(&j, "configured", s->sysctls[i].configured);
+                json_string(&j, "value", s->sysctls[i].have_value ? s->sysctls[i].value : NULL);
+                json_object_end(&j);
         }
-        fputs("]", stdout);
+        json_array_end(&j);
 
-        fputs(",\"processes\":", stdout);
-        if (!s->have_procs)
-                fputs(s->info.pin == PIN_NSFS ? "null" : "[]", stdout);
+        if (!s->have_procs && s->info.pin == PIN_NSFS)
+                json_null(&j, "processes");
         else {
-                fputs("[", stdout);
+                json_array_begin(&j, "processes");
                 for (size_t i = 0; i < s->n_procs; i++) {
-                        printf("%s{\"pid\":%d", i ? "," : "", (int) s->procs[i].pid);
-                        json_str_field("unit", s->procs[i].unit, true);
-                        json_str_field("command", s->procs[i].command, true);
-                        fputs("}", stdout);
+                        json_object_begin(&j, NULL);
+                        json_int(&j, "pid", s->procs[i].pid);
+                        json_string(&j, "unit", s->procs[i].unit);
+                        json_string(&j, "command", s->procs[i].command);
+                        json_object_end(&j);
                 }
-                fputs("]", stdout);
+                json_array_end(&j);
         }
 
-        fputs(",\"record\":", stdout);
         if (s->info.has_record)
-                json_strv(s->info.record);
+                json_strv(&j, "record", s->info.record);
         else
-                fputs("null", stdout);
+                json_null(&j, "record");
 
-        fputs(",\"journal\":[", stdout);
+        json_array_begin(&j, "journal");
         for (size_t i = 0; i < s->n_journal; i++) {
                 const struct status_journal *e = &s->journal[i];
 
-                printf("%s{\"time\":%llu,\"priority\":%d", i ? "," : "", (unsigned long long) e->usec, e->priority);
-                json_str_field("identifier", e->identifier, true);
+                json_object_begin(&j, NULL);
+                json_uint(&j, "time", e->usec);
+                json_int(&j, "priority", e->priority);
+                json_string(&j, "identifier", e->identifier);
                 if (e->pid > 0)
-                        printf(",\"pid\":%d", (int) e->pid);
+                        json_int(&j, "pid", e->pid);
                 else
-                        fputs(",\"pid\":null", stdout);
-                json_str_field("message", e->message, true);
-                fputs("}", stdout);
+                        json_null(&j, "pid");
+                json_string(&j, "message", e->message);
+                json_object_end(&j);
         }
-        fputs("]}\n", stdout);
+        json_array_end(&j);
+        json_object_end(&j);
 }
 
 /* "      Label: " with the label right-aligned, as systemctl status does */
