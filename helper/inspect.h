@@ -50,32 +50,6 @@ void ns_info_done(struct ns_info *i);
  */
 int ns_names(char ***ret);
 
-/* Processes and the network namespace each is in, read once from /proc. */
-struct proc_entry {
-        pid_t pid;
-        dev_t dev;
-        unsigned long long ino;
-};
-
-struct proc_table {
-        struct proc_entry *entries;
-        size_t n;
-};
-
-/**
- * proc_table_load() - stat /proc/PID/ns/net of every process (processes that vanish meanwhile are skipped)
- * Return: 0 or -errno
- */
-int proc_table_load(struct proc_table *t);
-void proc_table_done(struct proc_table *t);
-/* The number of processes in the namespace with inode @ino */
-size_t proc_table_count(const struct proc_table *t, unsigned long long ino);
-
-/* The command line of @pid, spaces between arguments, "[comm]" for kernel threads; malloc'd or NULL */
-char *proc_cmdline(pid_t pid);
-/* The unit @pid belongs to (the first .service, .scope, ... in its cgroup path); malloc'd or NULL */
-char *proc_unit(pid_t pid);
-
 /**
  * unit_bus_open() - connect to the system manager: its private socket as root (works without
  * dbus-daemon, as systemctl does), else the system bus

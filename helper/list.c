@@ -8,6 +8,7 @@
 #include "name.h"
 #include "ns.h"
 #include "output.h"
+#include "proc.h"
 #include "util.h"
 #include "verbs.h"
 

@@ -15,6 +15,7 @@
 #include "nft.h"
 #include "ns.h"
 #include "output.h"
+#include "proc.h"
 #include "util.h"
 #include "verbs.h"
 

@@ -12,6 +12,7 @@
 #include "addr.h"
 #include "log.h"
 #include "name.h"
+#include "ns.h"
 #include "steps.h"
 #include "util.h"
 
@@ -500,36 +501,6 @@ int step_veth(struct up_ctx *c) {
         return configure_end(c, ns, &peer, c->name, c->peer_addrs, c->n_peer_addrs, NULL, v->default_route);
 }
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
-
-/* A namespace whose pin is gone may live on in a process; find it by its inode. */
-static int netns_open_by_inode(unsigned long long ino) {
-        _cleanup_(closedirp) DIR *d = opendir("/proc");
-        struct dirent *de;
-
-        if (!d)
-                return -errno;
-        while ((de = readdir(d))) {
-                char path[sizeof(de->d_name) + 16];
-                struct stat st;
-                int fd;
-
-                if (de->d_name[0] < '1' || de->d_name[0] > '9')
-                        continue;
-                (void) snprintf(path, sizeof(path), "/proc/%s/ns/net", de->d_name);
-                if (stat(path, &st) < 0 || (unsigned long long) st.st_ino != ino)
-                        continue;
-                fd = open(path, O_RDONLY | O_CLOEXEC);
-                if (fd < 0)
-                        continue;
-                if (fstat(fd, &st) < 0 || (unsigned long long) st.st_ino != ino) {
-                        (void) safe_close(fd);
-                        continue;
-                }
-                return fd;
-        }
-        return -ENOENT;
-}
 
 /* ---- deleting the veth without waiting for the kernel's cleanup ----
  *
@@ -769,7 +740,8 @@ int undo_veth(struct undo_ctx *u, const char *args) {
                 return 0;
         }
         if (nsfd < 0 && u->netns_ino > 0) {
-                scanned_fd = netns_open_by_inode(u->netns_ino);
+                /* the pin is gone, but a process may keep the namespace alive */
+                scanned_fd = netns_open_by_id(u->netns_ino, 0);
                 nsfd = scanned_fd;
         }
         id = nsfd >= 0 ? nl_netns_id(nl, nsfd) : -ENOENT;

@@ -2,7 +2,6 @@
 /* ns.c - creating, pinning, inspecting and entering named network namespaces */
 
 #include <fcntl.h>
-#include <dirent.h>
 #include <sched.h>
 #include <sys/file.h>
 #include <sys/mount.h>
@@ -15,6 +14,7 @@
 #include "conf.h"
 #include "log.h"
 #include "ns.h"
+#include "proc.h"
 #include "util.h"
 
 char *netns_pin_path(const char *name) {
@@ -384,37 +384,39 @@ int netns_cookie(int netns_fd, uint64_t *ret) {
         return 0;
 }
 
-int netns_open_by_id(unsigned long long ino, uint64_t cookie) {
-        struct dirent *de;
-        DIR *d;
-        int found = -ENOENT;
+struct by_id {
+        unsigned long long ino;
+        uint64_t cookie;
+        int fd;
+};
 
-        d = opendir("/proc");
-        if (!d)
-                return -errno;
-        while ((de = readdir(d))) {
-                char p[STRLEN("/proc//ns/net") + sizeof(de->d_name)];
-                struct stat st;
-                uint64_t c;
-                int fd;
+static int by_id_try(const struct proc_netns *p, void *userdata) {
+        struct by_id *b = userdata;
+        struct stat st;
+        uint64_t c;
+        int fd;
 
-                if (de->d_name[0] < '1' || de->d_name[0] > '9')
-                        continue;
-                (void) snprintf(p, sizeof(p), "/proc/%s/ns/net", de->d_name);
-                if (stat(p, &st) < 0 || (unsigned long long) st.st_ino != ino)
-                        continue;
-                fd = open(p, O_RDONLY | O_CLOEXEC);
-                if (fd < 0)
-                        continue; /* exited meanwhile */
-                /* the inode again through the fd: the process may have moved meanwhile */
-                if (fstat(fd, &st) < 0 || (unsigned long long) st.st_ino != ino ||
-                    (cookie != 0 && (netns_cookie(fd, &c) < 0 || c != cookie))) {
-                        (void) close(fd);
-                        continue;
-                }
-                found = fd;
-                break;
+        if (p->ino != b->ino)
+                return 0;
+        fd = open(p->path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return 0; /* exited meanwhile */
+        /* the inode again through the fd: the process may have moved meanwhile */
+        if (fstat(fd, &st) < 0 || (unsigned long long) st.st_ino != b->ino ||
+            (b->cookie != 0 && (netns_cookie(fd, &c) < 0 || c != b->cookie))) {
+                (void) close(fd);
+                return 0;
         }
-        closedir(d);
-        return found;
+        b->fd = fd;
+        return 1;
+}
+
+int netns_open_by_id(unsigned long long ino, uint64_t cookie) {
+        struct by_id b = { .ino = ino, .cookie = cookie, .fd = -1 };
+        int r;
+
+        r = proc_netns_foreach(by_id_try, &b);
+        if (r < 0)
+                return r;
+        return r > 0 ? b.fd : -ENOENT;
 }

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* proc.c - processes and the network namespace each is in, read from /proc */
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "proc.h"
+#include "util.h"
+
+/* a process's directory: digits, no leading zero */
+static bool is_pid(const char *s) {
+        if (*s < '1' || *s > '9')
+                return false;
+        for (; *s; s++)
+                if (*s < '0' || *s > '9')
+                        return false;
+        return true;
+}
+
+int proc_netns_foreach(int (*f)(const struct proc_netns *p, void *userdata), void *userdata) {
+        struct dirent *de;
+        DIR *d;
+        int r = 0;
+
+        d = opendir("/proc");
+        if (!d)
+                return -errno;
+        while ((errno = 0, de = readdir(d))) {
+                char path[STRLEN("/proc//ns/net") + sizeof(de->d_name)];
+                struct stat st;
+
+                if (!is_pid(de->d_name))
+                        continue;
+                (void) snprintf(path, sizeof(path), "/proc/%s/ns/net", de->d_name);
+                if (stat(path, &st) < 0)
+                        continue; /* gone meanwhile, or not ours to look at */
+                r = f(&(struct proc_netns) { .pid = (pid_t) atol(de->d_name), .dev = st.st_dev, .ino = st.st_ino, .path = path },
+                      userdata);
+                if (r != 0)
+                        break;
+        }
+        if (r == 0 && errno > 0)
+                r = -errno;
+        (void) closedir(d);
+        return r;
+}
+
+static int table_add(const struct proc_netns *p, void *userdata) {
+        struct proc_table *t = userdata;
+        struct proc_netns *e = ARRAY_APPEND(t->entries, t->n);
+
+        if (!e)
+                return -ENOMEM;
+        *e = *p;
+        e->path = NULL;
+        return 0;
+}
+
+int proc_table_load(struct proc_table *t) {
+        int r;
+
+        *t = (struct proc_table) {};
+        r = proc_netns_foreach(table_add, t);
+        if (r < 0)
+                proc_table_done(t);
+        return r;
+}
+
+void proc_table_done(struct proc_table *t) {
+        free(t->entries);
+        *t = (struct proc_table) {};
+}
+
+size_t proc_table_count(const struct proc_table *t, unsigned long long ino) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < t->n; i++)
+                if (t->entries[i].ino == ino)
+                        n++;
+        return n;
+}
+
+char *proc_cmdline(pid_t pid) {
+        _cleanup_free_ char *text = NULL;
+        char path[64];
+        size_t size = 0;
+
+        (void) snprintf(path, sizeof(path), "/proc/%d/cmdline", (int) pid);
+        if (read_full_file(path, 4096, &text, &size) < 0)
+                return NULL;
+        while (size > 0 && text[size - 1] == 0)
+                size--;
+        if (size == 0) {
+                _cleanup_free_ char *comm = NULL;
+
+                (void) snprintf(path, sizeof(path), "/proc/%d/comm", (int) pid);
+                if (read_full_file(path, 64, &comm, &size) < 0)
+                        return NULL;
+                comm[strcspn(comm, "\n")] = 0;
+                return strdup_printf("[%s]", comm);
+        }
+        for (size_t i = 0; i < size; i++)
+                if (text[i] == 0 || (unsigned char) text[i] < 0x20)
+                        text[i] = ' ';
+        text[size] = 0;
+        return TAKE_PTR(text);
+}
+
+static bool is_unit_component(const char *s, size_t n) {
+        static const char *const suffixes[] = { ".service", ".scope", ".socket", ".mount", ".swap" };
+
+        for (size_t i = 0; i < ELEMENTSOF(suffixes); i++) {
+                size_t l = strlen(suffixes[i]);
+
+                if (n > l && strneq(s + n - l, suffixes[i], l))
+                        return true;
+        }
+        return false;
+}
+
+char *proc_unit(pid_t pid) {
+        _cleanup_free_ char *text = NULL;
+        char path[64];
+        char *line, *p;
+
+        (void) snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) pid);
+        if (read_full_file(path, 64 * 1024, &text, NULL) < 0)
+                return NULL;
+        /* the unified hierarchy ("0::/system.slice/foo.service"), else the name=systemd one */
+        line = strstr(text, "0::/");
+        if (line && line != text && line[-1] != '\n')
+                line = NULL;
+        if (!line)
+                line = strstr(text, ":name=systemd:/");
+        if (!line)
+                return NULL;
+        p = strchr(line, '/');
+        line[strcspn(line, "\n")] = 0;
+        while (p && *p) {
+                size_t n;
+
+                p += strspn(p, "/");
+                n = strcspn(p, "/");
+                if (n == 0)
+                        break;
+                if (is_unit_component(p, n))
+                        return strndup(p, n);
+                p += n;
+        }
+        return NULL;
+}
+
