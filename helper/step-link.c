@@ -34,48 +34,6 @@ static const char *const kind_names[_NETNS_LINK_KIND_MAX] = {
         [NETNS_LINK_VLAN] = "vlan",
 };
 
-/* Prefixes of the derived names, as systemd-nspawn's MACVLAN=/IPVLAN= name them. */
-static const char *const kind_prefix[_NETNS_LINK_KIND_MAX] = {
-        [NETNS_LINK_MACVLAN] = "mv-",
-        [NETNS_LINK_IPVLAN] = "iv-",
-};
-
-/**
- * link_ifname() - the name of a [Link]'s device inside the namespace
- * @l: the [Link]
- * @ret: buffer of IFNAMSIZ bytes
- *
- * Name= when set. Else: physical keeps its host name (Parent=); macvlan is "mv-PARENT",
- * ipvlan "iv-PARENT" (as systemd-nspawn's MACVLAN=/IPVLAN= name them), vlan "PARENT.ID" (as
- * vconfig and most distributions do). When that exceeds 15 characters, PARENT is cut and a
- * '+' and 4 hex digits of a hash of the whole PARENT follow the part kept, so different
- * parents keep different names: "mv-enp0s2+1a2b", "enp0s3+9f3c.100".
- * Return: 0, or -EINVAL when the [Link] has no Parent=.
- */
-int link_ifname(const struct netns_link *l, char ret[static IFNAMSIZ]) {
-        char suffix[8] = "";
-        const char *prefix = "";
-        size_t keep;
-
-        if (l->name) {
-                (void) snprintf(ret, IFNAMSIZ, "%s", l->name);
-                return 0;
-        }
-        if (!l->parent)
-                return -EINVAL;
-        if (l->kind == NETNS_LINK_VLAN)
-                (void) snprintf(suffix, sizeof(suffix), ".%u", (unsigned) l->vlan_id);
-        else if (l->kind < _NETNS_LINK_KIND_MAX && kind_prefix[l->kind])
-                prefix = kind_prefix[l->kind];
-        if (snprintf_ok(ret, IFNAMSIZ, "%s%s%s", prefix, l->parent, suffix))
-                return 0;
-        /* too long: PARENT cut, its hash after it */
-        keep = IFNAMSIZ - 1 - strlen(prefix) - strlen(suffix) - 5;
-        (void) snprintf(ret, IFNAMSIZ, "%s%.*s+%04llx%s", prefix, (int) keep, l->parent,
-                        netns_name_hash(l->parent) & 0xffffULL, suffix);
-        return 0;
-}
-
 /* What step_links() resolved for one [Link] before making anything. */
 struct link_plan {
         const struct netns_link *l;
@@ -141,36 +99,6 @@ static bool kind_is_stacked(const char *kind) {
                 if (streq(kind, stacked[i]))
                         return true;
         return false;
-}
-
-int link_names_check(const struct netns_config *cfg) {
-        _cleanup_free_ char *names = calloc(cfg->n_links ?: 1, IFNAMSIZ);
-        const char *peer = cfg->has_veth ? cfg->veth.peer_name ?: NETNS_PEER_NAME_DEFAULT : NULL;
-        char w[PATH_MAX], w2[PATH_MAX];
-        int r;
-
-        if (!names)
-                return log_oom();
-        for (size_t i = 0; i < cfg->n_links; i++) {
-                const struct netns_link *l = &cfg->links[i];
-                char *name = names + i * IFNAMSIZ;
-
-                r = link_ifname(l, name);
-                if (r < 0)
-                        return log_error_errno(r, "%s: [Link] without Parent=.", where(l, w, sizeof(w)));
-                if (streq(name, "lo"))
-                        return log_error_errno(EEXIST, "%s: [Link] Name=lo: \"lo\" is the namespace's loopback device.",
-                                               where(l, w, sizeof(w)));
-                if (peer && streq(name, peer))
-                        return log_error_errno(EEXIST, "%s: [Link] device name '%s' inside namespace '%s' is taken by the veth (PeerName=); set Name=.",
-                                               where(l, w, sizeof(w)), name, cfg->name);
-                for (size_t j = 0; j < i; j++)
-                        if (streq(name, names + j * IFNAMSIZ))
-                                return log_error_errno(EEXIST, "%s: [Link] device name '%s' inside namespace '%s' is taken by the [Link] at %s; set Name=.",
-                                                       where(l, w, sizeof(w)), name, cfg->name,
-                                                       where(&cfg->links[j], w2, sizeof(w2)));
-        }
-        return 0;
 }
 
 /* Resolve names and parents: every problem a user can cause is found here, before anything

@@ -81,16 +81,6 @@ int undo_veth(struct undo_ctx *u, const char *args);
 int step_links(struct up_ctx *c);
 int undo_link_moved(struct undo_ctx *u, const char *args);
 int undo_link_new(struct undo_ctx *u, const char *args);
-int link_ifname(const struct netns_link *l, char ret[static IFNAMSIZ]);
-/**
- * link_names_check() - the names of the devices inside, derived ones too, are unique
- * @cfg: a loaded configuration
- *
- * Every [Link]'s name (link_ifname()) must differ from "lo", from the veth's peer and from
- * every other [Link]'s; for "check" and for "up", before anything is made.
- * Return: 0, or -EEXIST / -EINVAL (reported as FILE:LINE: ...)
- */
-int link_names_check(const struct netns_config *cfg);
 
 /* step-nat.c: Masquerade= and Port= (elements of "table inet netnsctl"), host forwarding */
 int step_nat(struct up_ctx *c);

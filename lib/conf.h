@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "conf-parser.h"
+#include "link-kind.h"
 #include "macro.h"
 
 #define NETNS_CONF_DIR "/etc/netns"
@@ -22,12 +24,6 @@ union in_addr_union {
         struct in_addr in;
         struct in6_addr in6;
         uint8_t bytes[16];
-};
-
-/* Where a setting came from, for messages at run time ("vpn.conf:7: address ... in use"). */
-struct conf_origin {
-        const char *file; /* points into netns_config.files, owned there */
-        unsigned line;
 };
 
 struct netns_addr {
@@ -68,33 +64,12 @@ struct netns_port {
         struct conf_origin origin;
 };
 
-enum netns_link_kind {
-        NETNS_LINK_PHYSICAL, /* an existing host link moved in, given back on stop */
-        NETNS_LINK_MACVLAN,
-        NETNS_LINK_IPVLAN,
-        NETNS_LINK_VLAN,
-        _NETNS_LINK_KIND_MAX,
-};
-
-enum netns_macvlan_mode {
-        NETNS_MACVLAN_PRIVATE,
-        NETNS_MACVLAN_VEPA,
-        NETNS_MACVLAN_BRIDGE, /* default */
-        NETNS_MACVLAN_PASSTHRU,
-        NETNS_MACVLAN_SOURCE,
-};
-
-enum netns_ipvlan_mode {
-        NETNS_IPVLAN_L2,
-        NETNS_IPVLAN_L3, /* default */
-        NETNS_IPVLAN_L3S,
-};
-
 /* One [Link] section: a device that enters the namespace. Each [Link] header starts a new one. */
 struct netns_link {
         enum netns_link_kind kind;   /* Type= (required) */
         char *parent;                /* Parent=: the host link moved in, or the parent of macvlan/ipvlan/vlan (required) */
         char *name;                  /* Name=: the name inside; NULL = Parent's name for physical, else derived */
+        /* the keys of its kind's own (link-KIND.c) */
         int mode;                    /* Mode=: enum netns_macvlan_mode / enum netns_ipvlan_mode, -1 = default */
         uint16_t vlan_id;            /* VLANId= 1..4094, VLAN only (required there) */
         uint32_t mtu;                /* MTUBytes=/MTU=, 0 = unchanged */
@@ -136,7 +111,9 @@ struct netns_config {
         struct netns_addr *dns;      /* DNS= */
         size_t n_dns;
         char **domains;              /* Domains=, NULL-terminated */
+        size_t n_domains;
         char **units;                /* Units=, NULL-terminated, each a valid unit name */
+        size_t n_units;
 
         /* [Veth] */
         bool has_veth;
@@ -200,39 +177,5 @@ int netns_config_load(const char *dir, const char *name, struct netns_config **r
  */
 int netns_config_load_path(const char *path, struct netns_config **ret);
 
-/**
- * netns_path_is_safe() - StrictModes, as sshd's secure_filename(): may netnsctl trust @path
- * @path: a file or directory netnsctl reads as root (NAME.conf, a drop-in, /etc/netns, ...)
- *
- * @path (after resolving symlinks) must be owned by root (or by the user running netnsctl)
- * and writable by neither group nor others; so must every directory above it up to "/",
- * except that a root-owned directory with the sticky bit (/tmp) may be world-writable: the
- * sticky bit keeps others from renaming or removing what is in it. POSIX ACLs that grant
- * write to anyone else show as group write in the mode and are refused with it.
- * The refusal is reported, one line naming @path and, if different, the directory at fault.
- * Return: 0 if safe, -EPERM if not (reported), -ENOENT if @path does not exist (not
- * reported), other -errno if it cannot be checked (not reported).
- */
-int netns_path_is_safe(const char *path);
-
-/**
- * netns_etc_dir_check() - may the entries of CONFDIR/NAME/ be shown over /etc
- * @name: namespace name (any name "ip netns" takes: no '/', not "." or "..")
- *
- * The directory itself and those above it must be safe (netns_path_is_safe()); the entries
- * inside stay their daemons' own (Debian ships /etc/bird as bird:bird 0750, and a copy in
- * /etc/netns/NAME/bird works the same way) and are not checked. "netnsctl exec" calls this
- * before binding anything; the config loader calls it too, so "check", "up" and the
- * generator refuse an unsafe one early.
- * Return: 1 if the directory exists and is safe, 0 if there is none (or NAME is a plain
- * file, which is no overlay), -EPERM if unsafe (reported), -EINVAL for an invalid @name
- * (not reported), other -errno (not reported).
- */
-int netns_etc_dir_check(const char *name);
-
-/* Parsers of single values, shared with the helper's command line; 0 or -EINVAL. */
-int parse_boolean(const char *s);   /* 1, 0, or -EINVAL: yes/no/true/false/on/off/1/0 */
-int parse_prefix(const char *s, struct netns_prefix *ret);  /* ADDR[/LEN]; no LEN = host prefix */
-int parse_addr(const char *s, struct netns_addr *ret);
-int parse_port_spec(const char *s, struct netns_port *ret);
-int parse_masquerade(const char *s); /* enum netns_masquerade or -EINVAL */
+#include "path-safety.h"
+#include "parse-util.h"

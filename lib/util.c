@@ -57,6 +57,43 @@ void *array_append(void **array, size_t *n, size_t elem_size) {
         return p;
 }
 
+static size_t array_capacity(size_t n) {
+        size_t cap = 8;
+
+        if (n == 0)
+                return 0;
+        while (cap < n && cap <= SIZE_MAX / 2)
+                cap *= 2;
+        return cap < n ? SIZE_MAX : cap;
+}
+
+int array_grow(void **array, size_t n, size_t need, size_t elem_size) {
+        size_t cap;
+        void *p;
+
+        if (need <= array_capacity(n))
+                return 0;
+        cap = array_capacity(need);
+        if (elem_size == 0 || cap > SIZE_MAX / elem_size)
+                return -ENOMEM;
+        p = realloc(*array, cap * elem_size);
+        if (!p)
+                return -ENOMEM;
+        *array = p;
+        return 0;
+}
+
+void *array_grow_append(void **array, size_t *n, size_t elem_size) {
+        void *p;
+
+        if (*n == SIZE_MAX || array_grow(array, *n, *n + 1, elem_size) < 0)
+                return NULL;
+        p = (char *) *array + elem_size * *n;
+        memset(p, 0, elem_size);
+        (*n)++;
+        return p;
+}
+
 char *strdup_printf(const char *fmt, ...) {
         va_list ap;
         char *s;

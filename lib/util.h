@@ -21,6 +21,22 @@ void strv_sort(char **l);
 void *array_append(void **array, size_t *n, size_t elem_size);
 #define ARRAY_APPEND(array, n) ((__typeof__(*(array)) *) array_append((void **) &(array), &(n), sizeof(*(array))))
 
+/**
+ * array_grow() - make room for @need elements in an array that holds @n, growing geometrically
+ * @array: the array, realloc'd; grown by array_grow() alone, as its capacity is not stored: it
+ *         follows from @n (0 for none, else the next power of two, at least 8)
+ * @n: the elements it holds (a shrunk count is fine: the capacity only grows)
+ * @need: the elements it must have room for
+ * @elem_size: the size of one
+ *
+ * Appending n elements one by one costs O(n) copies in all, not O(n^2).
+ * Return: 0, or -ENOMEM (also when the size would overflow).
+ */
+int array_grow(void **array, size_t n, size_t need, size_t elem_size);
+/* array_grow() by one, zeroed: a pointer to the new element (*@n incremented), or NULL on OOM */
+void *array_grow_append(void **array, size_t *n, size_t elem_size);
+#define GROW_APPEND(array, n) ((__typeof__(*(array)) *) array_grow_append((void **) &(array), &(n), sizeof(*(array))))
+
 /* asprintf() that returns the string or NULL */
 char *strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* snprintf() into @buf (@size bytes) that says whether all of it fit: @buf, or NULL when the
