@@ -190,43 +190,22 @@ static void array_reset(const struct conf_key *k, void *base) {
         *n = 0;
 }
 
+/* Address= of [Link]; Address=, PeerAddress= of [Veth], whose "auto" flag is at @k->data in
+ * struct netns_veth (0: no "auto") */
 static int prefix_word(struct conf_parser *p, const struct conf_key *k, const char *word, void *base) {
         struct netns_prefix **arr = CONF_FIELD(base, k, struct netns_prefix *), *e, v;
-
-        if (streq(word, "auto"))
-                return conf_syntax(p, "%s=auto: automatic addresses exist only for the veth ([Veth] section).", k->key);
-        if (parse_prefix(word, &v) < 0)
-                return conf_syntax(p, "%s=%s: expected ADDRESS[/PREFIXLENGTH] (IPv4 prefix 0...32, IPv6 0...128).",
-                                   k->key, word);
-        e = GROW_APPEND(*arr, *CONF_FIELD_N(base, k));
-        if (!e)
-                return -ENOMEM;
-        *e = v;
-        e->origin = conf_origin(p);
-        return 0;
-}
-
-/* Address= of [Link] */
-static int config_parse_prefixes(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
-        if (!*value) {
-                array_reset(k, base);
-                return 0;
-        }
-        return conf_foreach_word(p, k, value, base, prefix_word);
-}
-
-/* Address=, PeerAddress= of [Veth]: also "auto", whose flag is at @k->data in struct netns_veth */
-static int veth_prefix_word(struct conf_parser *p, const struct conf_key *k, const char *word, void *base) {
-        struct netns_prefix **arr = CONF_FIELD(base, k, struct netns_prefix *), *e, v;
-        bool *a = (bool *) ((char *) base + k->data);
+        bool *a = k->data ? (bool *) ((char *) base + k->data) : NULL;
 
         if (streq(word, "auto")) {
+                if (!a)
+                        return conf_syntax(p, "%s=auto: automatic addresses exist only for the veth ([Veth] section).",
+                                           k->key);
                 *a = true;
                 return 0;
         }
         if (parse_prefix(word, &v) < 0)
-                return conf_syntax(p, "%s=%s: expected ADDRESS[/PREFIXLENGTH] or auto (IPv4 prefix 0...32, IPv6 0...128).",
-                                   k->key, word);
+                return conf_syntax(p, "%s=%s: expected ADDRESS[/PREFIXLENGTH]%s (IPv4 prefix 0...32, IPv6 0...128).",
+                                   k->key, word, a ? " or auto" : "");
         e = GROW_APPEND(*arr, *CONF_FIELD_N(base, k));
         if (!e)
                 return -ENOMEM;
@@ -235,16 +214,16 @@ static int veth_prefix_word(struct conf_parser *p, const struct conf_key *k, con
         return 0;
 }
 
-static int config_parse_veth_prefixes(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
-        struct netns_veth *v = base;
-
-        v->addresses_set = true;
+static int config_parse_prefixes(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
+        if (k->data)
+                ((struct netns_veth *) base)->addresses_set = true;
         if (!*value) {
                 array_reset(k, base);
-                *(bool *) ((char *) base + k->data) = false;
+                if (k->data)
+                        *(bool *) ((char *) base + k->data) = false;
                 return 0;
         }
-        return conf_foreach_word(p, k, value, base, veth_prefix_word);
+        return conf_foreach_word(p, k, value, base, prefix_word);
 }
 
 static int addr_word(struct conf_parser *p, const struct conf_key *k, const char *word, void *base) {
@@ -508,7 +487,7 @@ static int link_other_key(struct conf_parser *p, const char *key, const char *va
                         continue;
                 if (!first)
                         first = lk;
-                if (!*value || lk->set(&scratch, value) >= 0)
+                if (!*value || lk->set(lk, &scratch, value) >= 0)
                         return conf_defer(p, first->key, value);
                 /* what the kinds that have it take: "A (k1), B (k2)" */
                 if (off < sizeof(expect))
@@ -572,7 +551,7 @@ static void link_section_end(struct conf_parser *p, void *base) {
                         p->line = d->line;
                         lk = link_key_find(kind, ok->key);
                         if (lk) {
-                                if (lk->set(l, d->value) < 0)
+                                if (lk->set(lk, l, d->value) < 0)
                                         (void) conf_syntax(p, "%s=%s is not a %s of Type=%s.", ok->key, d->value,
                                                            lk->noun ?: "value", kind->name);
                         } else if (ok->noun)
@@ -622,8 +601,8 @@ static const struct conf_key namespace_keys[] = {
 static const struct conf_key veth_keys[] = {
         { "HostName",     config_parse_ifname,        VE(host_name),            0,                    1 },
         { "PeerName",     config_parse_ifname,        VE(peer_name),            0,                    0 },
-        { "Address",      config_parse_veth_prefixes, VE(addresses),            VE(n_addresses),      VE(address_auto) },
-        { "PeerAddress",  config_parse_veth_prefixes, VE(peer_addresses),       VE(n_peer_addresses), VE(peer_address_auto) },
+        { "Address",      config_parse_prefixes,      VE(addresses),            VE(n_addresses),      VE(address_auto) },
+        { "PeerAddress",  config_parse_prefixes,      VE(peer_addresses),       VE(n_peer_addresses), VE(peer_address_auto) },
         { "DefaultRoute", config_parse_bool,          VE(default_route),        0,                    true },
         { "MTU",          config_parse_mtu,           VE(mtu),                  0,                    0 },
         { "AddressPool",  config_parse_pool,          VE(pool),                 0,                    0 },

@@ -10,15 +10,6 @@
 /* in the order of enum netns_ipvlan_mode */
 static const char *const modes[] = { "l2", "l3", "l3s", NULL };
 
-static int set_mode(struct netns_link *l, const char *value) {
-        int m = link_key_enum(&link_kind_ipvlan.keys[0], value);
-
-        if (m < 0)
-                return m;
-        l->mode = m;
-        return 0;
-}
-
 static bool fill_info_data(const struct netns_link *l, struct nlmsghdr *nlh, size_t room) {
         uint16_t mode = l->mode == NETNS_IPVLAN_L2  ? IPVLAN_MODE_L2 :
                         l->mode == NETNS_IPVLAN_L3S ? IPVLAN_MODE_L3S :
@@ -28,7 +19,7 @@ static bool fill_info_data(const struct netns_link *l, struct nlmsghdr *nlh, siz
 }
 
 static const struct link_key keys[] = {
-        { "Mode", "mode", modes, NULL, set_mode },
+        { "Mode", "mode", modes, NULL, link_key_set_mode },
 };
 
 const struct link_kind link_kind_ipvlan = {

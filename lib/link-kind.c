@@ -70,10 +70,12 @@ const struct link_key *link_key_find(const struct link_kind *k, const char *key)
         return NULL;
 }
 
-int link_key_enum(const struct link_key *lk, const char *value) {
+int link_key_set_mode(const struct link_key *lk, struct netns_link *l, const char *value) {
         for (size_t i = 0; lk->values && lk->values[i]; i++)
-                if (streq(value, lk->values[i]))
-                        return (int) i;
+                if (streq(value, lk->values[i])) {
+                        l->mode = (int) i;
+                        return 0;
+                }
         return -EINVAL;
 }
 

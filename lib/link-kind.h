@@ -65,7 +65,7 @@ struct link_key {
         /* without @values: what the value must be, for "KEY=VALUE: EXPECT." */
         const char *expect;
         /* store @value (not empty) in @l; 0 or -EINVAL. Called on a scratch copy too. */
-        int (*set)(struct netns_link *l, const char *value);
+        int (*set)(const struct link_key *lk, struct netns_link *l, const char *value);
 };
 
 struct link_kind {
@@ -138,12 +138,13 @@ bool link_kernel_kind_is_stacked(const char *kind);
 const struct link_key *link_key_find(const struct link_kind *k, const char *key);
 
 /**
- * link_key_enum() - @value's index in @lk->values
- * @lk: a key with values
+ * link_key_set_mode() - a link_key.set that stores @value's index in @lk->values as @l->mode
+ * @lk: a key with values in the order of the kind's mode enum
+ * @l: the [Link]
  * @value: the value
- * Return: the index, or -EINVAL.
+ * Return: 0, or -EINVAL when @value is none of them.
  */
-int link_key_enum(const struct link_key *lk, const char *value);
+int link_key_set_mode(const struct link_key *lk, struct netns_link *l, const char *value);
 
 /* Is @l a host link that its namespace moves in (its kind is born LINK_BORN_MOVED_IN)? */
 bool link_moves_in(const struct netns_link *l);

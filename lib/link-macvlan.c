@@ -10,15 +10,6 @@
 /* in the order of enum netns_macvlan_mode */
 static const char *const modes[] = { "private", "vepa", "bridge", "passthru", "source", NULL };
 
-static int set_mode(struct netns_link *l, const char *value) {
-        int m = link_key_enum(&link_kind_macvlan.keys[0], value);
-
-        if (m < 0)
-                return m;
-        l->mode = m;
-        return 0;
-}
-
 static bool fill_info_data(const struct netns_link *l, struct nlmsghdr *nlh, size_t room) {
         uint32_t mode = l->mode == NETNS_MACVLAN_PRIVATE  ? MACVLAN_MODE_PRIVATE :
                         l->mode == NETNS_MACVLAN_VEPA     ? MACVLAN_MODE_VEPA :
@@ -30,7 +21,7 @@ static bool fill_info_data(const struct netns_link *l, struct nlmsghdr *nlh, siz
 }
 
 static const struct link_key keys[] = {
-        { "Mode", "mode", modes, NULL, set_mode },
+        { "Mode", "mode", modes, NULL, link_key_set_mode },
 };
 
 const struct link_kind link_kind_macvlan = {

@@ -8,7 +8,7 @@
 #include "link-kind.h"
 #include "parse-util.h"
 
-static int set_vlan_id(struct netns_link *l, const char *value) {
+static int set_vlan_id(const struct link_key *lk, struct netns_link *l, const char *value) {
         uint32_t v;
 
         if (parse_range(value, 1, 4094, &v) < 0)
