@@ -63,7 +63,7 @@ int main(int argc, char *argv[]) {
         log_parse_environment();
         log_set_target(LOG_TARGET_CONSOLE);
         if (argc < 4) {
-                log_error("exec: wrong number of arguments. Usage: %s exec NAME [--] CMD...", program_invocation_short_name);
+                log_error("Wrong number of arguments for 'exec'. Usage: %s exec NAME [--] CMD...", program_invocation_short_name);
                 return 1;
         }
         r = verb_exec(argc - 1, argv + 1);

@@ -9,33 +9,51 @@
 
 struct verb_args arg;
 
+/* The options a verb takes (struct verb.options); --help and --version go with any. */
+enum {
+        OPT_JSON      = 1 << 0,
+        OPT_NO_LEGEND = 1 << 1,
+        OPT_NO_PAGER  = 1 << 2,
+        OPT_LINES     = 1 << 3,
+        OPT_DRY_RUN   = 1 << 4,
+        _OPT_MAX      = 5,
+};
+
+static const char *const option_names[_OPT_MAX] = {
+        "--json", "--no-legend", "--no-pager", "--lines=", "--dry-run",
+};
+
 struct verb {
         const char *name;
         int min_args, max_args; /* counting the verb itself; -1 = unlimited */
         int (*func)(int argc, char **argv);
-        const char *help;
-        const char *options;    /* the options that apply, for "VERB --help"; NULL = none */
+        const char *usage;      /* the arguments, after the verb */
+        const char *summary;
+        unsigned options;       /* OPT_*: the options that apply; any other is refused */
 };
 
 static const struct verb verbs[] = {
-        { "up",      2, 2,  verb_up,      "up NAME               Create and configure namespace NAME" },
-        { "down",    2, 2,  verb_down,    "down NAME             Remove namespace NAME and all it made" },
-        { "exec",    3, -1, verb_exec,    "exec NAME [--] CMD... Run CMD inside namespace NAME" },
-        { "check",   1, -1, verb_check,   "check [NAME|PATH...]  Validate configuration files" },
-        { "list",    1, 1,  verb_list,    "list                  List namespaces",
-          "--json --no-legend --no-pager" },
-        { "status",  2, 2,  verb_status,  "status NAME           Show a namespace's configuration, wiring, processes, log",
-          "--json --no-pager --lines=N" },
-        { "monitor", 1, 1,  verb_monitor, "monitor               Show namespaces and their links appearing and disappearing",
-          "--json" },
-        { "gc",      1, 1,  verb_gc,      "gc                    Remove what crashes and removed configs left behind",
-          "--dry-run --json --no-legend" },
-        { "nat-sync",  1, 1, verb_nat_sync,  "nat-sync              Rebuild the NAT table from the running namespaces" },
-        { "nat-watch", 1, 1, verb_nat_watch, "nat-watch             Rebuild the NAT table whenever another program removes it" },
+        { "up",        2, 2,  verb_up,        "NAME",             "Create and configure namespace NAME", 0 },
+        { "down",      2, 2,  verb_down,      "NAME",             "Remove namespace NAME and all it made", 0 },
+        { "exec",      3, -1, verb_exec,      "NAME [--] CMD...", "Run CMD inside namespace NAME", 0 },
+        { "check",     1, -1, verb_check,     "[NAME|PATH...]",   "Validate configuration files", 0 },
+        { "list",      1, 1,  verb_list,      "",                 "List namespaces (the default command)",
+          OPT_JSON | OPT_NO_LEGEND | OPT_NO_PAGER },
+        { "status",    1, 2,  verb_status,    "[NAME]",           "Show a namespace's configuration, wiring, processes, log; without NAME, all",
+          OPT_JSON | OPT_NO_LEGEND | OPT_NO_PAGER | OPT_LINES },
+        { "monitor",   1, 1,  verb_monitor,   "",                 "Show namespaces and their links appearing and disappearing",
+          OPT_JSON },
+        { "gc",        1, 1,  verb_gc,        "",                 "Remove what crashes and removed configs left behind",
+          OPT_DRY_RUN | OPT_JSON | OPT_NO_LEGEND },
+        { "nat-sync",  1, 1,  verb_nat_sync,  "",                 "Rebuild the NAT table from the running namespaces", 0 },
+        { "nat-watch", 1, 1,  verb_nat_watch, "",                 "Rebuild the NAT table whenever another program removes it", 0 },
 };
 
 /* The verb named by the first non-option argument, once known: "VERB --help" shows its help. */
 static const struct verb *help_verb;
+/* OPT_* of the options given on the command line, and how each was spelled (for errors) */
+static unsigned options_given;
+static const char *option_spelled[_OPT_MAX];
 
 static const struct verb *find_verb(const char *name) {
         for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
@@ -44,28 +62,51 @@ static const struct verb *find_verb(const char *name) {
         return NULL;
 }
 
+/* "--json --no-pager": the options @mask stands for, or "none" */
+static void options_string(unsigned mask, char *buf, size_t size) {
+        buf[0] = 0;
+        for (unsigned i = 0; i < _OPT_MAX; i++)
+                if (mask & (1u << i)) {
+                        if (buf[0])
+                                (void) strncat(buf, " ", size - strlen(buf) - 1);
+                        (void) strncat(buf, option_names[i], size - strlen(buf) - 1);
+                }
+        if (!buf[0])
+                (void) snprintf(buf, size, "none");
+}
+
 static void help(void) {
+        char opts[128];
+
         if (help_verb) {
-                printf("%s %s\n", program_invocation_short_name, help_verb->help);
-                if (help_verb->options)
-                        printf("\nOptions: %s\n", help_verb->options);
+                printf("%s %s%s%s\n  %s\n", program_invocation_short_name, help_verb->name,
+                       *help_verb->usage ? " " : "", help_verb->usage, help_verb->summary);
+                if (help_verb->options) {
+                        options_string(help_verb->options, opts, sizeof(opts));
+                        printf("\nOptions: %s\n", opts);
+                }
                 printf("\nSee the netnsctl(8) man page for details.\n");
                 return;
         }
-        printf("%s [OPTIONS...] COMMAND ...\n\n"
+        printf("%s [OPTIONS...] [COMMAND ...]\n\n"
                "Manage named network namespaces configured in /etc/netns/NAME.conf.\n\n"
                "Commands:\n", program_invocation_short_name);
-        for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
-                printf("  %s\n", verbs[i].help);
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++) {
+                char head[64];
+
+                (void) snprintf(head, sizeof(head), "%s %s", verbs[i].name, verbs[i].usage);
+                printf("  %-21s %s\n", head, verbs[i].summary);
+        }
         printf("\nOptions:\n"
                "  -h --help            Show this help (after COMMAND: that command's help)\n"
                "     --version         Show package version\n"
                "     --json            Output JSON (list, status, gc; monitor: one object per line)\n"
-               "     --no-legend       Do not print the header and footer of tables\n"
-               "     --no-pager        Do not pipe output into a pager\n"
+               "     --no-legend       Do not print the header and footer of tables (list, status, gc)\n"
+               "     --no-pager        Do not pipe output into a pager (list, status)\n"
                "  -n --lines=N         Number of journal lines status shows (default 10)\n"
                "     --dry-run         gc: only show what would be removed\n"
-               "\nExit status: 0 on success, 1 on any failure (the reason is printed).\n"
+               "\nA command refuses the options it does not take. Without a command, list.\n"
+               "Exit status: 0 on success, 1 on any failure (the reason is printed).\n"
                "See the netnsctl(8) man page for details.\n");
 }
 
@@ -81,9 +122,18 @@ static int parse_options(int argc, char *argv[], const char *shortopts) {
                 { "lines",     required_argument, NULL, 'n' },
                 {}
         };
-        int c;
+        int c, li;
 
-        while ((c = getopt_long(argc, argv, shortopts, options, NULL)) >= 0)
+        while ((li = -1, c = getopt_long(argc, argv, shortopts, options, &li)) >= 0) {
+                unsigned bit = c == ARG_JSON ? OPT_JSON : c == ARG_NO_LEGEND ? OPT_NO_LEGEND :
+                               c == ARG_NO_PAGER ? OPT_NO_PAGER : c == ARG_DRY_RUN ? OPT_DRY_RUN :
+                               c == 'n' ? OPT_LINES : 0;
+
+                if (bit) {
+                        options_given |= bit;
+                        option_spelled[__builtin_ctz(bit)] = li >= 0 && c != 'n' ? option_names[__builtin_ctz(bit)] :
+                                                             li >= 0 ? "--lines" : "-n";
+                }
                 switch (c) {
                 case 'h':
                         help();
@@ -121,6 +171,7 @@ static int parse_options(int argc, char *argv[], const char *shortopts) {
                 default:
                         assert(0);
                 }
+        }
         return 1;
 }
 
@@ -142,10 +193,32 @@ static int parse_argv(int argc, char *argv[]) {
         return parse_options(argc, argv, "hn:");
 }
 
-static int dispatch(int argc, char **argv) {
-        if (argc < 1) {
-                log_error("No command given. See '%s --help'.", program_invocation_short_name);
+/* An option the verb does not take is an error, not ignored: "netnsctl down NAME --dry-run"
+ * must not remove anything. */
+static int check_options(const struct verb *v) {
+        unsigned extra = options_given & ~v->options;
+        char takes[128];
+
+        if (extra == 0)
+                return 0;
+        if (v->options == 0) {
+                log_error("Option %s does not apply to '%s', which takes no options.",
+                          option_spelled[__builtin_ctz(extra)], v->name);
                 return -EINVAL;
+        }
+        options_string(v->options, takes, sizeof(takes));
+        log_error("Option %s does not apply to '%s', which takes: %s.",
+                  option_spelled[__builtin_ctz(extra)], v->name, takes);
+        return -EINVAL;
+}
+
+static int dispatch(int argc, char **argv) {
+        static char *list_argv[] = { (char *) "list", NULL };
+
+        /* no command: list, as "networkctl" and "ip netns" do */
+        if (argc < 1) {
+                argc = 1;
+                argv = list_argv;
         }
         for (size_t i = 0; i < ELEMENTSOF(verbs); i++) {
                 const struct verb *v = &verbs[i];
@@ -158,9 +231,11 @@ static int dispatch(int argc, char **argv) {
                         help();
                         return 0;
                 }
+                if (check_options(v) < 0)
+                        return -EINVAL;
                 if (argc < v->min_args || (v->max_args >= 0 && argc > v->max_args)) {
-                        log_error("%s: wrong number of arguments. Usage: %s %s",
-                                  v->name, program_invocation_short_name, v->help);
+                        log_error("Wrong number of arguments for '%s'. Usage: %s %s%s%s",
+                                  v->name, program_invocation_short_name, v->name, *v->usage ? " " : "", v->usage);
                         return -EINVAL;
                 }
                 return v->func(argc, argv);

@@ -632,11 +632,14 @@ static void print_text(const struct status *s) {
                                 printf(" (%s", streq(l->name, "lo") ? "loopback" : "link");
                         if (link_peer_on_host(s, l, peer))
                                 printf(", peer %s on the host", peer);
-                        printf(") %s%s%s, mtu %u", color_on((l->flags & IFF_UP) ? COLOR_GREEN : COLOR_GREY),
-                               (l->flags & IFF_UP) ? "UP" : "DOWN", color_off(), l->mtu);
-                        if (l->operstate != 0 /* unknown */)
-                                printf(", %s", operstate_to_string(l->operstate));
-                        printf("\n");
+                        /* both states, each named: "UP" alone reads as "works" while the
+                         * carrier may be down (operational lower-layer-down) */
+                        printf(") admin %s%s%s, oper %s%s%s, mtu %u\n",
+                               color_on((l->flags & IFF_UP) ? COLOR_GREEN : COLOR_GREY),
+                               (l->flags & IFF_UP) ? "up" : "down", color_off(),
+                               color_on(l->operstate == 6 /* IF_OPER_UP */ ? COLOR_GREEN :
+                                        l->operstate == 0 /* unknown */ ? COLOR_NONE : COLOR_YELLOW),
+                               operstate_to_string(l->operstate), color_off(), l->mtu);
                         for (size_t k = 0; k < s->n_addrs; k++)
                                 if (s->addrs[k].ifindex == l->ifindex) {
                                         label("");
@@ -740,8 +743,13 @@ static void print_text(const struct status *s) {
 }
 
 int verb_status(int argc, char **argv) {
-        struct status s = { .name = argv[1], .netns_fd = -1, .host_nsid = -1 };
+        struct status s = { .netns_fd = -1, .host_nsid = -1 };
         int r;
+
+        /* without a name: the overview, which is what "list" shows */
+        if (argc < 2)
+                return verb_list(argc, argv);
+        s.name = argv[1];
 
         /* any name "ip netns" takes: a file name in /run/netns */
         if (!*s.name || strchr(s.name, '/') || streq(s.name, ".") || streq(s.name, "..") || strlen(s.name) > NAME_MAX)

@@ -97,7 +97,7 @@ pass "status --json"
 
 # the text form names the same things
 "$NETNSCTL" status a >"$T/status.txt" || fail "status failed"
-for want in "State: up" "Config: /etc/netns/a.conf" "Pin: /run/netns/a (ok" "host0 (veth, peer nn-a on the host) UP" \
+for want in "State: up" "Config: /etc/netns/a.conf" "Pin: /run/netns/a (ok" "host0 (veth, peer nn-a on the host) admin up, oper " \
         "net.ipv4.ip_forward = 1" "$sleep_in_a sleep 60"; do
         grep -qF "$want" "$T/status.txt" || { cat "$T/status.txt" >&2; fail "status text lacks '$want'"; }
 done
@@ -128,7 +128,7 @@ pass "unknown name"
 
 # --- conventions: VERB --help, --version, option after the verb, unknown option
 "$NETNSCTL" list --help | grep -q -- "--no-legend" || fail "list --help"
-"$NETNSCTL" status --help | grep -q "status NAME" || fail "status --help"
+"$NETNSCTL" status --help | grep -qF "status [NAME]" || fail "status --help"
 "$NETNSCTL" --version | grep -qE '^netnsctl [0-9]' || fail "--version"
 nnc_fails list --no-such-option
 pass "conventions"
