@@ -22,6 +22,7 @@ struct exec_ctx {
         int netns_fd;
         int mntns_fd;   /* the mount namespace "up" prepared, or -1: unshare from the caller's */
         int resolv_fd;  /* the generated resolv.conf (a detached read-only bind) when DNS= is set, or -1 */
+        bool managed;   /* "up" finished and the pin holds its namespace (exec_load_record()) */
 };
 
 /* /run/netnsctl/NAME/LEAF; NULL on OOM. (step-mount.c's state_path(), without linking the steps:
@@ -38,15 +39,14 @@ static bool exec_name_is_valid(const char *name) {
 
 /*
  * Is this a namespace "up" finished, the very one pinned now? Then its prepared mount namespace
- * and resolv.conf apply. Anything else (made by "ip netns add", an "up" in progress or
- * crashed, a pin replaced behind our back) gets the plain path: a fresh sysfs, /etc/netns binds.
+ * and resolv.conf apply, and under systemd the command is bound to netns@NAME.service. Anything
+ * else (made by "ip netns add", an "up" in progress or crashed, a pin replaced behind our back)
+ * gets the plain path: a fresh sysfs, /etc/netns binds, no scope.
  */
-static void exec_load_state(struct exec_ctx *x) {
+static void exec_load_record(struct exec_ctx *x) {
         _cleanup_strv_free_ char **lines = NULL;
-        _cleanup_free_ char *mnt = NULL, *resolv = NULL;
         unsigned long long ino = 0;
         bool complete = false;
-        struct statfs sfs;
         struct stat st;
         int r;
 
@@ -65,7 +65,16 @@ static void exec_load_state(struct exec_ctx *x) {
                 log_debug("State of '%s' does not describe the namespace pinned now; not using it.", x->name);
                 return;
         }
+        x->managed = true;
+}
 
+/* A managed namespace: the mount namespace "up" prepared and the generated resolv.conf. */
+static void exec_load_state(struct exec_ctx *x) {
+        _cleanup_free_ char *mnt = NULL, *resolv = NULL;
+        struct statfs sfs;
+
+        if (!x->managed)
+                return;
         mnt = exec_state_path(x->name, "mnt");
         resolv = exec_state_path(x->name, "resolv.conf");
         if (!mnt || !resolv)
@@ -83,6 +92,43 @@ static void exec_load_state(struct exec_ctx *x) {
                         log_warning_errno(x->resolv_fd, "Failed to open %s: %m", resolv);
                 x->resolv_fd = -1;
         }
+}
+
+/*
+ * Should the command join a scope bound to netns@NAME.service? Only under a running systemd
+ * (the test sd_booted() makes), and not when we are a service's process already: as a unit's
+ * ExecStart= ("netnsctl exec NAME -- daemon") the command is that unit's main process and must
+ * stay in its cgroup; the unit is bound to the namespace by its own drop-in. Cheap, so that the
+ * netnsctl command decides without loading libsystemd.
+ */
+static bool exec_scope_wanted(void) {
+        char buf[4096], *nl, *last;
+        struct stat st;
+        ssize_t n;
+        int fd;
+
+        if (lstat("/run/systemd/system", &st) < 0 || !S_ISDIR(st.st_mode))
+                return false;
+        fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return true;
+        n = read(fd, buf, sizeof(buf) - 1);
+        (void) safe_close(fd);
+        if (n <= 0)
+                return true;
+        buf[n] = 0;
+        /* the unified hierarchy's line, "0::/system.slice/foo.service" */
+        last = strncmp(buf, "0::/", 4) == 0 ? buf : strstr(buf, "\n0::/");
+        if (!last)
+                return true;
+        if (*last == '\n')
+                last++;
+        nl = strchr(last, '\n');
+        if (nl)
+                *nl = 0;
+        last = strrchr(last, '/') + 1;
+        n = (ssize_t) strlen(last);
+        return !(n > 8 && streq(last + n - 8, ".service"));
 }
 
 /* Every entry of /etc/netns/NAME/ over its /etc counterpart, as "ip netns exec" does. */
@@ -224,6 +270,14 @@ int verb_exec(int argc, char **argv) {
         if (r < 0) {
                 (void) safe_close(x.netns_fd);
                 return log_error_errno(r, "Failed to check %s/%s/: %m", netns_conf_dir(), x.name);
+        }
+        exec_load_record(&x);
+        if (x.managed && exec_scope_wanted()) {
+                r = exec_scope_bind(x.name);
+                if (r < 0) {
+                        (void) safe_close(x.netns_fd);
+                        return r;
+                }
         }
         exec_load_state(&x);
 

@@ -155,32 +155,6 @@ int ns_names(char ***ret) {
         return 0;
 }
 
-int unit_bus_open(sd_bus **ret) {
-        sd_bus *bus = NULL;
-        int r;
-
-        if (geteuid() == 0 && access("/run/systemd/private", F_OK) >= 0) {
-                r = sd_bus_new(&bus);
-                if (r < 0)
-                        return r;
-                r = sd_bus_set_address(bus, "unix:path=/run/systemd/private");
-                if (r >= 0)
-                        r = sd_bus_start(bus);
-                if (r >= 0) {
-                        *ret = bus;
-                        return 0;
-                }
-                bus = sd_bus_unref(bus);
-        }
-        if (access("/run/systemd/system", F_OK) < 0)
-                return -EHOSTDOWN; /* not booted with systemd: don't wait for a bus */
-        r = sd_bus_open_system(&bus);
-        if (r < 0)
-                return r;
-        *ret = bus;
-        return 0;
-}
-
 static int get_prop(sd_bus *bus, const char *path, const char *prop, char *buf, size_t size) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         char *s = NULL;

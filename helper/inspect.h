@@ -8,6 +8,8 @@
 #include <sys/types.h>
 #include <systemd/sd-bus.h>
 
+#include "bus.h"
+
 #include "conf.h"
 #include "nl.h"
 
@@ -49,13 +51,6 @@ void ns_info_done(struct ns_info *i);
  * Return: the sorted, de-duplicated list (possibly empty) in @ret, or -errno
  */
 int ns_names(char ***ret);
-
-/**
- * unit_bus_open() - connect to the system manager: its private socket as root (works without
- * dbus-daemon, as systemctl does), else the system bus
- * Return: 0 or -errno (no systemd running: callers show "-")
- */
-int unit_bus_open(sd_bus **ret);
 
 struct unit_state {
         char load[32];    /* LoadState: loaded, not-found, ... */

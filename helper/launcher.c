@@ -19,7 +19,15 @@
  * "exec NAME ...", "up NAME" and "down NAME" itself, and execs the full tool (also called
  * netnsctl, in LIBEXECDIR/netnsctl/), with the same arguments, for all the rest: other verbs,
  * options, --help (an extra exec there costs nothing that matters).
+ *
+ * One case of exec goes to the tool as well: under a running systemd, a namespace netnsctl made
+ * binds the command to netns@NAME.service through a transient scope, which is a D-Bus call to
+ * systemd (scope.c, in the tool). verb_exec() decides that without libsystemd and calls
+ * exec_scope_bind() below, which re-runs the whole command as the tool. Namespaces made by
+ * "ip netns add", hosts without systemd and units' ExecStart= stay on the cheap path.
  */
+
+static char **saved_argv;
 
 /* The full tool: tool/netnsctl next to us (the build tree), else where it is installed. */
 static int exec_tool(char **argv) {
@@ -40,6 +48,11 @@ static int exec_tool(char **argv) {
         return log_error_errno(errno, "Failed to run %s: %m", NETNSCTL_TOOL_PATH);
 }
 
+int exec_scope_bind(const char *name) {
+        log_debug("Namespace '%s' is netnsctl's and systemd runs: handing exec to the tool for its scope.", name);
+        return exec_tool(saved_argv);
+}
+
 /* "up NAME" or "down NAME" exactly: anything else (options, --help) is the tool's */
 static bool is_updown(int argc, char **argv) {
         return argc == 3 && (streq(argv[1], "up") || streq(argv[1], "down")) && argv[2][0] != '-';
@@ -48,6 +61,7 @@ static bool is_updown(int argc, char **argv) {
 int main(int argc, char *argv[]) {
         int r;
 
+        saved_argv = argv;
         if (is_updown(argc, argv)) {
                 log_parse_environment();
                 r = streq(argv[1], "up") ? verb_up(argc - 1, argv + 1) : verb_down(argc - 1, argv + 1);

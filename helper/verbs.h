@@ -18,6 +18,17 @@ int verb_check(int argc, char **argv);
 int verb_up(int argc, char **argv);
 int verb_down(int argc, char **argv);
 int verb_exec(int argc, char **argv);
+
+/**
+ * exec_scope_bind() - make the calling process part of a transient scope bound to
+ * netns@NAME.service, when that unit is active (exec of a namespace netnsctl made, under systemd)
+ * @name: the namespace
+ *
+ * Each program implements it its own way: the full tool asks systemd over D-Bus (scope.c); the
+ * netnsctl command, which does not link libsystemd, hands the whole exec to the tool (launcher.c).
+ * Return: 0 (no scope: the unit is not active), 1 (in the scope now), or -errno (logged)
+ */
+int exec_scope_bind(const char *name);
 int verb_list(int argc, char **argv);
 int verb_status(int argc, char **argv);
 int verb_monitor(int argc, char **argv);
