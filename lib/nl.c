@@ -26,18 +26,19 @@
 #endif
 
 struct open_args {
+        int protocol;
         struct mnl_socket *mnl;
 };
 
 static int open_cb(void *userdata) {
         struct open_args *a = userdata;
 
-        a->mnl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+        a->mnl = mnl_socket_open2(a->protocol, SOCK_CLOEXEC);
         return a->mnl ? 0 : negative_errno();
 }
 
-int nl_open(int netns_fd, struct nl_sock **ret) {
-        struct open_args a = {};
+int nl_open_protocol(int netns_fd, int protocol, struct nl_sock **ret) {
+        struct open_args a = { .protocol = protocol };
         struct nl_sock *s;
         int one = 1, r;
 
@@ -67,6 +68,10 @@ int nl_open(int netns_fd, struct nl_sock **ret) {
         s->seq = (uint32_t) time(NULL);
         *ret = s;
         return 0;
+}
+
+int nl_open(int netns_fd, struct nl_sock **ret) {
+        return nl_open_protocol(netns_fd, NETLINK_ROUTE, ret);
 }
 
 void nl_close(struct nl_sock *s) {

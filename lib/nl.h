@@ -36,6 +36,8 @@ struct nl_sock {
  * Return: 0 or -errno
  */
 int nl_open(int netns_fd, struct nl_sock **ret);
+/* nl_open() for another netlink protocol (NETLINK_GENERIC, ...) */
+int nl_open_protocol(int netns_fd, int protocol, struct nl_sock **ret);
 void nl_close(struct nl_sock *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct nl_sock *, nl_close);
 #define _cleanup_nl_close_ _cleanup_(nl_closep)

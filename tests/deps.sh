@@ -7,7 +7,7 @@ pkgs=(
         iproute2 nftables util-linux mandoc python3 socat jq curl iputils-ping
         systemd systemd-container dbus dnsmasq valgrind acl
         bash-completion debhelper dpkg-dev lintian
-        qemu-system-x86 cpio kmod
+        qemu-system-x86 cpio kmod wireguard-tools
 )
 missing=()
 for p in "${pkgs[@]}"; do
