@@ -278,9 +278,12 @@ int conf_parse_text(struct conf_parser *p, const char *text, size_t size) {
         }
         p->line = phys;
         section_end(p);
+        /* values may be keys (PrivateKey=): nothing of them stays in freed memory */
+        explicit_bzero(buf, size + 1);
         return p->failed ? -EINVAL : 0;
 
 oom:
+        explicit_bzero(buf, size + 1);
         deferred_clear(p);
         return -ENOMEM;
 }

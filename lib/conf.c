@@ -684,6 +684,7 @@ static int parse_file(struct netns_config *c, const char *path, bool *failed) {
         if (r < 0)
                 return r;
         r = netns_config_parse_text(c, path, text, size);
+        explicit_bzero(text, size); /* PrivateKey= */
         if (r == -EINVAL) {
                 *failed = true;
                 return 0;

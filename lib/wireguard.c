@@ -53,7 +53,8 @@ static char b64_char(int v) {
 
 int wg_key_from_base64(const char *s, uint8_t ret[WG_KEY_SIZE]) {
         uint8_t key[WG_KEY_SIZE];
-        int bad = 0, acc;
+        unsigned acc;
+        int bad = 0;
         size_t i;
 
         if (!s || strnlen(s, WG_KEY_B64_LEN + 1) != WG_KEY_B64_LEN || s[WG_KEY_B64_LEN - 1] != '=')
@@ -65,7 +66,8 @@ int wg_key_from_base64(const char *s, uint8_t ret[WG_KEY_SIZE]) {
                     c = b64_value((unsigned char) s[i * 4 + 2]), d = b64_value((unsigned char) s[i * 4 + 3]);
 
                 bad |= a | b | c | d; /* any -1 sets the sign bit */
-                acc = (a << 18) | (b << 12) | (c << 6) | d;
+                /* unsigned: an invalid character's -1 is caught by @bad, and shifts no sign */
+                acc = ((unsigned) a << 18) | ((unsigned) b << 12) | ((unsigned) c << 6) | (unsigned) d;
                 key[i * 3] = (uint8_t) (acc >> 16);
                 key[i * 3 + 1] = (uint8_t) (acc >> 8);
                 key[i * 3 + 2] = (uint8_t) acc;
@@ -76,8 +78,8 @@ int wg_key_from_base64(const char *s, uint8_t ret[WG_KEY_SIZE]) {
                     c = b64_value((unsigned char) s[42]);
 
                 bad |= a | b | c;
-                acc = (a << 12) | (b << 6) | c;
-                bad |= -(acc & 3); /* non-canonical: bits beyond the key */
+                acc = ((unsigned) a << 12) | ((unsigned) b << 6) | (unsigned) c;
+                bad |= -(int) (acc & 3); /* non-canonical: bits beyond the key */
                 key[30] = (uint8_t) (acc >> 10);
                 key[31] = (uint8_t) (acc >> 2);
         }
@@ -116,24 +118,21 @@ bool wg_key_is_zero(const uint8_t key[WG_KEY_SIZE]) {
         return acc == 0;
 }
 
-int wg_key_read_file(const char *path, uint8_t ret[WG_KEY_SIZE]) {
+int wg_secret_file_open(const char *path) {
         _cleanup_close_ int fd = -1;
-        char buf[128];
         struct stat st;
-        ssize_t n;
-        size_t a, b;
         int r;
 
         /* O_NONBLOCK: a FIFO must not hang "up"; it is refused below as not a regular file */
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0)
-                return log_error_errno(errno, "%s: cannot open key file: %m", path);
+                return log_error_errno(errno, "%s: cannot open: %m", path);
         if (fstat(fd, &st) < 0)
-                return log_error_errno(errno, "%s: cannot stat key file: %m", path);
+                return log_error_errno(errno, "%s: cannot stat: %m", path);
         if (!S_ISREG(st.st_mode))
-                return log_error_errno(EPERM, "%s: not a regular file; refusing it as a key file.", path);
+                return log_error_errno(EPERM, "%s: not a regular file; refusing it as a file holding a key.", path);
         if (st.st_uid != 0 && st.st_uid != geteuid())
-                return log_error_errno(EPERM, "%s: owned by uid %u, not root; refusing a key file anyone else owns.",
+                return log_error_errno(EPERM, "%s: owned by uid %u, not root; refusing a file holding a key that anyone else owns.",
                                        path, (unsigned) st.st_uid);
         if (st.st_mode & 0077)
                 return log_error_errno(EPERM, "%s: accessible by %s (mode %04o); refusing it: a file holding a key "
@@ -145,8 +144,20 @@ int wg_key_read_file(const char *path, uint8_t ret[WG_KEY_SIZE]) {
         if (r == -EPERM)
                 return r;
         if (r < 0)
-                return log_error_errno(r, "%s: cannot check the directories above the key file: %m", path);
+                return log_error_errno(r, "%s: cannot check the directories above it: %m", path);
+        return TAKE_FD(fd);
+}
 
+int wg_key_read_file(const char *path, uint8_t ret[WG_KEY_SIZE]) {
+        _cleanup_close_ int fd = -1;
+        char buf[128];
+        ssize_t n;
+        size_t a, b;
+        int r;
+
+        fd = wg_secret_file_open(path);
+        if (fd < 0)
+                return fd;
         n = read(fd, buf, sizeof(buf) - 1);
         if (n < 0) {
                 r = log_error_errno(errno, "%s: cannot read key file: %m", path);
@@ -175,6 +186,7 @@ wipe:
 
 void wg_peer_done(struct wg_peer *p) {
         free(p->allowed_ips);
+        free(p->endpoint_host);
         explicit_bzero(p, sizeof(*p));
 }
 
@@ -391,8 +403,6 @@ int wg_device_set(struct nl_sock *s, uint16_t family, const struct wg_device *d)
 
 struct parse_peer {
         struct wg_peer *p;
-        bool has_key;
-        int failed;
 };
 
 static int allowed_ip_attr_cb(const struct nlattr *attr, void *data) {
@@ -448,7 +458,7 @@ static int peer_attr_cb(const struct nlattr *attr, void *data) {
                 if (len != WG_KEY_SIZE)
                         return MNL_CB_ERROR;
                 memcpy(p->public_key, mnl_attr_get_payload(attr), WG_KEY_SIZE);
-                pp->has_key = true;
+                p->has_public_key = true;
                 break;
         case WGPEER_A_PRESHARED_KEY:
                 /* a secret: only whether there is one is kept */
@@ -517,7 +527,7 @@ static int peers_cb(const struct nlattr *attr, void *data) {
         struct wg_peer p = {};
         struct parse_peer pp = { .p = &p };
 
-        if (mnl_attr_parse_nested(attr, peer_attr_cb, &pp) < 0 || !pp.has_key) {
+        if (mnl_attr_parse_nested(attr, peer_attr_cb, &pp) < 0 || !p.has_public_key) {
                 wg_peer_done(&p);
                 return MNL_CB_ERROR;
         }

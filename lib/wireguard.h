@@ -24,6 +24,7 @@ union wg_endpoint {
 
 struct wg_peer {
         uint8_t public_key[WG_KEY_SIZE];
+        bool has_public_key;
         uint8_t preshared_key[WG_KEY_SIZE];  /* secret */
         bool has_preshared_key;
         union wg_endpoint endpoint;
@@ -31,6 +32,12 @@ struct wg_peer {
         bool has_keepalive;
         struct netns_prefix *allowed_ips;
         size_t n_allowed_ips;
+
+        /* configuration only */
+        char *endpoint_host;                 /* Endpoint= a host name, resolved at up (the port is in
+                                              * endpoint, whose family is still 0) */
+        struct conf_origin origin;           /* where the peer was configured */
+        struct conf_origin endpoint_origin;
 
         /* status only (WG_CMD_GET_DEVICE) */
         struct timespec last_handshake;      /* 0 = never */
@@ -87,14 +94,23 @@ void wg_key_to_base64(const uint8_t key[WG_KEY_SIZE], char ret[WG_KEY_B64_LEN + 
 bool wg_key_is_zero(const uint8_t key[WG_KEY_SIZE]);
 
 /**
+ * wg_secret_file_open() - open a file that holds a secret key, StrictModes
+ * @path: PrivateKeyFile=, PresharedKeyFile=, ConfigFile=
+ *
+ * The file must be a regular file owned by root (or by whoever runs netnsctl), readable and
+ * writable by nobody else (no group or other bits), in directories only root can write; else
+ * it is refused with one line naming it, as sshd's StrictModes refuses a key.
+ * Return: the fd (O_CLOEXEC, O_NONBLOCK), -EPERM (refused, reported), other -errno (reported).
+ */
+int wg_secret_file_open(const char *path);
+
+/**
  * wg_key_read_file() - read a base64 key from a file that holds a secret
  * @path: the file (PrivateKeyFile=, PresharedKeyFile=)
  * @ret: the key; untouched on failure
  *
- * The file must be a regular file owned by root (or by whoever runs netnsctl), readable and
- * writable by nobody else (no group or other bits), in directories only root can write; else
- * it is refused, one line naming the file, as sshd's StrictModes refuses a key. Surrounding
- * white space is allowed, nothing else. Every buffer that held the key is wiped.
+ * The file is opened with wg_secret_file_open(). Surrounding white space is allowed, nothing
+ * else. Every buffer that held the key is wiped.
  * Return: 0, -EPERM (refused, reported), -EINVAL (not a key, reported), -ENOENT and other
  * -errno (reported).
  */
