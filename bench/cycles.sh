@@ -33,8 +33,8 @@ conf full <<'X'
 Sysctl=net.ipv4.conf.all.rp_filter=2
 DNS=192.0.2.53
 [Veth]
+HostAddress=auto
 Address=auto
-PeerAddress=auto
 [NAT]
 Masquerade=both
 Port=tcp:8090:80

@@ -43,8 +43,8 @@ for ((i = 1; i <= N + 1; i++)); do
 Boot=no
 
 [Veth]
+HostAddress=auto
 Address=auto
-PeerAddress=auto
 
 [NAT]
 Masquerade=ipv4

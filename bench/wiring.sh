@@ -90,8 +90,8 @@ for n in "$@"; do [ "$n" -gt "$max" ] && max=$n; done
 for i in $(seq 1 "$max"); do
         cat >"/etc/netns/w$i.conf" <<EOF
 [Veth]
+HostAddress=auto
 Address=auto
-PeerAddress=auto
 DefaultRoute=yes
 
 [NAT]

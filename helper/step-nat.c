@@ -450,7 +450,7 @@ static int make_plan(struct up_ctx *c, struct plan *p) {
                 }
                 if (found == 0)
                         return log_error_errno(EADDRNOTAVAIL,
-                                               "%s:%u: Port=: namespace '%s' has no %s address to forward to; add a PeerAddress= of that family.",
+                                               "%s:%u: Port=: namespace '%s' has no %s address to forward to; add an Address= of that family to [Veth].",
                                                strempty(port->origin.file), port->origin.line, c->name,
                                                port->host_family == AF_INET ? "IPv4" :
                                                port->host_family == AF_INET6 ? "IPv6" : "IPv4 or IPv6");

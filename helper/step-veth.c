@@ -61,7 +61,7 @@ static bool is_link_local6(const struct netns_prefix *p) {
         return p->family == AF_INET6 && p->addr.bytes[0] == 0xfe && (p->addr.bytes[1] & 0xc0) == 0x80;
 }
 
-/* A static Address=/PeerAddress= must not overlap anything on the host: the host would route
+/* A static Address=/HostAddress= must not overlap anything on the host: the host would route
  * part of that range elsewhere, or answer for it twice. IPv6 link-local ranges overlap on
  * every link by design and are left out. */
 static int check_static(const struct host_use *h, const struct netns_prefix *list, size_t n, const char *key) {
@@ -228,47 +228,47 @@ static int plan(struct up_ctx *c, struct nl_sock *nl) {
 
         /* Static addresses: against everything on the host, which takes the full dump (a
          * lookup cannot see a route inside a static /24); their own number bounds it. */
-        if (v->n_addresses + v->n_peer_addresses > 0) {
+        if (v->n_host_addresses + v->n_addresses > 0) {
                 r = host_use_load(nl, &h);
                 if (r < 0) {
                         host_use_done(&h);
                         return log_error_errno(r, "Failed to list the host's addresses and routes: %m%s", nl_extack(nl));
                 }
                 p.dumped = true;
-                r = check_static(&h, v->addresses, v->n_addresses, "Address");
+                r = check_static(&h, v->host_addresses, v->n_host_addresses, "HostAddress");
                 if (r >= 0)
-                        r = check_static(&h, v->peer_addresses, v->n_peer_addresses, "PeerAddress");
+                        r = check_static(&h, v->addresses, v->n_addresses, "Address");
         }
+        for (size_t i = 0; r >= 0 && i < v->n_host_addresses; i++)
+                if (prefix_push(&statics, &n_statics, &v->host_addresses[i]) < 0)
+                        r = log_oom();
         for (size_t i = 0; r >= 0 && i < v->n_addresses; i++)
                 if (prefix_push(&statics, &n_statics, &v->addresses[i]) < 0)
                         r = log_oom();
-        for (size_t i = 0; r >= 0 && i < v->n_peer_addresses; i++)
-                if (prefix_push(&statics, &n_statics, &v->peer_addresses[i]) < 0)
-                        r = log_oom();
         p.statics = (struct addr_list) { statics, n_statics };
-        if (r >= 0 && (v->address_auto || v->peer_address_auto))
+        if (r >= 0 && (v->host_address_auto || v->address_auto))
                 r = plan_auto(c, &p, &v4, &v6);
         host_use_done(&h);
         if (r < 0)
                 return r;
 
-        if (v->address_auto) {
+        if (v->host_address_auto) {
                 v4.host.origin = v6.host.origin = v->origin;
                 if (prefix_push(&c->host_addrs, &c->n_host_addrs, &v4.host) < 0 ||
                     prefix_push(&c->host_addrs, &c->n_host_addrs, &v6.host) < 0)
                         return log_oom();
         }
-        for (size_t i = 0; i < v->n_addresses; i++)
-                if (prefix_push(&c->host_addrs, &c->n_host_addrs, &v->addresses[i]) < 0)
+        for (size_t i = 0; i < v->n_host_addresses; i++)
+                if (prefix_push(&c->host_addrs, &c->n_host_addrs, &v->host_addresses[i]) < 0)
                         return log_oom();
-        if (v->peer_address_auto) {
+        if (v->address_auto) {
                 v4.peer.origin = v6.peer.origin = v->origin;
                 if (prefix_push(&c->peer_addrs, &c->n_peer_addrs, &v4.peer) < 0 ||
                     prefix_push(&c->peer_addrs, &c->n_peer_addrs, &v6.peer) < 0)
                         return log_oom();
         }
-        for (size_t i = 0; i < v->n_peer_addresses; i++)
-                if (prefix_push(&c->peer_addrs, &c->n_peer_addrs, &v->peer_addresses[i]) < 0)
+        for (size_t i = 0; i < v->n_addresses; i++)
+                if (prefix_push(&c->peer_addrs, &c->n_peer_addrs, &v->addresses[i]) < 0)
                         return log_oom();
         return 0;
 }
@@ -415,11 +415,11 @@ static int configure_end(struct up_ctx *c, struct nl_sock *nl, const struct nl_l
 static void drop_auto_ipv6(struct up_ctx *c) {
         const struct netns_veth *v = &c->cfg->veth;
 
-        if (v->address_auto && c->n_host_addrs >= 2 && c->host_addrs[1].family == AF_INET6) {
+        if (v->host_address_auto && c->n_host_addrs >= 2 && c->host_addrs[1].family == AF_INET6) {
                 memmove(&c->host_addrs[1], &c->host_addrs[2], (c->n_host_addrs - 2) * sizeof(*c->host_addrs));
                 c->n_host_addrs--;
         }
-        if (v->peer_address_auto && c->n_peer_addrs >= 2 && c->peer_addrs[1].family == AF_INET6) {
+        if (v->address_auto && c->n_peer_addrs >= 2 && c->peer_addrs[1].family == AF_INET6) {
                 memmove(&c->peer_addrs[1], &c->peer_addrs[2], (c->n_peer_addrs - 2) * sizeof(*c->peer_addrs));
                 c->n_peer_addrs--;
         }
@@ -448,7 +448,7 @@ int step_veth(struct up_ctx *c) {
                 (void) snprintf(c->host_ifname, sizeof(c->host_ifname), "%s", v->host_name);
         else if (netns_ifname_host(c->name, c->host_ifname) < 0)
                 return log_error_errno(EINVAL, "Cannot derive a host interface name from '%s'.", c->name);
-        (void) snprintf(c->peer_ifname, sizeof(c->peer_ifname), "%s", v->peer_name ?: NETNS_PEER_NAME_DEFAULT);
+        (void) snprintf(c->peer_ifname, sizeof(c->peer_ifname), "%s", v->name ?: NETNS_PEER_NAME_DEFAULT);
 
         r = ctx_nl_host(c, &host);
         if (r < 0)
@@ -486,7 +486,7 @@ int step_veth(struct up_ctx *c) {
         if (r < 0)
                 return log_error_errno(r, "Failed to find veth end %s in namespace '%s': %m%s", c->peer_ifname, c->name,
                                        nl_extack(ns));
-        if ((v->address_auto || v->peer_address_auto) && !(l.ipv6 && peer.ipv6)) {
+        if ((v->host_address_auto || v->address_auto) && !(l.ipv6 && peer.ipv6)) {
                 log_info("IPv6 is off on %s %s; no automatic IPv6 addresses for '%s'.",
                          l.ipv6 ? c->peer_ifname : c->host_ifname, l.ipv6 ? "inside" : "on the host", c->name);
                 drop_auto_ipv6(c);

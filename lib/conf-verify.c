@@ -45,7 +45,7 @@ static int verify_ifnames(struct netns_config *c, bool *failed) {
         if (!u)
                 return -ENOMEM;
         if (c->has_veth) {
-                u[n] = (struct ifname_use) { c->veth.peer_name ?: NETNS_PEER_NAME_DEFAULT, "PeerName=",
+                u[n] = (struct ifname_use) { c->veth.name ?: NETNS_PEER_NAME_DEFAULT, "[Veth] Name=",
                                              c->veth.origin, n };
                 n++;
         }
@@ -160,7 +160,7 @@ int netns_config_verify(struct netns_config *c) {
 
         /* a [Veth] that names no address at all gets automatic ones on both ends */
         if (c->has_veth && !c->veth.addresses_set)
-                c->veth.address_auto = c->veth.peer_address_auto = true;
+                c->veth.host_address_auto = c->veth.address_auto = true;
 
         r = verify_ifnames(c, &failed);
         if (r < 0)
@@ -170,8 +170,8 @@ int netns_config_verify(struct netns_config *c) {
          * are reachable through the automatic fe80::/64); one default route per family. */
         if (c->has_veth && c->veth.default_route) {
                 for (int f = 0; f < 2; f++)
-                        if (c->veth.address_auto ||
-                            prefixes_have_family(c->veth.addresses, c->veth.n_addresses, f ? AF_INET6 : AF_INET)) {
+                        if (c->veth.host_address_auto ||
+                            prefixes_have_family(c->veth.host_addresses, c->veth.n_host_addresses, f ? AF_INET6 : AF_INET)) {
                                 route_owner[f] = c->veth.origin;
                                 route_what[f] = "the veth (DefaultRoute=yes in [Veth])";
                         }
@@ -213,11 +213,11 @@ int netns_config_verify(struct netns_config *c) {
 
                 if (!c->has_veth)
                         (void) verify_fail(&failed, p->origin, "Port= needs a [Veth] section (ports are forwarded to the veth peer address).");
-                else if (!c->veth.peer_address_auto &&
-                         (f == AF_UNSPEC ? c->veth.n_peer_addresses == 0 :
-                          !prefixes_have_family(c->veth.peer_addresses, c->veth.n_peer_addresses, f)))
-                        (void) verify_fail(&failed, p->origin, "Port= needs a%s PeerAddress= in [Veth] to forward to.",
-                                           f == AF_INET ? "n IPv4" : f == AF_INET6 ? "n IPv6" : "");
+                else if (!c->veth.address_auto &&
+                         (f == AF_UNSPEC ? c->veth.n_addresses == 0 :
+                          !prefixes_have_family(c->veth.addresses, c->veth.n_addresses, f)))
+                        (void) verify_fail(&failed, p->origin, "Port= needs an%s Address= in [Veth] to forward to.",
+                                           f == AF_INET ? " IPv4" : f == AF_INET6 ? " IPv6" : "");
         }
 
         r = units_dedup(c);

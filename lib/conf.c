@@ -77,9 +77,9 @@ void netns_config_free(struct netns_config *c) {
         strv_free(c->domains);
         strv_free(c->units);
         free(c->veth.host_name);
-        free(c->veth.peer_name);
+        free(c->veth.name);
+        free(c->veth.host_addresses);
         free(c->veth.addresses);
-        free(c->veth.peer_addresses);
         free(c->ports);
         for (size_t i = 0; i < c->n_links; i++)
                 link_done(&c->links[i]);
@@ -129,7 +129,7 @@ static int config_parse_bool(struct conf_parser *p, const struct conf_key *k, co
         return 0;
 }
 
-/* HostName=, PeerName=, Parent=, Name=: data 1 = a host-side name */
+/* HostName=, Name=, Parent=: data 1 = a host-side name */
 static int config_parse_ifname(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
         char **f = CONF_FIELD(base, k, char *);
         char *n;
@@ -190,7 +190,14 @@ static void array_reset(const struct conf_key *k, void *base) {
         *n = 0;
 }
 
-/* Address= of [Link]; Address=, PeerAddress= of [Veth], whose "auto" flag is at @k->data in
+/* PeerName=, PeerAddress=: the 0.1 spellings, when [Veth] Address= meant the host end. Refused
+ * with what to write now, never guessed: the same word has the opposite meaning. */
+static int config_parse_renamed(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
+        return conf_syntax(p, "%s= is the old spelling: [Veth] speaks from inside the namespace now, "
+                           "Address= and Name= are the end inside, HostAddress= and HostName= the host end.", k->key);
+}
+
+/* Address= of [Link]; Address=, HostAddress= of [Veth], whose "auto" flag is at @k->data in
  * struct netns_veth (0: no "auto") */
 static int prefix_word(struct conf_parser *p, const struct conf_key *k, const char *word, void *base) {
         struct netns_prefix **arr = CONF_FIELD(base, k, struct netns_prefix *), *e, v;
@@ -600,9 +607,11 @@ static const struct conf_key namespace_keys[] = {
 
 static const struct conf_key veth_keys[] = {
         { "HostName",     config_parse_ifname,        VE(host_name),            0,                    1 },
-        { "PeerName",     config_parse_ifname,        VE(peer_name),            0,                    0 },
+        { "Name",         config_parse_ifname,        VE(name),                 0,                    0 },
         { "Address",      config_parse_prefixes,      VE(addresses),            VE(n_addresses),      VE(address_auto) },
-        { "PeerAddress",  config_parse_prefixes,      VE(peer_addresses),       VE(n_peer_addresses), VE(peer_address_auto) },
+        { "HostAddress",  config_parse_prefixes,      VE(host_addresses),       VE(n_host_addresses), VE(host_address_auto) },
+        { "PeerName",     config_parse_renamed,       0,                        0,                    0 },
+        { "PeerAddress",  config_parse_renamed,       0,                        0,                    0 },
         { "DefaultRoute", config_parse_bool,          VE(default_route),        0,                    true },
         { "MTU",          config_parse_mtu,           VE(mtu),                  0,                    0 },
         { "AddressPool",  config_parse_pool,          VE(pool),                 0,                    0 },

@@ -80,19 +80,21 @@ struct netns_link {
         struct conf_origin origin;   /* the [Link] header line */
 };
 
+/* [Veth]. The file speaks from inside the namespace: Address= and Name= are the end inside,
+ * what is on the host says so (HostAddress=, HostName=). */
 struct netns_veth {
         char *host_name;             /* HostName=, NULL = netns_ifname_host() */
-        char *peer_name;             /* PeerName=, NULL = NETNS_PEER_NAME_DEFAULT */
-        bool address_auto;           /* Address=auto */
+        char *name;                  /* Name=: the end inside, NULL = NETNS_PEER_NAME_DEFAULT */
+        bool address_auto;           /* Address=auto: the end inside */
         struct netns_prefix *addresses;
         size_t n_addresses;
-        bool peer_address_auto;      /* PeerAddress=auto */
-        struct netns_prefix *peer_addresses;
-        size_t n_peer_addresses;
+        bool host_address_auto;      /* HostAddress=auto */
+        struct netns_prefix *host_addresses;
+        size_t n_host_addresses;
         bool default_route;          /* DefaultRoute=, default yes */
         uint32_t mtu;                /* MTU=, 0 = kernel default */
         struct netns_prefix pool;    /* AddressPool= for auto IPv4, default NETNS_AUTO_POOL_DEFAULT */
-        bool addresses_set;          /* Address= or PeerAddress= appeared in some file; if neither did,
+        bool addresses_set;          /* Address= or HostAddress= appeared in some file; if neither did,
                                       * netns_config_verify() sets both *_auto flags (a bare [Veth] works) */
         struct conf_origin origin;   /* the [Veth] header line */
 };

@@ -128,7 +128,7 @@ static const char *where(const struct netns_link *l, char *buf, size_t size) {
 
 int link_names_check(const struct netns_config *cfg) {
         _cleanup_free_ char *names = calloc(cfg->n_links ?: 1, IFNAMSIZ);
-        const char *peer = cfg->has_veth ? cfg->veth.peer_name ?: NETNS_PEER_NAME_DEFAULT : NULL;
+        const char *peer = cfg->has_veth ? cfg->veth.name ?: NETNS_PEER_NAME_DEFAULT : NULL;
         char w[PATH_MAX], w2[PATH_MAX];
         int r;
 
@@ -145,7 +145,7 @@ int link_names_check(const struct netns_config *cfg) {
                         return log_error_errno(EEXIST, "%s: [Link] Name=lo: \"lo\" is the namespace's loopback device.",
                                                where(l, w, sizeof(w)));
                 if (peer && streq(name, peer))
-                        return log_error_errno(EEXIST, "%s: [Link] device name '%s' inside namespace '%s' is taken by the veth (PeerName=); set Name=.",
+                        return log_error_errno(EEXIST, "%s: [Link] device name '%s' inside namespace '%s' is taken by the veth ([Veth] Name=); set Name=.",
                                                where(l, w, sizeof(w)), name, cfg->name);
                 for (size_t j = 0; j < i; j++)
                         if (streq(name, names + j * IFNAMSIZ))

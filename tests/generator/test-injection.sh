@@ -60,7 +60,7 @@ payloads=(
 
 keys=(
         "Namespace Boot" "Namespace Sysctl" "Namespace DNS" "Namespace Domains" "Namespace Units"
-        "Veth HostName" "Veth PeerName" "Veth Address" "Veth PeerAddress" "Veth DefaultRoute"
+        "Veth HostName" "Veth Name" "Veth Address" "Veth HostAddress" "Veth DefaultRoute"
         "Veth MTU" "Veth AddressPool"
         "NAT Masquerade" "NAT Port"
         "Link Type" "Link Parent" "Link Name" "Link Mode" "Link VLANId" "Link MTU" "Link MTUBytes"

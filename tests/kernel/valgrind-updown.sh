@@ -68,8 +68,8 @@ Domains=example.org
 Units=bird.service
 
 [Veth]
+HostAddress=auto
 Address=auto
-PeerAddress=auto
 MTU=1400
 
 [NAT]
@@ -87,7 +87,7 @@ conf broken <<'X'
 Boot=perhaps
 Units=%n.service
 [Veth]
-Address=300.1.1.1/24
+HostAddress=300.1.1.1/24
 X
 
 # --- check: good, broken, all

@@ -8,8 +8,8 @@ snapshot "$T/before"
 # --- auto addresses on both ends
 conf a <<'X'
 [Veth]
+HostAddress=auto
 Address=auto
-PeerAddress=auto
 X
 nnc up a
 assert_eq "$(link_info nn-a)" "veth LOWER_UP,UP 1500" "host end nn-a"
@@ -91,10 +91,10 @@ pass "bare [Veth]"
 conf b <<'X'
 [Veth]
 HostName=vb0host
-PeerName=uplink
-Address=192.168.50.1/24
-Address=fd00:50::1/64
-PeerAddress=192.168.50.2/24 fd00:50::2/64
+Name=uplink
+HostAddress=192.168.50.1/24
+HostAddress=fd00:50::1/64
+Address=192.168.50.2/24 fd00:50::2/64
 MTU=1400
 X
 nnc up b
@@ -113,13 +113,13 @@ ip addr add 198.51.100.1/32 dev lo
 ping_ok -4 198.51.100.1 in_ns b
 ip addr del 198.51.100.1/32 dev lo
 nnc down b
-pass "static IPv4+IPv6, HostName=, PeerName=, MTU="
+pass "static IPv4+IPv6, HostName=, Name=, MTU="
 
 # --- IPv4 only, no default route; and a /32 pair that needs an onlink gateway
 conf c <<'X'
 [Veth]
-Address=10.99.0.1/32
-PeerAddress=10.99.0.2/32
+HostAddress=10.99.0.1/32
+Address=10.99.0.2/32
 X
 nnc up c
 assert_eq "$(default_route -4 c)" "10.99.0.1 host0" "onlink IPv4 default route"
@@ -129,8 +129,8 @@ ping_ok -4 10.99.0.2
 nnc down c
 conf c <<'X'
 [Veth]
-Address=10.98.0.1/30
-PeerAddress=10.98.0.2/30
+HostAddress=10.98.0.1/30
+Address=10.98.0.2/30
 DefaultRoute=no
 X
 nnc up c
@@ -172,8 +172,8 @@ pass "automatic IPv6 left out where IPv6 cannot work"
 sysctl -qw net.ipv6.conf.default.stable_secret=2001:db8:5ec:4e7::1
 conf e <<'X'
 [Veth]
+HostAddress=auto
 Address=auto
-PeerAddress=auto
 X
 nnc up e
 assert_eq "$(ip -d -j link show nn-e | python3 -c 'import json,sys; print(json.load(sys.stdin)[0].get("inet6_addr_gen_mode"))')" stable_secret \

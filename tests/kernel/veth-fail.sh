@@ -9,8 +9,8 @@ conf a <<'X'
 Sysctl=net.ipv4.ip_forward=1
 
 [Veth]
+HostAddress=auto
 Address=auto
-PeerAddress=auto
 X
 nnc up a
 auto_host=$(addrs nn-a)
@@ -43,8 +43,8 @@ ip route add blackhole 172.31.0.0/16
 snapshot "$T/before"
 conf b <<'X'
 [Veth]
-Address=192.168.77.5/24
-PeerAddress=192.168.77.6/24
+HostAddress=192.168.77.5/24
+Address=192.168.77.6/24
 X
 nnc_fails up b
 grep -q "b.conf:2" "$T/err" || fail "overlap: message does not name b.conf:2"
@@ -53,15 +53,15 @@ snapshot "$T/after"
 assert_same_snapshot "$T/before" "$T/after"
 conf b <<'X'
 [Veth]
-Address=10.1.0.1/30
-PeerAddress=10.1.0.2/30
-PeerAddress=fd77::2/64
+HostAddress=10.1.0.1/30
+Address=10.1.0.2/30
+Address=fd77::2/64
 X
 nnc_fails up b
 grep -q "b.conf:4" "$T/err" || fail "IPv6 overlap: message does not name b.conf:4"
 conf b <<'X'
 [Veth]
-Address=172.31.5.1/30
+HostAddress=172.31.5.1/30
 X
 nnc_fails up b
 grep -q "b.conf:2" "$T/err" || fail "route overlap: message does not name b.conf:2"
@@ -134,9 +134,9 @@ conf e <<'X'
 Sysctl=net.ipv6.conf.default.disable_ipv6=1
 
 [Veth]
+HostAddress=auto
 Address=auto
-PeerAddress=auto
-PeerAddress=fd99::2/64
+Address=fd99::2/64
 X
 nnc_fails up e
 grep -q "Failed to add address fd99::2/64 to host0 (e): .*(kernel: .*e.conf:7" "$T/err" ||

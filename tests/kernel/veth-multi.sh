@@ -10,8 +10,8 @@ snapshot "$T/before"
 for n in a b; do
         conf $n <<'X'
 [Veth]
+HostAddress=auto
 Address=auto
-PeerAddress=auto
 X
         nnc up $n
 done

@@ -23,8 +23,8 @@ for ((i = 1; i <= N; i++)); do
 Boot=no
 
 [Veth]
+HostAddress=auto
 Address=auto
-PeerAddress=auto
 
 [NAT]
 Masquerade=ipv4

@@ -15,8 +15,8 @@ Boot=no
 Units=web-srv.service
 
 [Veth]
+HostAddress=auto
 Address=auto
-PeerAddress=auto
 
 [NAT]
 Masquerade=ipv4

@@ -35,8 +35,8 @@ cat >"$NETNSCTL_CONF_DIR/vpn.conf" <<'X'
 DNS=192.0.2.53
 
 [Veth]
+HostAddress=auto
 Address=auto
-PeerAddress=auto
 
 [NAT]
 Masquerade=both
@@ -102,8 +102,8 @@ rm "$NETNSCTL_CONF_DIR/web.conf" "$NETNSCTL_CONF_DIR/sandbox.conf"
 # inside one namespace: names derived from Parent= that clash (up refuses them the same way)
 printf '[Link]\nType=macvlan\nParent=eth0\n\n[Link]\nType=macvlan\nParent=eth0\n' >"$NETNSCTL_CONF_DIR/mv.conf"
 expect 1 "@D@/mv.conf:5: [Link] device name 'mv-eth0' inside namespace 'mv' is taken by the [Link] at @D@/mv.conf:1; set Name=." mv
-printf '[Veth]\nPeerName=eth0.5\n\n[Link]\nType=vlan\nParent=eth0\nVLANId=5\n' >"$NETNSCTL_CONF_DIR/mv.conf"
-expect 1 "@D@/mv.conf:4: [Link] device name 'eth0.5' inside namespace 'mv' is taken by the veth (PeerName=); set Name=." mv
+printf '[Veth]\nName=eth0.5\n\n[Link]\nType=vlan\nParent=eth0\nVLANId=5\n' >"$NETNSCTL_CONF_DIR/mv.conf"
+expect 1 "@D@/mv.conf:4: [Link] device name 'eth0.5' inside namespace 'mv' is taken by the veth ([Veth] Name=); set Name=." mv
 printf '[Link]\nType=macvlan\nParent=eth0\n\n[Link]\nType=macvlan\nParent=eth0\nName=mv1\n' >"$NETNSCTL_CONF_DIR/mv.conf"
 expect 0 "" mv
 rm "$NETNSCTL_CONF_DIR/mv.conf"

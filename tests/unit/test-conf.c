@@ -222,11 +222,11 @@ static void test_parse_port(void) {
                         fprintf(stderr, "  Port=%s accepted\n", badv[i]);
         }
         /* the message explains */
-        CHECK(bad("[Veth]\nPeerAddress=auto\n[NAT]\nPort=2001:db8::1:80\n",
+        CHECK(bad("[Veth]\nAddress=auto\n[NAT]\nPort=2001:db8::1:80\n",
                   "t.conf:4: Port=2001:db8::1:80: too many fields (IPv6 host addresses go in brackets"));
-        CHECK(bad("[Veth]\nPeerAddress=auto\n[NAT]\nPort=90-80\n",
+        CHECK(bad("[Veth]\nAddress=auto\n[NAT]\nPort=90-80\n",
                   "t.conf:4: Port=90-80: the end of a port range must not be below its start."));
-        CHECK(bad("[Veth]\nPeerAddress=auto\n[NAT]\nPort=0\n", "t.conf:4: Port=0: ports are numbers 1...65535."));
+        CHECK(bad("[Veth]\nAddress=auto\n[NAT]\nPort=0\n", "t.conf:4: Port=0: ports are numbers 1...65535."));
 }
 
 /* ---- syntax ---- */
@@ -310,7 +310,7 @@ static void test_syntax(void) {
         }
 
         /* every problem of a file is reported, each with its line */
-        r = parse_full("[Namespace]\nBoot=maybe\nFoo=1\n[Veth]\nMTU=1\nHostName=ve-x\nPeerName=a/b\n"
+        r = parse_full("[Namespace]\nBoot=maybe\nFoo=1\n[Veth]\nMTU=1\nHostName=ve-x\nName=a/b\n"
                        "[NAT]\nMasquerade=ipv5\nPort=0\n[Link]\nType=bogus\nVLANId=5000\n[Nope]\n",
                        true, NULL, &log);
         CHECK(r == -EINVAL);
@@ -319,7 +319,7 @@ static void test_syntax(void) {
         CHECK(strstr(log, "t.conf:3: Unknown key Foo=") != NULL);
         CHECK(strstr(log, "t.conf:5: MTU=1:") != NULL);
         CHECK(strstr(log, "t.conf:6: HostName=ve-x:") != NULL);
-        CHECK(strstr(log, "t.conf:7: PeerName=a/b:") != NULL);
+        CHECK(strstr(log, "t.conf:7: Name=a/b:") != NULL);
         CHECK(strstr(log, "t.conf:9: Masquerade=ipv5:") != NULL);
         CHECK(strstr(log, "t.conf:10: Port=0:") != NULL);
         CHECK(strstr(log, "t.conf:12: Type=bogus:") != NULL);
@@ -424,32 +424,45 @@ static void test_namespace(void) {
 static void test_veth(void) {
         struct netns_config *c;
 
+        /* the 0.1 spellings: refused, with the keys to write now; never taken with the old meaning */
+        CHECK(bad("[Veth]\nPeerAddress=10.66.0.2/24\n",
+                  "t.conf:2: PeerAddress= is the old spelling: [Veth] speaks from inside the namespace now, "
+                  "Address= and Name= are the end inside, HostAddress= and HostName= the host end."));
+        CHECK(bad("[Veth]\nPeerName=uplink\n", "t.conf:2: PeerName= is the old spelling: [Veth] speaks from inside"));
+        CHECK(bad("[Veth]\nPeerAddress=\n", "t.conf:2: PeerAddress= is the old spelling"));
+        /* Address= is inside: the namespace's end gets it, the host end nothing automatic */
+        c = parse_ok("[Veth]\nAddress=10.66.0.2/24\n");
+        CHECK(c->veth.n_addresses == 1 && c->veth.n_host_addresses == 0);
+        CHECK(!c->veth.address_auto && !c->veth.host_address_auto);
+        CHECK_STREQ(ntop(AF_INET, &c->veth.addresses[0].addr), "10.66.0.2");
+        netns_config_free(c);
+
         /* a bare [Veth]: automatic addresses on both ends */
         c = parse_ok("[Veth]\n");
         CHECK(c->has_veth);
-        CHECK(!c->veth.host_name && !c->veth.peer_name && c->veth.address_auto && c->veth.peer_address_auto);
-        CHECK(c->veth.n_addresses == 0 && c->veth.n_peer_addresses == 0);
+        CHECK(!c->veth.host_name && !c->veth.name && c->veth.host_address_auto && c->veth.address_auto);
+        CHECK(c->veth.n_host_addresses == 0 && c->veth.n_addresses == 0);
         CHECK(c->veth.origin.line == 1);
         netns_config_free(c);
-        /* any Address= or PeerAddress=, even empty, turns that off */
-        c = parse_ok("[Veth]\nPeerAddress=192.0.2.2/31\n");
-        CHECK(!c->veth.address_auto && !c->veth.peer_address_auto && c->veth.n_peer_addresses == 1);
+        /* any Address= or HostAddress=, even empty, turns that off */
+        c = parse_ok("[Veth]\nAddress=192.0.2.2/31\n");
+        CHECK(!c->veth.host_address_auto && !c->veth.address_auto && c->veth.n_addresses == 1);
         netns_config_free(c);
-        c = parse_ok("[Veth]\nAddress=\n");
-        CHECK(!c->veth.address_auto && !c->veth.peer_address_auto);
+        c = parse_ok("[Veth]\nHostAddress=\n");
+        CHECK(!c->veth.host_address_auto && !c->veth.address_auto);
         netns_config_free(c);
-        c = parse_ok("[Veth]\nAddress=auto\n");
-        CHECK(c->veth.address_auto && !c->veth.peer_address_auto);
+        c = parse_ok("[Veth]\nHostAddress=auto\n");
+        CHECK(c->veth.host_address_auto && !c->veth.address_auto);
         netns_config_free(c);
 
-        c = parse_ok("[Veth]\nHostName=to-vpn\nPeerName=uplink\nAddress=auto 192.0.2.1/31\nAddress=2001:db8::1/64\n"
-                     "PeerAddress=192.0.2.0/31 auto\nDefaultRoute=no\nMTU=1400\nAddressPool=10.99.0.0/20\n");
+        c = parse_ok("[Veth]\nHostName=to-vpn\nName=uplink\nHostAddress=auto 192.0.2.1/31\nHostAddress=2001:db8::1/64\n"
+                     "Address=192.0.2.0/31 auto\nDefaultRoute=no\nMTU=1400\nAddressPool=10.99.0.0/20\n");
         CHECK_STREQ(c->veth.host_name, "to-vpn");
-        CHECK_STREQ(c->veth.peer_name, "uplink");
-        CHECK(c->veth.address_auto && c->veth.peer_address_auto);
-        CHECK(c->veth.n_addresses == 2 && c->veth.n_peer_addresses == 1);
-        CHECK(c->veth.addresses[0].prefixlen == 31 && c->veth.addresses[1].family == AF_INET6);
-        CHECK(c->veth.addresses[1].origin.line == 5);
+        CHECK_STREQ(c->veth.name, "uplink");
+        CHECK(c->veth.host_address_auto && c->veth.address_auto);
+        CHECK(c->veth.n_host_addresses == 2 && c->veth.n_addresses == 1);
+        CHECK(c->veth.host_addresses[0].prefixlen == 31 && c->veth.host_addresses[1].family == AF_INET6);
+        CHECK(c->veth.host_addresses[1].origin.line == 5);
         CHECK(!c->veth.default_route);
         CHECK(c->veth.mtu == 1400);
         CHECK(c->veth.pool.prefixlen == 20);
@@ -457,12 +470,12 @@ static void test_veth(void) {
         netns_config_free(c);
 
         /* empty assignments: back to the defaults; Address= clears auto too */
-        c = parse_ok("[Veth]\nHostName=x\nHostName=\nAddress=auto 192.0.2.1/24\nAddress=\nPeerAddress=auto\nPeerAddress=\n"
-                     "Address=192.0.2.9/24\nMTU=1400\nMTU=\nDefaultRoute=no\nDefaultRoute=\nAddressPool=10.1.0.0/16\nAddressPool=\n");
+        c = parse_ok("[Veth]\nHostName=x\nHostName=\nHostAddress=auto 192.0.2.1/24\nHostAddress=\nAddress=auto\nAddress=\n"
+                     "HostAddress=192.0.2.9/24\nMTU=1400\nMTU=\nDefaultRoute=no\nDefaultRoute=\nAddressPool=10.1.0.0/16\nAddressPool=\n");
         CHECK(!c->veth.host_name);
-        CHECK(!c->veth.address_auto && !c->veth.peer_address_auto);
-        CHECK(c->veth.n_addresses == 1 && c->veth.n_peer_addresses == 0);
-        CHECK_STREQ(ntop(AF_INET, &c->veth.addresses[0].addr), "192.0.2.9");
+        CHECK(!c->veth.host_address_auto && !c->veth.address_auto);
+        CHECK(c->veth.n_host_addresses == 1 && c->veth.n_addresses == 0);
+        CHECK_STREQ(ntop(AF_INET, &c->veth.host_addresses[0].addr), "192.0.2.9");
         CHECK(c->veth.mtu == 0);
         CHECK(c->veth.default_route);
         CHECK(c->veth.pool.prefixlen == 16);
@@ -471,18 +484,18 @@ static void test_veth(void) {
 
         CHECK(bad("[Veth]\nHostName=ve-foo\n", "t.conf:2: HostName=ve-foo: names starting with \"ve-\" or \"vb-\" belong to systemd-networkd."));
         CHECK(bad("[Veth]\nHostName=vb-foo\n", NULL));
-        CHECK(ok("[Veth]\nPeerName=ve-inside\n")); /* inside the namespace networkd is not looking */
+        CHECK(ok("[Veth]\nName=ve-inside\n")); /* inside the namespace networkd is not looking */
         CHECK(bad("[Veth]\nHostName=0123456789abcdef\n", "t.conf:2: HostName=0123456789abcdef: not a valid interface name"));
         CHECK(ok("[Veth]\nHostName=0123456789abcde\n"));
         CHECK(bad("[Veth]\nHostName=a:b\n", NULL));
-        CHECK(bad("[Veth]\nPeerName=eth%d\n", NULL));
-        CHECK(bad("[Veth]\nPeerName=..\n", NULL));
+        CHECK(bad("[Veth]\nName=eth%d\n", NULL));
+        CHECK(bad("[Veth]\nName=..\n", NULL));
         CHECK(bad("[Veth]\nHostName=a b\n", NULL));
 
-        CHECK(bad("[Veth]\nAddress=192.0.2.1/33\n", "t.conf:2: Address=192.0.2.1/33: expected ADDRESS[/PREFIXLENGTH] or auto"));
-        CHECK(bad("[Veth]\nPeerAddress=2001:db8::1/129\n", NULL));
-        CHECK(bad("[Veth]\nAddress=automatic\n", NULL));
-        CHECK(bad("[Veth]\nAddress=192.0.2.1/24 bogus 192.0.2.2/24\n", "t.conf:2: Address=bogus:"));
+        CHECK(bad("[Veth]\nHostAddress=192.0.2.1/33\n", "t.conf:2: HostAddress=192.0.2.1/33: expected ADDRESS[/PREFIXLENGTH] or auto"));
+        CHECK(bad("[Veth]\nAddress=2001:db8::1/129\n", NULL));
+        CHECK(bad("[Veth]\nHostAddress=automatic\n", NULL));
+        CHECK(bad("[Veth]\nHostAddress=192.0.2.1/24 bogus 192.0.2.2/24\n", "t.conf:2: HostAddress=bogus:"));
 
         CHECK(ok("[Veth]\nMTU=68\n"));
         CHECK(ok("[Veth]\nMTU=65535\n"));
@@ -509,7 +522,7 @@ static void test_veth(void) {
 static void test_nat(void) {
         struct netns_config *c;
 
-        c = parse_ok("[Veth]\nPeerAddress=auto\n[NAT]\nMasquerade=ipv4\nPort=tcp:8080:80 udp:53\nPort=[2001:db8::1]:443:8443\n");
+        c = parse_ok("[Veth]\nAddress=auto\n[NAT]\nMasquerade=ipv4\nPort=tcp:8080:80 udp:53\nPort=[2001:db8::1]:443:8443\n");
         CHECK(c->masquerade == NETNS_MASQ_IPV4);
         CHECK(c->n_ports == 3);
         CHECK(c->ports[0].host_port == 8080 && c->ports[0].ns_port == 80 && c->ports[0].origin.line == 5);
@@ -518,7 +531,7 @@ static void test_nat(void) {
         CHECK(c->nat_origin.line == 3);
         netns_config_free(c);
 
-        c = parse_ok("[Veth]\nPeerAddress=auto\n[NAT]\nMasquerade=yes\nPort=80\nPort=\nPort=81\n");
+        c = parse_ok("[Veth]\nAddress=auto\n[NAT]\nMasquerade=yes\nPort=80\nPort=\nPort=81\n");
         CHECK(c->masquerade == NETNS_MASQ_BOTH);
         CHECK(c->n_ports == 1 && c->ports[0].host_port == 81);
         netns_config_free(c);
@@ -533,11 +546,11 @@ static void test_nat(void) {
         /* forwarding goes to the veth peer */
         CHECK(bad("[NAT]\nPort=80\n", "t.conf:2: Port= needs a [Veth] section (ports are forwarded to the veth peer address)."));
         CHECK(ok("[Veth]\n[NAT]\nPort=80\n")); /* auto */
-        CHECK(bad("[Veth]\nAddress=\nPeerAddress=\n[NAT]\nPort=80\n", "t.conf:5: Port= needs a PeerAddress= in [Veth] to forward to."));
-        CHECK(bad("[Veth]\nAddress=192.0.2.1/31\n[NAT]\nPort=80\n", "t.conf:4: Port= needs a PeerAddress= in [Veth] to forward to."));
-        CHECK(bad("[Veth]\nPeerAddress=192.0.2.2/31\n[NAT]\nPort=[2001:db8::1]:80\n",
-                  "t.conf:4: Port= needs an IPv6 PeerAddress= in [Veth] to forward to."));
-        CHECK(ok("[Veth]\nPeerAddress=192.0.2.2/31\n[NAT]\nPort=192.0.2.10:80\n"));
+        CHECK(bad("[Veth]\nHostAddress=\nAddress=\n[NAT]\nPort=80\n", "t.conf:5: Port= needs an Address= in [Veth] to forward to."));
+        CHECK(bad("[Veth]\nHostAddress=192.0.2.1/31\n[NAT]\nPort=80\n", "t.conf:4: Port= needs an Address= in [Veth] to forward to."));
+        CHECK(bad("[Veth]\nAddress=192.0.2.2/31\n[NAT]\nPort=[2001:db8::1]:80\n",
+                  "t.conf:4: Port= needs an IPv6 Address= in [Veth] to forward to."));
+        CHECK(ok("[Veth]\nAddress=192.0.2.2/31\n[NAT]\nPort=192.0.2.10:80\n"));
         CHECK(bad("[NAT]\nMasquerade=ipv4\n", "t.conf:1: Masquerade= needs a [Veth] section"));
         CHECK(ok("[NAT]\nMasquerade=no\n"));
 }
@@ -624,22 +637,22 @@ static void test_link(void) {
         CHECK(ok("[Link]\nType=physical\nParent=eth0\nAddress=192.0.2.5/24\nGateway=fe80::1\n"));
 
         /* one default route per family */
-        CHECK(bad("[Veth]\nAddress=auto\n[Link]\nType=physical\nParent=eth0\nAddress=192.0.2.5/24\nGateway=192.0.2.1\n",
+        CHECK(bad("[Veth]\nHostAddress=auto\n[Link]\nType=physical\nParent=eth0\nAddress=192.0.2.5/24\nGateway=192.0.2.1\n",
                   "t.conf:3: Gateway=192.0.2.1: an IPv4 default route is already set by the veth"));
-        CHECK(ok("[Veth]\nAddress=auto\nDefaultRoute=no\n[Link]\nType=physical\nParent=eth0\nAddress=192.0.2.5/24\nGateway=192.0.2.1\n"));
-        CHECK(ok("[Veth]\nAddress=2001:db8::1/64\n[Link]\nType=physical\nParent=eth0\nAddress=192.0.2.5/24\nGateway=192.0.2.1\n"));
+        CHECK(ok("[Veth]\nHostAddress=auto\nDefaultRoute=no\n[Link]\nType=physical\nParent=eth0\nAddress=192.0.2.5/24\nGateway=192.0.2.1\n"));
+        CHECK(ok("[Veth]\nHostAddress=2001:db8::1/64\n[Link]\nType=physical\nParent=eth0\nAddress=192.0.2.5/24\nGateway=192.0.2.1\n"));
         CHECK(bad("[Link]\nType=physical\nParent=eth0\nAddress=192.0.2.5/24\nGateway=192.0.2.1\n"
                   "[Link]\nType=physical\nParent=eth1\nAddress=198.51.100.5/24\nGateway=198.51.100.1\n",
                   "t.conf:6: Gateway=198.51.100.1: an IPv4 default route is already set by the Gateway= of the [Link] at t.conf:1."));
 
         /* names inside the namespace */
         CHECK(bad("[Veth]\n[Link]\nType=physical\nParent=host0\n",
-                  "t.conf:2: Interface name \"host0\" inside the namespace is already used by PeerName= at t.conf:1."));
-        CHECK(bad("[Veth]\nPeerName=uplink\n[Link]\nType=macvlan\nParent=eth0\nName=uplink\n", NULL));
-        CHECK(ok("[Veth]\nPeerName=uplink\n[Link]\nType=physical\nParent=host0\n"));
+                  "t.conf:2: Interface name \"host0\" inside the namespace is already used by [Veth] Name= at t.conf:1."));
+        CHECK(bad("[Veth]\nName=uplink\n[Link]\nType=macvlan\nParent=eth0\nName=uplink\n", NULL));
+        CHECK(ok("[Veth]\nName=uplink\n[Link]\nType=physical\nParent=host0\n"));
         CHECK(bad("[Link]\nType=macvlan\nParent=eth0\nName=a\n[Link]\nType=ipvlan\nParent=eth1\nName=a\n",
                   "t.conf:5: Interface name \"a\" inside the namespace is already used by [Link] Name= at t.conf:1."));
-        CHECK(bad("[Veth]\nPeerName=lo\n", "t.conf:1: PeerName=lo: \"lo\" is the namespace's loopback device."));
+        CHECK(bad("[Veth]\nName=lo\n", "t.conf:1: [Veth] Name=lo: \"lo\" is the namespace's loopback device."));
         CHECK(bad("[Link]\nType=physical\nParent=eth0\nName=lo\n", NULL));
         CHECK(bad("[Link]\nType=physical\nParent=eth0\nName=x\n[Link]\nType=physical\nParent=eth0\nName=y\n",
                   "t.conf:5: Host link \"eth0\" is already moved into the namespace by the [Link] at t.conf:1."));
@@ -690,9 +703,9 @@ static void test_load(void) {
 
         /* main file, then drop-ins in strcmp order: later ones override scalars, append to
          * lists, an empty assignment resets; non-.conf and hidden files are skipped */
-        write_file("vpn.conf", "[Namespace]\nBoot=yes\nDNS=192.0.2.1\nUnits=a\n[Veth]\nHostName=main\nAddress=192.0.2.1/31\n");
+        write_file("vpn.conf", "[Namespace]\nBoot=yes\nDNS=192.0.2.1\nUnits=a\n[Veth]\nHostName=main\nHostAddress=192.0.2.1/31\n");
         write_file("vpn.conf.d/20-b.conf", "[Namespace]\nBoot=yes\nDNS=192.0.2.2\nUnits=b\n[Veth]\nHostName=twenty\n");
-        write_file("vpn.conf.d/3-c.conf", "[Namespace]\nDNS=\nDNS=192.0.2.3\n[Veth]\nHostName=three\nAddress=\nAddress=auto\n");
+        write_file("vpn.conf.d/3-c.conf", "[Namespace]\nDNS=\nDNS=192.0.2.3\n[Veth]\nHostName=three\nHostAddress=\nHostAddress=auto\n");
         write_file("vpn.conf.d/B-upper.conf", "[Namespace]\nUnits=c\n");
         write_file("vpn.conf.d/ignored.txt", "garbage\n");
         write_file("vpn.conf.d/.hidden.conf", "garbage\n");
@@ -713,7 +726,7 @@ static void test_load(void) {
                 CHECK_STREQ(c->veth.host_name, "three");
                 CHECK(c->n_dns == 1);
                 CHECK_STREQ(ntop(AF_INET, &c->dns[0].addr), "192.0.2.3");
-                CHECK(c->veth.address_auto && c->veth.n_addresses == 0);
+                CHECK(c->veth.host_address_auto && c->veth.n_host_addresses == 0);
                 CHECK(strv_length(c->units) == 4);
                 CHECK_STREQ(c->units[0], "a.service");
                 CHECK_STREQ(c->units[1], "z.service");
@@ -748,9 +761,9 @@ static void test_load(void) {
         write_file("vpn.conf.d/70-f.conf", "[NAT]\nPort=80\n");
         r = load("vpn", &c, &log);
         CHECK(r == -EINVAL);
-        CHECK(strstr(log, "/vpn.conf.d/70-f.conf:2: Port= needs a PeerAddress= in [Veth]") != NULL);
+        CHECK(strstr(log, "/vpn.conf.d/70-f.conf:2: Port= needs an Address= in [Veth]") != NULL);
         free(log);
-        write_file("vpn.conf.d/80-g.conf", "[Veth]\nPeerAddress=auto\n");
+        write_file("vpn.conf.d/80-g.conf", "[Veth]\nAddress=auto\n");
         r = load("vpn", &c, &log);
         CHECK(r == 0);
         CHECK_STREQ(log, "");
