@@ -14,6 +14,7 @@
 struct checked {
         struct netns_config **configs;
         size_t n_configs;
+        bool host;        /* "check NAME": also what the running host says (see host_checks()) */
         bool failed;
 };
 
@@ -33,6 +34,11 @@ static int keep(struct checked *k, struct netns_config *c) {
         }
         *p = c;
         return 0;
+}
+
+/* What "up" would refuse that only the running host can tell, read without changing it. */
+static int host_checks(const struct netns_config *c) {
+        return nat_check_host_listeners(c);
 }
 
 /* Load one namespace; problems are reported by the loader, only the outcome is kept here. */
@@ -62,6 +68,15 @@ static int check_one(struct checked *k, const char *dir, const char *name, const
         }
         if (r < 0)
                 k->failed = true; /* reported: FILE:LINE */
+        if (k->host) {
+                r = host_checks(c);
+                if (r == -ENOMEM) {
+                        netns_config_free(c);
+                        return r;
+                }
+                if (r < 0)
+                        k->failed = true; /* reported */
+        }
         return keep(k, c);
 }
 
@@ -223,8 +238,9 @@ int verb_check(int argc, char **argv) {
         if (argc <= 1)
                 r = check_dir(&k, netns_conf_dir());
         else
-                for (int i = 1; i < argc && r >= 0; i++)
-                        r = check_arg(&k, argv[i]);
+                k.host = true;
+        for (int i = 1; i < argc && r >= 0; i++)
+                r = check_arg(&k, argv[i]);
         if (r >= 0)
                 r = check_across(&k);
 

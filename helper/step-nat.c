@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "addr.h"
+#include "listen.h"
 #include "log.h"
 #include "name.h"
 #include "nft.h"
@@ -513,6 +514,45 @@ static int report_conflict(struct up_ctx *c, const struct plan *p, const char *e
         }
         return log_error_errno(EADDRINUSE, "Failed to add NAT of namespace '%s': a host port it forwards is taken in table " NFT_NAT_FAMILY " " NFT_NAT_TABLE " by no running namespace (%s); 'netnsctl nat-sync' removes such leftovers.",
                                c->name, err ? err : "element exists");
+}
+
+/* ---- the host's own listeners ----
+ *
+ * A forward takes a host port's traffic before any socket of the host sees it: Port=22 with
+ * sshd on the host cuts the host off. So a Port= whose host port (on the addresses it covers)
+ * has a listening socket in the host's namespace is refused, naming the process, unless
+ * OverrideHostListeners=yes says the admin means it. Checked before anything is made. */
+
+int nat_check_host_listeners(const struct netns_config *cfg) {
+        int ret = 0;
+
+        if (cfg->override_listeners)
+                return 0;
+        for (size_t i = 0; i < cfg->n_ports; i++) {
+                const struct netns_port *p = &cfg->ports[i];
+                _cleanup_free_ char *who = NULL;
+                struct listener l;
+                char ports[16];
+                int r;
+
+                r = listener_find(p, &l);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to read the host's listening sockets from /proc/net: %m");
+                if (r == 0)
+                        continue;
+                who = listener_describe(&l);
+                if (!who)
+                        return log_oom();
+                if (p->host_port_end != p->host_port)
+                        (void) snprintf(ports, sizeof(ports), "%u-%u", p->host_port, p->host_port_end);
+                else
+                        (void) snprintf(ports, sizeof(ports), "%u", p->host_port);
+                log_error("%s:%u: Port=: %s port %s is in use on the host by %s; forwarding it would take its traffic. "
+                          "Choose another host port, or set OverrideHostListeners=yes in [NAT].",
+                          strempty(p->origin.file), p->origin.line, proto_str(p->protocol), ports, who);
+                ret = -EADDRINUSE;
+        }
+        return ret;
 }
 
 /* ---- the step ---- */

@@ -85,6 +85,15 @@ int undo_link_new(struct undo_ctx *u, const char *args);
 /* step-nat.c: Masquerade= and Port= (elements of "table inet netnsctl"), host forwarding */
 int step_nat(struct up_ctx *c);
 int undo_nat(struct undo_ctx *u, const char *args);
+/**
+ * nat_check_host_listeners() - refuse Port=s onto host ports a socket of the host listens on
+ * @cfg: a loaded configuration; with OverrideHostListeners=yes nothing is refused
+ *
+ * Looks at the listening sockets of the caller's network namespace (the host's, for "up"
+ * and "check"); each conflict is reported as FILE:LINE with the port and the process.
+ * Return: 0, -EADDRINUSE (reported), other -errno (reported)
+ */
+int nat_check_host_listeners(const struct netns_config *cfg);
 
 /**
  * netns_lock() - take the lock every state change of netnsctl holds (up, down, gc)

@@ -268,6 +268,11 @@ int verb_up(int argc, char **argv) {
         if (r < 0)
                 return log_error_errno(r, "Not bringing up namespace '%s': configuration invalid.", name);
 
+        /* before anything is made: a Port= that would cut the host off its own service */
+        r = nat_check_host_listeners(cfg);
+        if (r < 0)
+                return r;
+
         lock = take_lock();
         if (lock < 0)
                 return lock;

@@ -620,6 +620,7 @@ static const struct conf_key veth_keys[] = {
 static const struct conf_key nat_keys[] = {
         { "Masquerade",   config_parse_masquerade,    NS(masquerade),           0,                    0 },
         { "Port",         config_parse_ports,         NS(ports),                NS(n_ports),          0 },
+        { "OverrideHostListeners", config_parse_bool, NS(override_listeners),   0,                    false },
 };
 
 static const struct conf_key link_keys[] = {

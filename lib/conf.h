@@ -125,6 +125,7 @@ struct netns_config {
         int masquerade;              /* enum netns_masquerade */
         struct netns_port *ports;
         size_t n_ports;
+        bool override_listeners;     /* OverrideHostListeners=: forward ports the host listens on */
         struct conf_origin nat_origin;
 
         /* [Link], repeatable */

@@ -91,13 +91,9 @@ char *proc_cmdline(pid_t pid) {
         while (size > 0 && text[size - 1] == 0)
                 size--;
         if (size == 0) {
-                _cleanup_free_ char *comm = NULL;
+                _cleanup_free_ char *comm = proc_comm(pid);
 
-                (void) snprintf(path, sizeof(path), "/proc/%d/comm", (int) pid);
-                if (read_full_file(path, 64, &comm, &size) < 0)
-                        return NULL;
-                comm[strcspn(comm, "\n")] = 0;
-                return strdup_printf("[%s]", comm);
+                return comm ? strdup_printf("[%s]", comm) : NULL;
         }
         for (size_t i = 0; i < size; i++)
                 if (text[i] == 0 || (unsigned char) text[i] < 0x20)
@@ -150,3 +146,61 @@ char *proc_unit(pid_t pid) {
         return NULL;
 }
 
+char *proc_comm(pid_t pid) {
+        char path[64];
+        char *s = NULL;
+        size_t n;
+
+        (void) snprintf(path, sizeof(path), "/proc/%d/comm", (int) pid);
+        if (read_full_file(path, 256, &s, &n) < 0)
+                return NULL;
+        while (n > 0 && s[n - 1] == '\n')
+                s[--n] = 0;
+        return s;
+}
+
+pid_t proc_socket_owner(unsigned long long inode) {
+        char want[64];
+        struct dirent *de;
+        pid_t found = 0;
+        DIR *d;
+
+        (void) snprintf(want, sizeof(want), "socket:[%llu]", inode);
+        d = opendir("/proc");
+        if (!d)
+                return -errno;
+        while ((de = readdir(d))) {
+                char path[STRLEN("/proc//fd") + sizeof(de->d_name)];
+                struct dirent *fe;
+                pid_t pid;
+                DIR *fds;
+
+                if (!is_pid(de->d_name))
+                        continue;
+                pid = (pid_t) atol(de->d_name);
+                if (found > 0 && pid > found)
+                        continue;
+                (void) snprintf(path, sizeof(path), "/proc/%s/fd", de->d_name);
+                fds = opendir(path);
+                if (!fds)
+                        continue; /* gone, or not ours to look into */
+                while ((fe = readdir(fds))) {
+                        char link[64];
+                        ssize_t k;
+
+                        if (fe->d_name[0] == '.')
+                                continue;
+                        k = readlinkat(dirfd(fds), fe->d_name, link, sizeof(link) - 1);
+                        if (k <= 0)
+                                continue;
+                        link[k] = 0;
+                        if (streq(link, want)) {
+                                found = pid;
+                                break;
+                        }
+                }
+                (void) closedir(fds);
+        }
+        (void) closedir(d);
+        return found;
+}

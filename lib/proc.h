@@ -45,3 +45,15 @@ size_t proc_table_count(const struct proc_table *t, unsigned long long ino);
 char *proc_cmdline(pid_t pid);
 /* The unit @pid belongs to (the first .service, .scope, ... in its cgroup path); malloc'd or NULL */
 char *proc_unit(pid_t pid);
+
+/* The short name of @pid (/proc/PID/comm); malloc'd or NULL */
+char *proc_comm(pid_t pid);
+
+/**
+ * proc_socket_owner() - a process that holds the socket with inode @inode
+ * @inode: as /proc/net/tcp and "socket:[INODE]" in /proc/PID/fd name it
+ *
+ * One walk of /proc/PID/fd for every process we may look into (all of them as root).
+ * Return: the lowest such PID, 0 when none was found, -errno when /proc cannot be read
+ */
+pid_t proc_socket_owner(unsigned long long inode);

@@ -534,7 +534,12 @@ static void test_nat(void) {
         c = parse_ok("[Veth]\nAddress=auto\n[NAT]\nMasquerade=yes\nPort=80\nPort=\nPort=81\n");
         CHECK(c->masquerade == NETNS_MASQ_BOTH);
         CHECK(c->n_ports == 1 && c->ports[0].host_port == 81);
+        CHECK(!c->override_listeners);
         netns_config_free(c);
+        c = parse_ok("[Veth]\n[NAT]\nPort=22\nOverrideHostListeners=yes\n");
+        CHECK(c->override_listeners);
+        netns_config_free(c);
+        CHECK(bad("[Veth]\n[NAT]\nOverrideHostListeners=sure\n", "t.conf:3: OverrideHostListeners=sure: not a boolean"));
         c = parse_ok("[Veth]\n[NAT]\nMasquerade=both\nMasquerade=\n");
         CHECK(c->masquerade == NETNS_MASQ_NO);
         netns_config_free(c);
