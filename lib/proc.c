@@ -17,7 +17,8 @@ static bool is_pid(const char *s) {
         return true;
 }
 
-int proc_netns_foreach(int (*f)(const struct proc_netns *p, void *userdata), void *userdata) {
+/* The walk; @denied (if not NULL) is set when a process's namespace was not ours to look at. */
+static int netns_walk(int (*f)(const struct proc_netns *p, void *userdata), void *userdata, bool *denied) {
         struct dirent *de;
         DIR *d;
         int r = 0;
@@ -32,8 +33,12 @@ int proc_netns_foreach(int (*f)(const struct proc_netns *p, void *userdata), voi
                 if (!is_pid(de->d_name))
                         continue;
                 (void) snprintf(path, sizeof(path), "/proc/%s/ns/net", de->d_name);
-                if (stat(path, &st) < 0)
-                        continue; /* gone meanwhile, or not ours to look at */
+                if (stat(path, &st) < 0) {
+                        /* gone meanwhile (ENOENT, ESRCH), or not ours to look at */
+                        if (denied && (errno == EACCES || errno == EPERM))
+                                *denied = true;
+                        continue;
+                }
                 r = f(&(struct proc_netns) { .pid = (pid_t) atol(de->d_name), .dev = st.st_dev, .ino = st.st_ino, .path = path },
                       userdata);
                 if (r != 0)
@@ -43,6 +48,10 @@ int proc_netns_foreach(int (*f)(const struct proc_netns *p, void *userdata), voi
                 r = -errno;
         (void) closedir(d);
         return r;
+}
+
+int proc_netns_foreach(int (*f)(const struct proc_netns *p, void *userdata), void *userdata) {
+        return netns_walk(f, userdata, NULL);
 }
 
 static int table_add(const struct proc_netns *p, void *userdata) {
@@ -59,8 +68,16 @@ static int table_add(const struct proc_netns *p, void *userdata) {
 int proc_table_load(struct proc_table *t) {
         int r;
 
+        bool denied = false;
+
         *t = (struct proc_table) {};
-        r = proc_netns_foreach(table_add, t);
+        r = netns_walk(table_add, t, &denied);
+        /* Not root: other users' processes are hidden, and a count would be too low; better
+         * none than a wrong one. Root is refused only where the kernel hides a process from
+         * everyone (a non-dumpable one of another user namespace, a container's init): those
+         * are left out, as "ip netns pids" leaves them out. */
+        if (r == 0 && denied && geteuid() != 0)
+                r = -EACCES;
         if (r < 0)
                 proc_table_done(t);
         return r;

@@ -34,7 +34,11 @@ struct proc_table {
 /**
  * proc_table_load() - stat /proc/PID/ns/net of every process (see proc_netns_foreach())
  * @t: filled; free with proc_table_done()
- * Return: 0 or -errno
+ *
+ * All or nothing: when not root and the namespace of some process may not be looked at, the
+ * table would miss it, so there is none (root is refused only for processes the kernel hides
+ * from everyone; those are left out).
+ * Return: 0, -EACCES when some process was not ours to look at, other -errno
  */
 int proc_table_load(struct proc_table *t);
 void proc_table_done(struct proc_table *t);
