@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* step-link.c - up step "links": [Link] devices: a host link moved in and given back, macvlan/ipvlan/vlan made inside */
+/* step-link.c - up step "links": [Link] devices: a host link moved in and given back, devices made on a parent */
 
+#include <assert.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -21,22 +22,16 @@
  *       address: a move may renumber its ifindex) and to give it back as it was (its host
  *       name, MTU and up/down state).
  *   link-new NAMEINSIDE KIND
- *       a macvlan/ipvlan/vlan created inside the namespace.
+ *       a device made on a parent (KIND: its kernel kind, link-KIND.c), inside the namespace.
  *
  * Moves come first, then creations, so that a device created on a moved link finds it; undo
  * runs backwards: created devices go first, then the moved links go home.
  */
 
-static const char *const kind_names[_NETNS_LINK_KIND_MAX] = {
-        [NETNS_LINK_PHYSICAL] = "physical",
-        [NETNS_LINK_MACVLAN] = "macvlan",
-        [NETNS_LINK_IPVLAN] = "ipvlan",
-        [NETNS_LINK_VLAN] = "vlan",
-};
-
-/* What step_links() resolved for one [Link] before making anything. */
+/* What plan_links() resolved for one [Link] before anything is made. */
 struct link_plan {
         const struct netns_link *l;
+        const struct link_kind *kind;
         char name[IFNAMSIZ];              /* inside */
         const struct link_plan *on_moved; /* created on a link this namespace moves in */
         struct nl_link_hw host;           /* physical: the link; created: the parent (unless on_moved) */
@@ -91,48 +86,58 @@ static bool hwaddr_eq(const struct nl_link_hw *l, const uint8_t *a, size_t n) {
         return n > 0 && l->hwaddr_len == n && memcmp(l->hwaddr, a, n) == 0;
 }
 
-/* Devices that carry the hardware address of the link below them: never the moved link. */
-static bool kind_is_stacked(const char *kind) {
-        static const char *const stacked[] = { "vlan", "macvlan", "macvtap", "ipvlan", "ipvtap", "bond", "bridge", "team" };
-
-        for (size_t i = 0; i < ELEMENTSOF(stacked); i++)
-                if (streq(kind, stacked[i]))
-                        return true;
-        return false;
-}
-
-/* Resolve names and parents: every problem a user can cause is found here, before anything
- * is recorded or made. */
-static int plan(struct up_ctx *c, struct nl_sock *host, struct link_plan *p, size_t n) {
+/**
+ * plan_links() - the read-only part of the "links" step, run before any step makes anything
+ * @c: the up context (the veth's names resolved by its plan)
+ *
+ * Resolves every device's name inside and its host link: every problem a user can cause (a
+ * name clash, a parent that does not exist, the veth's own host end) is found here, before
+ * the namespace, its record or any device exists. The result stays in @c for step_links().
+ * Return: 0, or -errno after logging which [Link] is at fault.
+ */
+int plan_links(struct up_ctx *c) {
+        size_t n = c->cfg->n_links;
+        struct link_plan *p;
+        struct nl_sock *host;
         char w[PATH_MAX];
         int r;
 
+        if (n == 0)
+                return 0;
         r = link_names_check(c->cfg);
         if (r < 0)
                 return r;
+        p = c->link_plans = calloc(n, sizeof(*p));
+        if (!p)
+                return log_oom();
+        r = ctx_nl_host(c, &host);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open netlink socket on the host: %m");
         for (size_t i = 0; i < n; i++) {
                 p[i].l = &c->cfg->links[i];
+                p[i].kind = link_kind_get(p[i].l->kind); /* the config check refuses a [Link] without */
                 (void) link_ifname(p[i].l, p[i].name); /* checked above */
         }
 
         for (size_t i = 0; i < n; i++) {
-                const struct netns_link *l = p[i].l;
+                const struct netns_link *l = p[i].l, *moved = link_parent_moved_in(c->cfg, l);
+                bool moves_in = p[i].kind->birth == LINK_BORN_MOVED_IN;
 
-                if (l->kind != NETNS_LINK_PHYSICAL)
-                        for (size_t j = 0; j < n; j++)
-                                if (p[j].l->kind == NETNS_LINK_PHYSICAL && streq(p[j].l->parent, l->parent))
-                                        p[i].on_moved = &p[j];
-                if (p[i].on_moved)
+                if (moved) {
+                        p[i].on_moved = &p[moved - c->cfg->links];
+                        continue;
+                }
+                if (!p[i].kind->needs_parent)
                         continue;
                 r = nl_link_get_hw(host, 0, l->parent, &p[i].host);
                 if (r == -ENODEV)
                         return log_error_errno(r, "%s: [Link] Parent=%s: no such link on the host%s.",
                                                where(l, w, sizeof(w)), l->parent,
-                                               l->kind == NETNS_LINK_PHYSICAL ? " (not plugged in yet, or moved into another namespace?)" : "");
+                                               moves_in ? " (not plugged in yet, or moved into another namespace?)" : "");
                 if (r < 0)
                         return log_error_errno(r, "%s: Failed to look up host link %s: %m%s", where(l, w, sizeof(w)),
                                                l->parent, nl_extack(host));
-                if (l->kind == NETNS_LINK_PHYSICAL && c->cfg->has_veth && streq(l->parent, c->host_ifname))
+                if (moves_in && c->cfg->has_veth && streq(l->parent, c->host_ifname))
                         return log_error_errno(EINVAL, "%s: [Link] Parent=%s is the host end of this namespace's own veth.",
                                                where(l, w, sizeof(w)), l->parent);
         }
@@ -261,34 +266,31 @@ static int move_in(struct up_ctx *c, struct nl_sock *host, struct nl_sock *ns, c
         return configure(c, ns, p, true);
 }
 
+struct fill_data {
+        const struct link_kind *kind;
+        const struct netns_link *l;
+};
+
+static bool fill_info_data(const void *userdata, struct nlmsghdr *nlh, size_t room) {
+        const struct fill_data *d = userdata;
+
+        return d->kind->fill_info_data ? d->kind->fill_info_data(d->l, nlh, room) : true;
+}
+
 static int create_in(struct up_ctx *c, struct nl_sock *host, struct nl_sock *ns, const struct link_plan *p) {
         const struct netns_link *l = p->l;
+        const struct fill_data data = { p->kind, l };
         struct nl_link_new n = {
-                .kind = kind_names[l->kind],
+                .kind = p->kind->kernel_kind,
                 .name = p->name,
                 .mtu = l->mtu,
-                .vlan_id = l->vlan_id,
+                .fill_info_data = fill_info_data,
+                .userdata = &data,
         };
         struct nl_sock *on = host;
         char w[PATH_MAX];
         int r;
 
-        switch (l->kind) {
-        case NETNS_LINK_MACVLAN:
-                n.macvlan_mode = l->mode == NETNS_MACVLAN_PRIVATE  ? MACVLAN_MODE_PRIVATE :
-                                 l->mode == NETNS_MACVLAN_VEPA     ? MACVLAN_MODE_VEPA :
-                                 l->mode == NETNS_MACVLAN_PASSTHRU ? MACVLAN_MODE_PASSTHRU :
-                                 l->mode == NETNS_MACVLAN_SOURCE   ? MACVLAN_MODE_SOURCE :
-                                                                     MACVLAN_MODE_BRIDGE;
-                break;
-        case NETNS_LINK_IPVLAN:
-                n.ipvlan_mode = l->mode == NETNS_IPVLAN_L2  ? IPVLAN_MODE_L2 :
-                                l->mode == NETNS_IPVLAN_L3S ? IPVLAN_MODE_L3S :
-                                                              IPVLAN_MODE_L3;
-                break;
-        default:
-                break;
-        }
         if (p->on_moved) {
                 /* the parent is inside already: create it there, next to it */
                 struct nl_link parent;
@@ -314,8 +316,7 @@ static int create_in(struct up_ctx *c, struct nl_sock *host, struct nl_sock *ns,
                                        where(l, w, sizeof(w)), n.kind, p->name, c->name);
         if (r == -EOPNOTSUPP)
                 return log_error_errno(r, "%s: Failed to create %s %s: this kernel cannot make %s devices (kernel module %s)%s.",
-                                       where(l, w, sizeof(w)), n.kind, p->name, n.kind,
-                                       l->kind == NETNS_LINK_VLAN ? "8021q" : n.kind, nl_extack(on));
+                                       where(l, w, sizeof(w)), n.kind, p->name, n.kind, p->kind->module, nl_extack(on));
         if (r < 0)
                 return log_error_errno(r, "%s: Failed to create %s %s on %s in namespace '%s': %m%s", where(l, w, sizeof(w)), n.kind,
                                        p->name, l->parent, c->name, nl_extack(on));
@@ -324,47 +325,51 @@ static int create_in(struct up_ctx *c, struct nl_sock *host, struct nl_sock *ns,
 
 /**
  * step_links() - up step "links": the [Link] sections
- * @c: the up context (namespace made, veth done)
+ * @c: the up context (namespace made, veth done, plan_links() done)
  *
- * Resolves every device's name inside and its host link before anything is made (a missing
- * parent or a name clash fails here, nothing recorded). Then moves the physical links in,
- * each renamed in the same request, and creates the macvlan/ipvlan/vlan devices directly
- * inside the namespace; each gets its MTU, is brought up, and gets its addresses and default
- * routes in one batch. Every device is recorded before it is touched.
+ * Moves the links that enter as they are in, each renamed in the same request, then creates
+ * the devices made on a parent directly inside the namespace; each gets its MTU, is brought
+ * up, and gets its addresses and default routes in one batch. Every device is recorded
+ * before it is touched.
  * Return: 0, or -errno after logging which [Link] failed and why.
  */
 int step_links(struct up_ctx *c) {
-        _cleanup_free_ struct link_plan *p = NULL;
+        const struct link_plan *p = c->link_plans;
         size_t n = c->cfg->n_links;
         struct nl_sock *host, *ns;
         int r;
 
         if (n == 0)
                 return 0;
-        p = calloc(n, sizeof(*p));
-        if (!p)
-                return log_oom();
+        assert(p);
         r = ctx_nl_host(c, &host);
         if (r < 0)
                 return log_error_errno(r, "Failed to open netlink socket on the host: %m");
         r = ctx_nl_ns(c, &ns);
         if (r < 0)
                 return log_error_errno(r, "Failed to open netlink socket in namespace '%s': %m", c->name);
-        r = plan(c, host, p, n);
-        if (r < 0)
-                return r;
 
+        /* moves first, so that a device made on a moved link finds it */
         for (size_t i = 0; i < n; i++)
-                if (p[i].l->kind == NETNS_LINK_PHYSICAL) {
+                if (p[i].kind->birth == LINK_BORN_MOVED_IN) {
                         r = move_in(c, host, ns, &p[i]);
                         if (r < 0)
                                 return r;
                 }
         for (size_t i = 0; i < n; i++)
-                if (p[i].l->kind != NETNS_LINK_PHYSICAL) {
+                switch (p[i].kind->birth) {
+                case LINK_BORN_MOVED_IN:
+                        break;
+                case LINK_BORN_INSIDE:
                         r = create_in(c, host, ns, &p[i]);
                         if (r < 0)
                                 return r;
+                        break;
+                case LINK_BORN_ON_HOST_THEN_MOVED:
+                default:
+                        /* no kind is born so yet */
+                        return log_error_errno(EOPNOTSUPP, "%s:%u: Type=%s cannot be made yet.",
+                                               strempty(p[i].l->origin.file), p[i].l->origin.line, p[i].kind->name);
                 }
         return 0;
 }
@@ -411,7 +416,7 @@ static int find_moved(struct nl_sock *nl, const struct moved *m, const char *con
                         continue;
                 if (r < 0)
                         return r;
-                if (m->mac_len == 0 || (hwaddr_eq(ret, m->mac, m->mac_len) && !kind_is_stacked(ret->link.kind)))
+                if (m->mac_len == 0 || (hwaddr_eq(ret, m->mac, m->mac_len) && !link_kernel_kind_is_stacked(ret->link.kind)))
                         return 1;
         }
         if (m->mac_len == 0)
@@ -422,7 +427,7 @@ static int find_moved(struct nl_sock *nl, const struct moved *m, const char *con
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n; i++)
-                if (hwaddr_eq(&all[i], m->mac, m->mac_len) && !kind_is_stacked(all[i].link.kind) &&
+                if (hwaddr_eq(&all[i], m->mac, m->mac_len) && !link_kernel_kind_is_stacked(all[i].link.kind) &&
                     !streq(all[i].link.name, "lo")) {
                         *ret = all[i];
                         return 1;
@@ -567,7 +572,7 @@ int undo_link_moved(struct undo_ctx *u, const char *args) {
 /**
  * undo_link_new() - undo a "link-new NAME KIND" record line
  * @u: the undo context
- * @args: NAME (inside the namespace) and KIND (macvlan, ipvlan, vlan)
+ * @args: NAME (inside the namespace) and KIND (the kernel kind of a device made on a parent)
  *
  * Deletes the device from the recorded namespace. It would die with the namespace, but not
  * while anything else holds the namespace, and until then it keeps its hold on the parent

@@ -426,19 +426,17 @@ static void drop_auto_ipv6(struct up_ctx *c) {
 }
 
 /**
- * step_veth() - up step "veth": the [Veth] section
+ * plan_veth() - the read-only part of the "veth" step, run before any step makes anything
  * @c: the up context; on return host_ifname, peer_ifname and the address lists are filled
  *
- * Checks names and addresses against the host before anything exists, records
- * "veth HOSTNAME", creates the pair with the peer born inside the namespace, then brings
- * both ends up with their addresses and, inside, the default routes (one batch per end).
- * Return: 0, or -errno after logging which object failed and why.
+ * Resolves the names and the addresses ("auto" among them) and checks them against the host:
+ * a host name taken, an address in use or a full pool fail here, with nothing made.
+ * Return: 0, or -errno after logging what is wrong.
  */
-int step_veth(struct up_ctx *c) {
+int plan_veth(struct up_ctx *c) {
         const struct netns_veth *v = &c->cfg->veth;
-        struct netns_prefix ll;
-        struct nl_sock *host, *ns;
-        struct nl_link l, peer;
+        struct nl_sock *host;
+        struct nl_link l;
         int r;
 
         if (!c->cfg->has_veth)
@@ -454,7 +452,7 @@ int step_veth(struct up_ctx *c) {
         if (r < 0)
                 return log_error_errno(r, "Failed to open netlink socket on the host: %m");
 
-        /* Refuse an existing name before recording anything: the link is someone else's. */
+        /* Refuse an existing name: the link is someone else's. */
         r = nl_link_get(host, c->host_ifname, &l);
         if (r >= 0)
                 return log_error_errno(EEXIST,
@@ -464,9 +462,30 @@ int step_veth(struct up_ctx *c) {
         if (r != -ENODEV)
                 return log_error_errno(r, "Failed to look up link '%s': %m%s", c->host_ifname, nl_extack(host));
 
-        r = plan(c, host);
+        return plan(c, host);
+}
+
+/**
+ * step_veth() - up step "veth": the [Veth] section
+ * @c: the up context, planned by plan_veth()
+ *
+ * Records "veth HOSTNAME", creates the pair with the peer born inside the namespace, then
+ * brings both ends up with their addresses and, inside, the default routes (one batch per end).
+ * Return: 0, or -errno after logging which object failed and why.
+ */
+int step_veth(struct up_ctx *c) {
+        const struct netns_veth *v = &c->cfg->veth;
+        struct netns_prefix ll;
+        struct nl_sock *host, *ns;
+        struct nl_link l, peer;
+        int r;
+
+        if (!c->cfg->has_veth)
+                return 0;
+
+        r = ctx_nl_host(c, &host);
         if (r < 0)
-                return r;
+                return log_error_errno(r, "Failed to open netlink socket on the host: %m");
 
         r = record_add(c->rec, "veth %s", c->host_ifname);
         if (r < 0)

@@ -10,7 +10,9 @@
 #include "record.h"
 
 /*
- * "up" runs the steps of updown.c's table in order, as one transaction. A step first
+ * "up" first runs the plan of every step of updown.c's table, in order: the read-only part
+ * (names, parents, addresses, conflicts with what the host has), which fails with nothing
+ * made. Then it runs the steps in order, as one transaction. A step first
  * records what it is about to make (record_add(c->rec, "KEY ARGS")), then makes it. When a
  * step fails, or after a crash, "down" reads the record backwards and calls the undo
  * handler registered for each KEY. Undo handlers must succeed when the object is already
@@ -36,6 +38,9 @@ struct up_ctx {
         struct netns_prefix *peer_addrs;
         size_t n_peer_addrs;
 
+        /* step-link.c: what plan_links() resolved, one per [Link], for step_links() */
+        struct link_plan *link_plans;
+
         /* step-mount.c: the prepared mount namespace, from "mntns" to "mntns-pin" */
         struct mntns_job mntns;
         bool mntns_started;
@@ -55,6 +60,9 @@ struct undo_ctx {
 struct up_step {
         const char *name;            /* shown in "Failed to bring up NAME: step 'veth': ..." */
         int (*run)(struct up_ctx *c); /* 0, or -errno after logging what failed and why */
+        /* read-only, before any step runs: resolves what @run needs into the context and
+         * refuses what would fail; NULL = nothing to plan. 0, or -errno (logged) */
+        int (*plan)(struct up_ctx *c);
 };
 
 struct undo_handler {
@@ -74,10 +82,12 @@ int step_sysctl(struct up_ctx *c);
 int undo_netns(struct undo_ctx *u, const char *args);
 
 /* step-veth.c */
+int plan_veth(struct up_ctx *c);
 int step_veth(struct up_ctx *c);
 int undo_veth(struct undo_ctx *u, const char *args);
 
 /* step-link.c: [Link] devices; "link-moved ..." and "link-new ..." record lines */
+int plan_links(struct up_ctx *c);
 int step_links(struct up_ctx *c);
 int undo_link_moved(struct undo_ctx *u, const char *args);
 int undo_link_new(struct undo_ctx *u, const char *args);

@@ -14,14 +14,15 @@
 #include "util.h"
 #include "verbs.h"
 
-/* In order. Each later feature adds its steps here and its undo handlers below. */
+/* In order, their plans too (the links' plan needs the veth's names). Each later feature adds
+ * its steps here and its undo handlers below. */
 static const struct up_step up_steps[] = {
         { "namespace", step_namespace },
         { "mntns",     step_mntns },      /* starts it; the steps below run meanwhile */
         { "loopback",  step_loopback },
         { "sysctl",    step_sysctl },
-        { "veth",      step_veth },
-        { "links",     step_links },
+        { "veth",      step_veth,  plan_veth },
+        { "links",     step_links, plan_links },
         { "nat",       step_nat },
         { "sysfs",     step_sysfs },
         { "resolv",    step_resolv },
@@ -283,12 +284,23 @@ int verb_up(int argc, char **argv) {
         if (r < 0)
                 return r;
 
-        r = record_create(name, &rec);
-        if (r < 0)
-                return log_error_errno(r, "Failed to create state record for '%s' in %s: %m", name, netnsctl_run_dir());
+        /* Every step's plan first: what a user can get wrong fails here, with nothing made. */
+        c = (struct up_ctx) { .name = name, .cfg = cfg, .pin = pin, .netns_fd = -1, .mntns_base = -1 };
+        for (size_t i = 0; i < ELEMENTSOF(up_steps) && r >= 0; i++)
+                if (up_steps[i].plan) {
+                        r = up_steps[i].plan(&c);
+                        if (r < 0)
+                                log_error("Failed to bring up namespace '%s' at step '%s'; nothing was made.",
+                                          name, up_steps[i].name);
+                }
 
-        c = (struct up_ctx) { .name = name, .cfg = cfg, .rec = rec, .pin = pin, .netns_fd = -1, .mntns_base = -1 };
-        for (size_t i = 0; i < ELEMENTSOF(up_steps); i++) {
+        if (r >= 0) {
+                r = record_create(name, &rec);
+                if (r < 0)
+                        log_error_errno(r, "Failed to create state record for '%s' in %s: %m", name, netnsctl_run_dir());
+        }
+        c.rec = rec;
+        for (size_t i = 0; i < ELEMENTSOF(up_steps) && rec; i++) {
                 uint64_t t0 = now_usec(CLOCK_MONOTONIC);
 
                 r = up_steps[i].run(&c);
@@ -310,6 +322,9 @@ int verb_up(int argc, char **argv) {
         (void) safe_close(c.netns_fd);
         free(c.host_addrs);
         free(c.peer_addrs);
+        free(c.link_plans);
+        if (r < 0 && !rec)
+                return r; /* failed before anything was made: nothing to undo */
         if (r < 0) {
                 _cleanup_strv_free_ char **lines = NULL;
                 int q;

@@ -897,12 +897,8 @@ int nl_link_add_on_parent(struct nl_sock *s, const struct nl_link_new *n) {
         ok = ok && (info = mnl_attr_nest_start_check(nlh, room, IFLA_LINKINFO));
         ok = ok && mnl_attr_put_strz_check(nlh, room, IFLA_INFO_KIND, n->kind);
         ok = ok && (data = mnl_attr_nest_start_check(nlh, room, IFLA_INFO_DATA));
-        if (ok && streq(n->kind, "macvlan"))
-                ok = mnl_attr_put_u32_check(nlh, room, IFLA_MACVLAN_MODE, n->macvlan_mode);
-        else if (ok && streq(n->kind, "ipvlan"))
-                ok = mnl_attr_put_u16_check(nlh, room, IFLA_IPVLAN_MODE, n->ipvlan_mode);
-        else if (ok && streq(n->kind, "vlan"))
-                ok = mnl_attr_put_u16_check(nlh, room, IFLA_VLAN_ID, n->vlan_id);
+        if (ok && n->fill_info_data)
+                ok = n->fill_info_data(n->userdata, nlh, room);
         if (ok) {
                 mnl_attr_nest_end(nlh, data);
                 mnl_attr_nest_end(nlh, info);

@@ -303,20 +303,21 @@ int nl_link_dump_hw(struct nl_sock *s, struct nl_link_hw **ret, size_t *ret_n);
  */
 int nl_link_move(struct nl_sock *s, int ifindex, int netns_fd, const char *name, uint32_t mtu, int up);
 
-/* A macvlan, ipvlan or vlan to create on a parent link. */
+/* A device to create on a parent link (a [Link] of a kind born on a parent, link-kind.h). */
 struct nl_link_new {
-        const char *kind;        /* "macvlan", "ipvlan" or "vlan" */
+        const char *kind;        /* IFLA_INFO_KIND */
         const char *name;        /* IFLA_IFNAME, in the namespace it is created in */
         int parent_ifindex;      /* IFLA_LINK, as @s's namespace numbers it */
         int netns_fd;            /* create it in this namespace (IFLA_NET_NS_FD), -1 = @s's */
         uint32_t mtu;            /* 0 = the kernel's default (the parent's) */
-        uint32_t macvlan_mode;   /* MACVLAN_MODE_* (macvlan) */
-        uint16_t ipvlan_mode;    /* IPVLAN_MODE_* (ipvlan) */
-        uint16_t vlan_id;        /* 1-4094 (vlan) */
+        /* the kind's IFLA_INFO_DATA attributes into @nlh (@room bytes): false if they do not
+         * fit; NULL = none */
+        bool (*fill_info_data)(const void *userdata, struct nlmsghdr *nlh, size_t room);
+        const void *userdata;
 };
 
 /**
- * nl_link_add_on_parent() - create a macvlan, ipvlan or vlan on a parent, in one RTM_NEWLINK
+ * nl_link_add_on_parent() - create a device (macvlan, ipvlan, vlan, ...) on a parent, in one RTM_NEWLINK
  * @s: socket in the namespace of the parent
  * @n: what to create
  *

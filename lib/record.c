@@ -49,7 +49,7 @@ static int run_dir_open(int level) {
                 (void) close(fd);
                 return r;
         }
-        if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 0022)) {
+        if (!netns_owner_is_trusted(st.st_uid) || (st.st_mode & 0022)) {
                 log_full(level, "%s: %s (uid %u, mode %04o); refusing to use netnsctl state in it.",
                          dir, st.st_mode & 0022 ? "writable by others" : "not owned by root",
                          (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777));
@@ -293,9 +293,9 @@ int record_line_check(const char *line, const char **ret_reason) {
                 return 0;
         }
         if (streq(w[0], "link-new")) {
-                if (n != 3 || !ifname_is_valid(w[1]) ||
-                    !(streq(w[2], "macvlan") || streq(w[2], "ipvlan") || streq(w[2], "vlan")))
-                        return bad(ret_reason, "expected \"link-new IFNAME macvlan|ipvlan|vlan\"");
+                /* KIND: the kernel kind of a [Link] kind born on a parent (link-kind.h) */
+                if (n != 3 || !ifname_is_valid(w[1]) || !link_kind_made_by_kernel_kind(w[2]))
+                        return bad(ret_reason, "expected \"link-new IFNAME KIND\", KIND a device netnsctl makes on a parent");
                 return 0;
         }
 
