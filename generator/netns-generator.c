@@ -60,12 +60,6 @@ static void dropin_values_done(struct dropin_values *v) {
         free(v->view);
 }
 
-static bool endswith(const char *s, const char *suffix) {
-        size_t n = strlen(s), m = strlen(suffix);
-
-        return n >= m && streq(s + n - m, suffix);
-}
-
 /*
  * Make @s safe as a unit file value: every value we write undergoes specifier expansion, so
  * '%' becomes "%%"; a newline would end the directive and start one of the value's choosing,
@@ -120,7 +114,7 @@ static const char *exec_section_of(const char *unit) {
         };
 
         for (size_t i = 0; i < ELEMENTSOF(map); i++)
-                if (endswith(unit, map[i][0]))
+                if (str_endswith(unit, map[i][0]))
                         return map[i][1];
         return NULL;
 }
@@ -588,14 +582,10 @@ static int add_namespace_dropin(struct generator *g, const struct netns_config *
         for (size_t i = 0; i < c->n_links; i++) {
                 const struct netns_link *l = &c->links[i];
                 char unit[STRLEN("sys-subsystem-net-devices-") + 4 * IFNAMSIZ + STRLEN(".device") + 1], *p;
-                bool moved_here = false;
 
                 if (!l->parent || strlen(l->parent) >= IFNAMSIZ)
                         continue;
-                for (size_t j = 0; j < c->n_links && l->kind != NETNS_LINK_PHYSICAL; j++)
-                        if (c->links[j].kind == NETNS_LINK_PHYSICAL && streq_ptr(c->links[j].parent, l->parent))
-                                moved_here = true;
-                if (moved_here)
+                if (link_parent_moved_in(c, l))
                         continue;
                 p = unit + sprintf(unit, "sys-subsystem-net-devices-");
                 for (const char *q = l->parent; *q; q++)
@@ -689,6 +679,14 @@ static int process_namespace(struct generator *g, const char *filename) {
                 log_warning("%s: no such file, skipping namespace %s.", source, name);
                 return 0;
         }
+        if (r >= 0) {
+                /* what only the derived device names show, as "check" and "up" refuse it */
+                r = link_names_check(c);
+                if (r < 0 && r != -ENOMEM)
+                        r = -EINVAL; /* reported: FILE:LINE */
+        }
+        if (r == -ENOMEM)
+                return log_oom();
         if (r < 0) {
                 /* the parser has reported FILE:LINE already */
                 if (r == -EINVAL)
@@ -751,42 +749,6 @@ finish:
         return r < 0 ? r : 0;
 }
 
-/* The *.conf files directly in @dir, sorted. -ENOENT when @dir does not exist. */
-static int list_conf_files(const char *dir, char ***ret) {
-        _cleanup_strv_free_ char **l = NULL;
-        struct dirent *de;
-        DIR *d;
-        int r = 0;
-
-        d = opendir(dir);
-        if (!d)
-                return -errno;
-
-        while ((errno = 0, de = readdir(d))) {
-                struct stat st;
-
-                if (!endswith(de->d_name, ".conf"))
-                        continue;
-                /* NAME.conf.d/ does not match; a directory called NAME.conf is not a config */
-                if (de->d_type == DT_DIR ||
-                    (de->d_type == DT_UNKNOWN && fstatat(dirfd(d), de->d_name, &st, 0) >= 0 &&
-                     S_ISDIR(st.st_mode)))
-                        continue;
-                r = strv_extend(&l, de->d_name);
-                if (r < 0)
-                        break;
-        }
-        if (r == 0 && errno > 0)
-                r = -errno;
-        closedir(d);
-        if (r < 0)
-                return r;
-
-        strv_sort(l);
-        *ret = TAKE_PTR(l);
-        return 0;
-}
-
 static int run(const char *dest) {
         _cleanup_strv_free_ char **files = NULL;
         _cleanup_free_ char *cwd = NULL, *abs_dir = NULL;
@@ -807,7 +769,7 @@ static int run(const char *dest) {
                 g.conf_dir = abs_dir;
         }
 
-        r = list_conf_files(g.conf_dir, &files);
+        r = netns_conf_files_list(g.conf_dir, 0, &files);
         if (r == -ENOENT) {
                 log_debug("%s does not exist, nothing to do.", g.conf_dir);
                 return 0;

@@ -18,12 +18,6 @@ struct checked {
         bool failed;
 };
 
-static bool has_suffix(const char *s, const char *suffix) {
-        size_t a = strlen(s), b = strlen(suffix);
-
-        return a >= b && streq(s + a - b, suffix);
-}
-
 /* Keep a loaded config for the checks across namespaces. */
 static int keep(struct checked *k, struct netns_config *c) {
         struct netns_config **p = ARRAY_APPEND(k->configs, k->n_configs);
@@ -85,7 +79,7 @@ static int check_arg(struct checked *k, const char *a) {
         const char *slash;
         struct stat st;
 
-        if (!strchr(a, '/') && !has_suffix(a, ".conf")) {
+        if (!strchr(a, '/') && !str_endswith(a, ".conf")) {
                 /* a name; the loader reports an invalid one, naming the file */
                 return check_one(k, NULL, a, NULL);
         }
@@ -95,7 +89,7 @@ static int check_arg(struct checked *k, const char *a) {
                 k->failed = true;
                 return 0;
         }
-        if (!has_suffix(a, ".conf")) {
+        if (!str_endswith(a, ".conf")) {
                 log_error("%s: not a namespace configuration file (NAME.conf).", a);
                 k->failed = true;
                 return 0;
@@ -107,7 +101,7 @@ static int check_arg(struct checked *k, const char *a) {
                 dir = strndup(a, (size_t) (slash - a));
                 if (!dir)
                         return log_oom();
-                if (has_suffix(dir, ".conf.d")) {
+                if (str_endswith(dir, ".conf.d")) {
                         main_path = strndup(dir, strlen(dir) - STRLEN(".d"));
                         if (!main_path)
                                 return log_oom();
@@ -132,7 +126,7 @@ static int check_dir(struct checked *k, const char *dir) {
                 return 0;
         }
         while ((errno = 0, de = readdir(d)))
-                if (has_suffix(de->d_name, ".conf") && strv_extend(&files, de->d_name) < 0) {
+                if (str_endswith(de->d_name, ".conf") && strv_extend(&files, de->d_name) < 0) {
                         r = -ENOMEM;
                         break;
                 }
@@ -202,7 +196,7 @@ static int check_across(struct checked *k) {
                         u[n++] = (struct host_use) { h, c, c->veth.origin, "its veth" };
                 }
                 for (size_t j = 0; j < c->n_links; j++)
-                        if (c->links[j].kind == NETNS_LINK_PHYSICAL && c->links[j].parent)
+                        if (link_moves_in(&c->links[j]) && c->links[j].parent)
                                 u[n++] = (struct host_use) { c->links[j].parent, c, c->links[j].origin,
                                                              "a [Link] that moves it in" };
         }

@@ -702,7 +702,7 @@ static int parse_file(struct netns_config *c, const char *path, bool *failed) {
         return r;
 }
 
-static int dropin_list(const char *dir, char ***ret) {
+int netns_conf_files_list(const char *dir, enum conf_files_flags flags, char ***ret) {
         _cleanup_strv_free_ char **l = NULL;
         size_t n = 0;
         DIR *d;
@@ -712,26 +712,41 @@ static int dropin_list(const char *dir, char ***ret) {
         *ret = NULL;
         d = opendir(dir);
         if (!d)
-                return errno == ENOENT ? 0 : -errno;
+                return -errno;
         while ((errno = 0, de = readdir(d))) {
-                _cleanup_free_ char *p = NULL;
+                _cleanup_free_ char *e = NULL;
                 struct stat st;
 
-                if (de->d_name[0] == '.' || !str_endswith(de->d_name, ".conf"))
+                if (!str_endswith(de->d_name, ".conf"))
                         continue;
-                p = strdup_printf("%s/%s", dir, de->d_name);
-                if (!p) {
-                        r = -ENOMEM;
-                        break;
+                if (flags & CONF_FILES_DROPINS) {
+                        if (de->d_name[0] == '.')
+                                continue;
+                        e = strdup_printf("%s/%s", dir, de->d_name);
+                        if (!e) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        /* like systemd: only regular files; a symlink to /dev/null masks */
+                        if (stat(e, &st) < 0 || !S_ISREG(st.st_mode))
+                                continue;
+                } else {
+                        /* NAME.conf.d/ does not match; a directory called NAME.conf is not a config */
+                        if (de->d_type == DT_DIR ||
+                            (de->d_type == DT_UNKNOWN && fstatat(dirfd(d), de->d_name, &st, 0) >= 0 &&
+                             S_ISDIR(st.st_mode)))
+                                continue;
+                        e = strdup(de->d_name);
+                        if (!e) {
+                                r = -ENOMEM;
+                                break;
+                        }
                 }
-                /* like systemd: only regular files; a symlink to /dev/null masks */
-                if (stat(p, &st) < 0 || !S_ISREG(st.st_mode))
-                        continue;
                 if (array_grow((void **) &l, l ? n + 1 : 0, n + 2, sizeof(char *)) < 0) {
                         r = -ENOMEM;
                         break;
                 }
-                l[n++] = TAKE_PTR(p);
+                l[n++] = TAKE_PTR(e);
                 l[n] = NULL;
         }
         if (r == 0 && errno != 0)
@@ -794,7 +809,9 @@ static int load(const char *dir, const char *name, const char *shown, struct net
         if (r < 0)
                 return log_error_errno(r, "%s: failed to read: %m", path);
 
-        r = dropin_list(ddir, &dropins);
+        r = netns_conf_files_list(ddir, CONF_FILES_DROPINS, &dropins);
+        if (r == -ENOENT)
+                r = 0;
         if (r == -ENOMEM)
                 return log_oom();
         if (r < 0)

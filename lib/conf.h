@@ -174,6 +174,22 @@ int netns_config_verify(struct netns_config *c);
  */
 int netns_config_load(const char *dir, const char *name, struct netns_config **ret);
 
+enum conf_files_flags {
+        /* NAME.conf.d/: entries "DIR/NAME", not hidden, what stat() shows as a regular file
+         * (a symlink followed; to /dev/null it masks); default: the names of what is not a
+         * directory (the namespaces of a config directory) */
+        CONF_FILES_DROPINS = 1 << 0,
+};
+
+/**
+ * netns_conf_files_list() - the *.conf entries of @dir, sorted (strcmp order)
+ * @dir: the directory
+ * @flags: enum conf_files_flags
+ * @ret: NULL-terminated list, NULL when there are none
+ * Return: 0, -ENOENT when @dir does not exist, other -errno.
+ */
+int netns_conf_files_list(const char *dir, enum conf_files_flags flags, char ***ret);
+
 /**
  * netns_config_load_path() - like netns_config_load() for an explicit PATH ending in .conf;
  * the namespace name is the file name without ".conf"; drop-ins beside it are read too.
