@@ -14,7 +14,8 @@ steps=$(sed -n '/^static const struct up_step up_steps\[\] = {/,/^};/p' "$SRC/he
         sed -n 's/^[[:space:]]*{ *"\([a-z0-9_-]*\)".*/\1/p')
 n_steps=$(echo "$steps" | grep -c . || true)
 # ... and a cross-check that the parse did not miss one: every step_ function updown.c names
-n_fns=$(grep -c '^[[:space:]]*{ *"[a-z0-9_-]*", *step_[a-z0-9_]* *},' "$SRC/helper/updown.c" || true)
+# (with its plan_ function, if it has one)
+n_fns=$(grep -cE '^[[:space:]]*\{ *"[a-z0-9_-]*", *step_[a-z0-9_]*( *, *plan_[a-z0-9_]*)? *\},' "$SRC/helper/updown.c" || true)
 [ "$n_steps" -ge 9 ] || fail "found only $n_steps steps in helper/updown.c's up_steps[] (test out of date?)"
 assert_eq "$n_steps" "$n_fns" "steps parsed vs. step_ entries in helper/updown.c"
 for s in namespace veth nat resolv mntns; do
