@@ -121,7 +121,7 @@ in_ct mount -o remount,rw /sys || die "remount of the container's /sys tmpfs"
 # udevd first: the manager subscribes to udev's events only if /run/udev/control exists
 ct_systemctl start systemd-udevd.service || die "systemd-udevd did not start in the container"
 ct_systemctl daemon-reexec || die "daemon-reexec"
-wait_for "the manager after daemon-reexec" in_ct systemctl is-system-running
+ct_wait_system "daemon-reexec" || fail "the manager did not settle after daemon-reexec"
 out=$(in_ct systemctl start "$dev" --no-block 2>&1) || fail "device units still unsupported after the re-exec: $out"
 ct_systemctl stop "$dev" 2>/dev/null
 
