@@ -55,7 +55,7 @@ enum netns_masquerade {
 
 /* Port=[PROTO:][HOSTADDR:]HOSTPORT[-END][:NSPORT[-END]]; IPv6 HOSTADDR in brackets. */
 struct netns_port {
-        uint8_t protocol;        /* IPPROTO_TCP (default) or IPPROTO_UDP */
+        uint8_t protocol;        /* IPPROTO_TCP (default), IPPROTO_UDP or IPPROTO_SCTP */
         int host_family;         /* AF_UNSPEC: every local address of the host, v4 and v6 */
         union in_addr_union host_addr;
         uint16_t host_port;      /* first host port */

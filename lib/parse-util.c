@@ -198,6 +198,10 @@ int parse_port_spec_reason(const char *s, struct netns_port *ret, const char **r
         else if (strncasecmp(s, "udp:", 4) == 0) {
                 p.protocol = IPPROTO_UDP;
                 s += 4;
+        } else if (strncasecmp(s, "sctp:", 5) == 0) {
+                /* the table matches "meta l4proto . th dport": the kernel's NAT does SCTP too */
+                p.protocol = IPPROTO_SCTP;
+                s += 5;
         }
 
         if (*s == '[') {
@@ -249,7 +253,7 @@ int parse_port_spec_reason(const char *s, struct netns_port *ret, const char **r
                         }
                         p.host_family = AF_INET;
                 } else if (n == 3) {
-                        *reason = "unknown protocol or invalid host address (protocols: tcp, udp)";
+                        *reason = "unknown protocol or invalid host address (protocols: tcp, udp, sctp)";
                         return -EINVAL;
                 }
                 if (p.host_family == AF_INET) {
@@ -285,7 +289,7 @@ int parse_port_spec_reason(const char *s, struct netns_port *ret, const char **r
 
 /**
  * parse_port_spec() - a Port= value
- * @s: [PROTO:][HOSTADDR:]HOSTPORT[-END][:NSPORT[-END]], PROTO tcp (default) or udp,
+ * @s: [PROTO:][HOSTADDR:]HOSTPORT[-END][:NSPORT[-END]], PROTO tcp (default), udp or sctp,
  *     an IPv6 HOSTADDR in brackets
  * @ret: the forward; origin is cleared
  * Return: 0 or -EINVAL.
