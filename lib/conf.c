@@ -76,6 +76,8 @@ void netns_config_free(struct netns_config *c) {
         free(c->dns);
         strv_free(c->domains);
         strv_free(c->units);
+        strv_free(c->exec_users);
+        strv_free(c->exec_groups);
         free(c->veth.host_name);
         free(c->veth.name);
         free(c->veth.host_addresses);
@@ -316,6 +318,34 @@ static int config_parse_units(struct conf_parser *p, const struct conf_key *k, c
         if (!*value)
                 return strv_reset(k, base);
         return conf_foreach_word(p, k, value, base, unit_word);
+}
+
+/* A user or group name as useradd(8) and systemd accept it, or a numeric ID: looked up when a
+ * request comes (netnsctl-execd), so an account made later counts. */
+static int exec_principal_word(struct conf_parser *p, const struct conf_key *k, const char *word, void *base) {
+        size_t n = strlen(word);
+        bool numeric = true;
+
+        for (size_t i = 0; i < n; i++) {
+                char ch = word[i];
+
+                if (!(ch >= '0' && ch <= '9'))
+                        numeric = false;
+                if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                      ch == '_' || ch == '.' || (ch == '-' && i > 0) || (ch == '$' && i == n - 1 && i > 0)))
+                        return conf_syntax(p, "%s=%s: not a valid user or group name or number.", k->key, word);
+        }
+        if (n == 0 || n > 32 || streq(word, ".") || streq(word, ".."))
+                return conf_syntax(p, "%s=%s: not a valid user or group name or number.", k->key, word);
+        if (numeric && (n > 10 || strtoull(word, NULL, 10) >= 4294967295ULL))
+                return conf_syntax(p, "%s=%s: ID out of range.", k->key, word);
+        return strv_append_counted(k, base, strdup(word));
+}
+
+static int config_parse_exec_principals(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
+        if (!*value)
+                return strv_reset(k, base);
+        return conf_foreach_word(p, k, value, base, exec_principal_word);
 }
 
 static int config_parse_sysctl(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
@@ -603,6 +633,8 @@ static const struct conf_key namespace_keys[] = {
         { "DNS",          config_parse_addrs,         NS(dns),                  NS(n_dns),            0 },
         { "Domains",      config_parse_domains,       NS(domains),              NS(n_domains),        0 },
         { "Units",        config_parse_units,         NS(units),                NS(n_units),          0 },
+        { "ExecUsers",    config_parse_exec_principals, NS(exec_users),         NS(n_exec_users),     0 },
+        { "ExecGroups",   config_parse_exec_principals, NS(exec_groups),        NS(n_exec_groups),    0 },
 };
 
 static const struct conf_key veth_keys[] = {

@@ -116,6 +116,10 @@ struct netns_config {
         size_t n_domains;
         char **units;                /* Units=, NULL-terminated, each a valid unit name */
         size_t n_units;
+        char **exec_users;           /* ExecUsers=: names or numeric UIDs (looked up per request) */
+        size_t n_exec_users;
+        char **exec_groups;          /* ExecGroups=: names or numeric GIDs */
+        size_t n_exec_groups;
 
         /* [Veth] */
         bool has_veth;

@@ -231,6 +231,32 @@ static void test_parse_port(void) {
         CHECK(bad("[Veth]\nAddress=auto\n[NAT]\nPort=0\n", "t.conf:4: Port=0: ports are numbers 1...65535."));
 }
 
+/* ---- ExecUsers=, ExecGroups= ---- */
+
+static void test_exec_principals(void) {
+        struct netns_config *c;
+
+        c = parse_ok("[Namespace]\nExecUsers=alice 1000 svc-x_1.a\nExecGroups=vpn-users\nExecGroups=2000\n");
+        CHECK(strv_length(c->exec_users) == 3);
+        CHECK_STREQ(c->exec_users[1], "1000");
+        CHECK(c->n_exec_groups == 2);
+        CHECK_STREQ(c->exec_groups[0], "vpn-users");
+        netns_config_free(c);
+        /* empty resets, as for the other lists */
+        c = parse_ok("[Namespace]\nExecUsers=alice\nExecUsers=\nExecUsers=bob\n");
+        CHECK(c->n_exec_users == 1);
+        CHECK_STREQ(c->exec_users[0], "bob");
+        netns_config_free(c);
+        c = parse_ok("[Namespace]\n");
+        CHECK(c->n_exec_users == 0 && c->n_exec_groups == 0);
+        netns_config_free(c);
+        CHECK(bad("[Namespace]\nExecUsers=../root\n", "t.conf:2: ExecUsers=../root: not a valid user or group name or number."));
+        CHECK(bad("[Namespace]\nExecGroups=-x\n", "t.conf:2: ExecGroups=-x: not a valid user or group name or number."));
+        CHECK(bad("[Namespace]\nExecUsers=a:b\n", "t.conf:2: ExecUsers=a:b: not a valid user or group name or number."));
+        CHECK(bad("[Namespace]\nExecUsers=4294967295\n", "t.conf:2: ExecUsers=4294967295: ID out of range."));
+        CHECK(bad("[Namespace]\nExecUsers=..\n", "t.conf:2: ExecUsers=..: not a valid user or group name or number."));
+}
+
 /* ---- syntax ---- */
 
 static void test_syntax(void) {
@@ -1014,6 +1040,7 @@ int main(void) {
         test_parse_port();
         test_syntax();
         test_namespace();
+        test_exec_principals();
         test_veth();
         test_nat();
         test_link();
