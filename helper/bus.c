@@ -33,6 +33,36 @@ int unit_bus_open(sd_bus **ret) {
         return 0;
 }
 
+static int get_prop(sd_bus *bus, const char *path, const char *prop, char *buf, size_t size) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        char *s = NULL;
+        int r;
+
+        r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, "org.freedesktop.systemd1.Unit",
+                                       prop, &error, &s);
+        if (r < 0)
+                return r;
+        (void) snprintf(buf, size, "%s", s);
+        free(s);
+        return 0;
+}
+
+int unit_get_state(sd_bus *bus, const char *unit, struct unit_state *ret) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        /* the object path of a unit works whether it is loaded or not: systemd loads it on access */
+        r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit, &path);
+        if (r < 0)
+                return r;
+        r = get_prop(bus, path, "LoadState", ret->load, sizeof(ret->load));
+        if (r >= 0)
+                r = get_prop(bus, path, "ActiveState", ret->active, sizeof(ret->active));
+        if (r >= 0)
+                r = get_prop(bus, path, "SubState", ret->sub, sizeof(ret->sub));
+        return r;
+}
+
 int bus_transient_unit_new(sd_bus *bus, const char *name, const char *mode, sd_bus_message **ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         int r;

@@ -15,6 +15,15 @@
  */
 int unit_bus_open(sd_bus **ret);
 
+struct unit_state {
+        char load[32];    /* LoadState: loaded, not-found, ... */
+        char active[32];  /* ActiveState: active, inactive, failed, activating, ... */
+        char sub[32];     /* SubState: exited, dead, ... */
+};
+
+/* ActiveState/SubState/LoadState of @unit. 0 or -errno. */
+int unit_get_state(sd_bus *bus, const char *unit, struct unit_state *ret);
+
 /**
  * bus_transient_unit_new() - a StartTransientUnit() call for @name with job mode @mode, its
  * property array opened: append "(sv)" entries, then bus_transient_unit_start()

@@ -52,14 +52,6 @@ void ns_info_done(struct ns_info *i);
  */
 int ns_names(char ***ret);
 
-struct unit_state {
-        char load[32];    /* LoadState: loaded, not-found, ... */
-        char active[32];  /* ActiveState: active, inactive, failed, activating, ... */
-        char sub[32];     /* SubState: exited, dead, ... */
-};
-
-/* ActiveState/SubState/LoadState of @unit. 0 or -errno. */
-int unit_get_state(sd_bus *bus, const char *unit, struct unit_state *ret);
 
 /* rtnetlink dumps: a link, an address, a route of one namespace */
 struct rt_link {

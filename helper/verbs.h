@@ -29,6 +29,13 @@ int verb_exec(int argc, char **argv);
  * Return: 0 (no scope: the unit is not active), 1 (in the scope now), or -errno (logged)
  */
 int exec_scope_bind(const char *name);
+
+/**
+ * exec_client() - "netnsctl exec" as a user: netnsctl-execd runs @cmd as us in namespace @name
+ * Return: the command's exit status (128+N when killed by signal N, 127 when not found), or -errno
+ * (logged: refused by policy, malformed, no service)
+ */
+int exec_client(const char *name, char **cmd);
 int verb_list(int argc, char **argv);
 int verb_status(int argc, char **argv);
 int verb_monitor(int argc, char **argv);
