@@ -92,6 +92,10 @@ int step_links(struct up_ctx *c);
 int undo_link_moved(struct undo_ctx *u, const char *args);
 int undo_link_new(struct undo_ctx *u, const char *args);
 
+/* step-route.c: [Route] sections; no record lines (the routes die with the namespace) */
+int plan_routes(struct up_ctx *c);
+int step_routes(struct up_ctx *c);
+
 /* step-nat.c: Masquerade= and Port= (elements of "table inet netnsctl"), host forwarding */
 int step_nat(struct up_ctx *c);
 int undo_nat(struct undo_ctx *u, const char *args);

@@ -23,6 +23,7 @@ static const struct up_step up_steps[] = {
         { "sysctl",    step_sysctl },
         { "veth",      step_veth,  plan_veth },
         { "links",     step_links, plan_links },
+        { "routes",    step_routes, plan_routes },
         { "nat",       step_nat },
         { "sysfs",     step_sysfs },
         { "resolv",    step_resolv },

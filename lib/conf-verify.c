@@ -2,8 +2,11 @@
 /* conf-verify.c - the checks of a configuration across keys, sections and files, once all are parsed */
 
 #include <arpa/inet.h>
+#include <assert.h>
+#include <linux/rtnetlink.h>
 #include <stdarg.h>
 
+#include "addr.h"
 #include "conf.h"
 #include "log.h"
 #include "util.h"
@@ -134,6 +137,191 @@ static bool addr_is_link_local6(const struct netns_addr *a) {
         return a->family == AF_INET6 && a->addr.bytes[0] == 0xfe && (a->addr.bytes[1] & 0xc0) == 0x80;
 }
 
+static bool prefixes_cover(const struct netns_prefix *p, size_t n, const struct netns_addr *a) {
+        for (size_t i = 0; i < n; i++)
+                if (addr_prefix_contains(&p[i], a->family, &a->addr))
+                        return true;
+        return false;
+}
+
+int route_gateway_link(const struct netns_config *c, const struct netns_route *rt,
+                       const struct netns_prefix *veth_inside, size_t n_veth_inside) {
+        const struct netns_addr *g = &rt->gateway;
+        int found = -ENXIO, n_family = 0;
+        size_t n_links;
+
+        assert(g->family != AF_UNSPEC);
+        if (!addr_is_link_local6(g)) {
+                /* the link whose subnet covers the gateway: the veth first, then the [Link]s */
+                if (c->has_veth && prefixes_cover(veth_inside, n_veth_inside, g))
+                        return 0;
+                for (size_t i = 0; i < c->n_links; i++)
+                        if (prefixes_cover(c->links[i].addresses, c->links[i].n_addresses, g))
+                                return (int) i + 1;
+                if (!rt->gateway_onlink)
+                        return -ENXIO;
+        }
+        /* on-link or link-local: the one link that can have it (an address of its family; any
+         * link for an IPv6 link-local gateway), else the namespace's only link */
+        if (c->has_veth && (addr_is_link_local6(g) || prefixes_have_family(veth_inside, n_veth_inside, g->family))) {
+                found = 0;
+                n_family++;
+        }
+        for (size_t i = 0; i < c->n_links; i++)
+                if (addr_is_link_local6(g) ||
+                    prefixes_have_family(c->links[i].addresses, c->links[i].n_addresses, g->family)) {
+                        found = (int) i + 1;
+                        n_family++;
+                }
+        if (n_family > 1)
+                return -ENOTUNIQ;
+        if (n_family == 1)
+                return found;
+        n_links = c->n_links + c->has_veth;
+        if (n_links > 1)
+                return -ENOTUNIQ;
+        if (n_links == 0)
+                return -ENXIO;
+        return c->has_veth ? 0 : 1;
+}
+
+/* The veth's addresses inside as "check" knows them: static ones, and for "auto" the pool
+ * (IPv4) and the home /64 (IPv6) the automatic ones come from. "up" passes the real ones. */
+static int veth_inside_planned(const struct netns_config *c, struct netns_prefix **ret, size_t *ret_n) {
+        const struct netns_veth *v = &c->veth;
+        size_t n = v->n_addresses;
+        struct netns_prefix *p;
+
+        p = calloc(n + 2, sizeof(*p));
+        if (!p)
+                return -ENOMEM;
+        if (n > 0)
+                memcpy(p, v->addresses, n * sizeof(*p));
+        if (v->address_auto) {
+                struct addr_auto a6;
+
+                p[n++] = v->pool;
+                if (addr_auto_v6(c->name ?: "", NULL, NULL, &a6) >= 0)
+                        p[n++] = a6.peer;
+        }
+        *ret = p;
+        *ret_n = n;
+        return 0;
+}
+
+static bool addr_in_prefixes(const struct netns_prefix *p, size_t n, const struct netns_addr *a) {
+        for (size_t i = 0; i < n; i++)
+                if (p[i].family == a->family && memcmp(&p[i].addr, &a->addr, a->family == AF_INET ? 4 : 16) == 0)
+                        return true;
+        return false;
+}
+
+static bool route_same_key(const struct netns_route *a, const struct netns_route *b) {
+        return a->destination.family == b->destination.family && a->destination.prefixlen == b->destination.prefixlen &&
+               memcmp(&a->destination.addr, &b->destination.addr, sizeof(a->destination.addr)) == 0 &&
+               (a->table ?: RT_TABLE_MAIN) == (b->table ?: RT_TABLE_MAIN) && a->metric == b->metric;
+}
+
+/*
+ * [Route]: families agree, a unicast route has a gateway on some link of the namespace, a
+ * route to nowhere has none, the preferred source is an address of the namespace, and no two
+ * routes (nor a route and the default route of the veth or a [Link]) claim the same
+ * destination in one table. @route_owner/@route_what: who set the default route of each
+ * family in the main table so far.
+ */
+static int verify_routes(struct netns_config *c, bool *failed, struct conf_origin route_owner[2], const char *route_what[2]) {
+        _cleanup_free_ struct netns_prefix *veth_inside = NULL;
+        size_t n_veth_inside = 0;
+        int r;
+
+        if (c->n_routes == 0)
+                return 0;
+        if (c->has_veth) {
+                r = veth_inside_planned(c, &veth_inside, &n_veth_inside);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < c->n_routes; i++) {
+                struct netns_route *rt = &c->routes[i];
+                const char *type = netns_route_type_to_string(rt->type);
+                char buf[ADDR_PREFIX_STRLEN], gw[INET6_ADDRSTRLEN];
+                int family = rt->destination.family ?: rt->gateway.family ?: rt->prefsrc.family;
+
+                if (family == AF_UNSPEC) {
+                        (void) verify_fail(failed, rt->origin, "[Route] needs Destination= (or Gateway=, for a default route).");
+                        continue;
+                }
+                if ((rt->gateway.family && rt->gateway.family != family) || (rt->prefsrc.family && rt->prefsrc.family != family)) {
+                        (void) verify_fail(failed, rt->origin, "[Route] mixes IPv4 and IPv6 in Destination=, Gateway= and PreferredSource=.");
+                        continue;
+                }
+                if (rt->destination.family == AF_UNSPEC)
+                        rt->destination = (struct netns_prefix) { .family = family, .origin = rt->origin };
+                (void) addr_prefix_to_string(&rt->destination, buf);
+
+                if (rt->type != NETNS_ROUTE_UNICAST && rt->gateway.family) {
+                        (void) verify_fail(failed, rt->origin, "[Route] Type=%s takes no Gateway= (the kernel answers for %s itself).",
+                                           type, buf);
+                        continue;
+                }
+                if (rt->type == NETNS_ROUTE_UNICAST && !rt->gateway.family) {
+                        (void) verify_fail(failed, rt->origin,
+                                           "[Route] Destination=%s needs Gateway= (its link is the one the gateway is on), or Type=blackhole, unreachable or prohibit.",
+                                           buf);
+                        continue;
+                }
+                if (rt->gateway.family) {
+                        (void) addr_to_string(family, &rt->gateway.addr, gw);
+                        r = route_gateway_link(c, rt, veth_inside, n_veth_inside);
+                        if (r == -ENXIO)
+                                (void) verify_fail(failed, rt->origin,
+                                                   "[Route] Gateway=%s is on no link of the namespace: no address of the veth or of a [Link] covers it%s.",
+                                                   gw, rt->gateway_onlink ? "" : " (GatewayOnLink=yes takes it as on the link)");
+                        else if (r == -ENOTUNIQ)
+                                (void) verify_fail(failed, rt->origin,
+                                                   "[Route] Gateway=%s: no address covers it and several links could have it; add an Address= whose subnet covers it to the link it is on.",
+                                                   gw);
+                }
+                if (rt->prefsrc.family) {
+                        bool ok = c->has_veth && (addr_in_prefixes(c->veth.addresses, c->veth.n_addresses, &rt->prefsrc) ||
+                                                  (c->veth.address_auto && prefixes_cover(veth_inside, n_veth_inside, &rt->prefsrc)));
+                        char src[INET6_ADDRSTRLEN];
+
+                        for (size_t j = 0; j < c->n_links && !ok; j++)
+                                ok = addr_in_prefixes(c->links[j].addresses, c->links[j].n_addresses, &rt->prefsrc);
+                        if (!ok)
+                                (void) verify_fail(failed, rt->origin,
+                                                   "[Route] PreferredSource=%s is no address of the namespace (an Address= of the veth or of a [Link]).",
+                                                   addr_to_string(family, &rt->prefsrc.addr, src));
+                }
+
+                /* one route per destination, table and metric; one default per family and table */
+                for (size_t j = 0; j < i; j++) {
+                        const struct netns_route *o = &c->routes[j];
+
+                        if (route_same_key(rt, o) ||
+                            (rt->destination.prefixlen == 0 && o->destination.prefixlen == 0 &&
+                             o->destination.family == family && (o->table ?: RT_TABLE_MAIN) == (rt->table ?: RT_TABLE_MAIN))) {
+                                (void) verify_fail(failed, rt->origin, "[Route] Destination=%s: the same route is already set by the [Route] at %s:%u.",
+                                                   buf, o->origin.file ?: "?", o->origin.line);
+                                break;
+                        }
+                }
+                if (rt->destination.prefixlen == 0 && (rt->table ?: RT_TABLE_MAIN) == RT_TABLE_MAIN) {
+                        int f = family == AF_INET6;
+
+                        if (route_what[f] && !streq(route_what[f], "the [Route]"))
+                                (void) verify_fail(failed, rt->origin, "[Route]: an IPv%c default route is already set by %s at %s:%u.",
+                                                   f ? '6' : '4', route_what[f], route_owner[f].file ?: "?", route_owner[f].line);
+                        else if (!route_what[f]) {
+                                route_owner[f] = rt->origin;
+                                route_what[f] = "the [Route]";
+                        }
+                }
+        }
+        return 0;
+}
+
 int netns_config_verify(struct netns_config *c) {
         struct conf_origin route_owner[2] = {}; /* who adds the default route, IPv4 / IPv6 */
         const char *route_what[2] = {};
@@ -203,6 +391,10 @@ int netns_config_verify(struct netns_config *c) {
                         }
                 }
         }
+
+        r = verify_routes(c, &failed, route_owner, route_what);
+        if (r < 0)
+                return r;
 
         /* [NAT]: everything goes through the veth */
         if (c->masquerade != NETNS_MASQ_NO && !c->has_veth)

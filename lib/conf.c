@@ -3,10 +3,12 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <linux/rtnetlink.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "addr.h"
 #include "conf.h"
 #include "log.h"
 #include "name.h"
@@ -82,6 +84,8 @@ void netns_config_free(struct netns_config *c) {
         free(c->veth.name);
         free(c->veth.host_addresses);
         free(c->veth.addresses);
+        free(c->veth.host_routes);
+        free(c->routes);
         free(c->ports);
         for (size_t i = 0; i < c->n_links; i++)
                 link_done(&c->links[i]);
@@ -464,6 +468,140 @@ static int config_parse_pool(struct conf_parser *p, const struct conf_key *k, co
 }
 
 /* ------------------------------------------------------------------------------------------
+ * [Route], and [Veth] HostRoute=
+ */
+
+static const char *const route_types[_NETNS_ROUTE_TYPE_MAX] = {
+        [NETNS_ROUTE_UNICAST] = "unicast",
+        [NETNS_ROUTE_BLACKHOLE] = "blackhole",
+        [NETNS_ROUTE_UNREACHABLE] = "unreachable",
+        [NETNS_ROUTE_PROHIBIT] = "prohibit",
+};
+
+const char *netns_route_type_to_string(enum netns_route_type t) {
+        return (unsigned) t < _NETNS_ROUTE_TYPE_MAX ? route_types[t] : NULL;
+}
+
+/* A route's destination is a network: host bits set are refused, naming the network (the
+ * kernel refuses them too, but only at "up"). */
+static int parse_network(struct conf_parser *p, const struct conf_key *k, const char *value, struct netns_prefix *ret) {
+        char buf[ADDR_PREFIX_STRLEN];
+        struct netns_prefix net;
+
+        if (parse_prefix(value, ret) < 0)
+                return conf_syntax(p, "%s=%s: expected ADDRESS/PREFIXLENGTH (IPv4 prefix 0...32, IPv6 0...128).", k->key, value);
+        net = addr_prefix_network(ret);
+        if (memcmp(&net.addr, &ret->addr, sizeof(net.addr)) != 0)
+                return conf_syntax(p, "%s=%s: host bits are set; the network is %s.", k->key, value,
+                                   addr_prefix_to_string(&net, buf));
+        ret->origin = conf_origin(p);
+        return 0;
+}
+
+static int config_parse_network(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
+        struct netns_prefix *f = CONF_FIELD(base, k, struct netns_prefix), v;
+
+        if (!*value) {
+                *f = (struct netns_prefix) {};
+                return 0;
+        }
+        if (parse_network(p, k, value, &v) < 0)
+                return -EINVAL;
+        *f = v;
+        return 0;
+}
+
+static int network_word(struct conf_parser *p, const struct conf_key *k, const char *word, void *base) {
+        struct netns_prefix **arr = CONF_FIELD(base, k, struct netns_prefix *), *e, v;
+
+        if (parse_network(p, k, word, &v) < 0)
+                return -EINVAL;
+        e = GROW_APPEND(*arr, *CONF_FIELD_N(base, k));
+        if (!e)
+                return -ENOMEM;
+        *e = v;
+        return 0;
+}
+
+static int config_parse_networks(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
+        if (!*value) {
+                array_reset(k, base);
+                return 0;
+        }
+        return conf_foreach_word(p, k, value, base, network_word);
+}
+
+static int config_parse_addr(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
+        struct netns_addr *f = CONF_FIELD(base, k, struct netns_addr), v;
+
+        if (!*value) {
+                *f = (struct netns_addr) {};
+                return 0;
+        }
+        if (parse_addr(value, &v) < 0)
+                return conf_syntax(p, "%s=%s: not an IPv4 or IPv6 address.", k->key, value);
+        *f = v;
+        return 0;
+}
+
+static int config_parse_u32(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
+        uint32_t *f = CONF_FIELD(base, k, uint32_t), v;
+
+        if (!*value) {
+                *f = 0;
+                return 0;
+        }
+        if (parse_range(value, 0, UINT32_MAX, &v) < 0)
+                return conf_syntax(p, "%s=%s: expected a number 0...4294967295.", k->key, value);
+        *f = v;
+        return 0;
+}
+
+/* Table=: a number, or a name of iproute2's rt_tables that every system has */
+static int config_parse_route_table(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
+        static const struct { const char *name; uint32_t id; } names[] = {
+                { "default", RT_TABLE_DEFAULT }, { "main", RT_TABLE_MAIN }, { "local", RT_TABLE_LOCAL },
+        };
+        uint32_t *f = CONF_FIELD(base, k, uint32_t), v;
+
+        if (!*value) {
+                *f = 0;
+                return 0;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(names); i++)
+                if (streq(value, names[i].name)) {
+                        *f = names[i].id;
+                        return 0;
+                }
+        if (parse_range(value, 1, UINT32_MAX, &v) < 0)
+                return conf_syntax(p, "%s=%s: expected default, main, local or a number 1...4294967295.", k->key, value);
+        *f = v;
+        return 0;
+}
+
+static int config_parse_route_type(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
+        enum netns_route_type *f = CONF_FIELD(base, k, enum netns_route_type);
+
+        if (!*value) {
+                *f = NETNS_ROUTE_UNICAST;
+                return 0;
+        }
+        for (size_t i = 0; i < _NETNS_ROUTE_TYPE_MAX; i++)
+                if (streq(value, route_types[i])) {
+                        *f = (enum netns_route_type) i;
+                        return 0;
+                }
+        return conf_syntax(p, "%s=%s: expected unicast, blackhole, unreachable or prohibit.", k->key, value);
+}
+
+static int route_section_start(struct conf_parser *p, void *base) {
+        struct netns_route *rt = base;
+
+        rt->origin = conf_origin(p);
+        return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
  * [Link]: the common keys here, each kind's own in its row of the kind table (link-KIND.c)
  */
 
@@ -626,6 +764,7 @@ static int nat_section_start(struct conf_parser *p, void *base) {
 #define NS(f) offsetof(struct netns_config, f)
 #define VE(f) offsetof(struct netns_veth, f)
 #define LK(f) offsetof(struct netns_link, f)
+#define RT(f) offsetof(struct netns_route, f)
 
 static const struct conf_key namespace_keys[] = {
         { "Boot",         config_parse_bool,          NS(boot),                 0,                    true },
@@ -645,6 +784,7 @@ static const struct conf_key veth_keys[] = {
         { "PeerName",     config_parse_renamed,       0,                        0,                    0 },
         { "PeerAddress",  config_parse_renamed,       0,                        0,                    0 },
         { "DefaultRoute", config_parse_bool,          VE(default_route),        0,                    true },
+        { "HostRoute",    config_parse_networks,      VE(host_routes),          VE(n_host_routes),    0 },
         { "MTU",          config_parse_mtu,           VE(mtu),                  0,                    0 },
         { "AddressPool",  config_parse_pool,          VE(pool),                 0,                    0 },
 };
@@ -666,6 +806,18 @@ static const struct conf_key link_keys[] = {
         /* and the keys of each kind's own: link_other_key() */
 };
 
+static const struct conf_key route_keys[] = {
+        { "Destination",     config_parse_network,     RT(destination),       0,                    0 },
+        { "Gateway",         config_parse_addr,        RT(gateway),           0,                    0 },
+        { "GatewayOnLink",   config_parse_bool,        RT(gateway_onlink),    0,                    false },
+        { "Metric",          config_parse_u32,         RT(metric),            0,                    0 },
+        { "Table",           config_parse_route_table, RT(table),             0,                    0 },
+        { "PreferredSource", config_parse_addr,        RT(prefsrc),           0,                    0 },
+        { "MTU",             config_parse_mtu,         RT(mtu),               0,                    0 },
+        { "MTUBytes",        config_parse_mtu,         RT(mtu),               0,                    0 },
+        { "Type",            config_parse_route_type,  RT(type),              0,                    0 },
+};
+
 /* A new section: its entry here, its struct in conf.h, its step in the helper. */
 static const struct conf_section sections[] = {
         { .name = "Namespace", .keys = namespace_keys, .n_keys = ELEMENTSOF(namespace_keys) },
@@ -675,6 +827,9 @@ static const struct conf_section sections[] = {
         { .name = "Link", .repeatable = true, .size = sizeof(struct netns_link), .offset = NS(links),
           .offset_n = NS(n_links), .keys = link_keys, .n_keys = ELEMENTSOF(link_keys),
           .start = link_section_start, .other_key = link_other_key, .end = link_section_end },
+        { .name = "Route", .repeatable = true, .size = sizeof(struct netns_route), .offset = NS(routes),
+          .offset_n = NS(n_routes), .keys = route_keys, .n_keys = ELEMENTSOF(route_keys),
+          .start = route_section_start },
 };
 
 int netns_config_parse_text(struct netns_config *c, const char *path, const char *text, size_t size) {

@@ -92,12 +92,45 @@ struct netns_veth {
         struct netns_prefix *host_addresses;
         size_t n_host_addresses;
         bool default_route;          /* DefaultRoute=, default yes */
+        struct netns_prefix *host_routes; /* HostRoute=: prefixes the host routes into the namespace
+                                           * through the veth (routed, no NAT) */
+        size_t n_host_routes;
         uint32_t mtu;                /* MTU=, 0 = kernel default */
         struct netns_prefix pool;    /* AddressPool= for auto IPv4, default NETNS_AUTO_POOL_DEFAULT */
         bool addresses_set;          /* Address= or HostAddress= appeared in some file; if neither did,
                                       * netns_config_verify() sets both *_auto flags (a bare [Veth] works) */
         struct conf_origin origin;   /* the [Veth] header line */
 };
+
+/* [Route] Type= */
+enum netns_route_type {
+        NETNS_ROUTE_UNICAST,
+        NETNS_ROUTE_BLACKHOLE,
+        NETNS_ROUTE_UNREACHABLE,
+        NETNS_ROUTE_PROHIBIT,
+        _NETNS_ROUTE_TYPE_MAX,
+};
+
+/* One [Route] section: a static route inside the namespace (systemd.network(5)'s [Route] keys). */
+struct netns_route {
+        struct netns_prefix destination; /* Destination=; family AF_UNSPEC = the default route of
+                                          * the family of Gateway= (netns_config_verify() fills it) */
+        struct netns_addr gateway;       /* Gateway=; family AF_UNSPEC = none */
+        bool gateway_onlink;             /* GatewayOnLink= */
+        uint32_t metric;                 /* Metric=, 0 = the kernel's default */
+        uint32_t table;                  /* Table=, 0 = main */
+        struct netns_addr prefsrc;       /* PreferredSource=; family AF_UNSPEC = none */
+        uint32_t mtu;                    /* MTU=/MTUBytes=, 0 = the link's */
+        enum netns_route_type type;      /* Type=, default unicast */
+        struct conf_origin origin;       /* the [Route] header line */
+};
+
+/**
+ * netns_route_type_to_string() - Type= spelling of a route type
+ * @t: the type
+ * Return: "unicast", "blackhole", ... or NULL for an invalid @t.
+ */
+const char *netns_route_type_to_string(enum netns_route_type t);
 
 #define NETNS_PEER_NAME_DEFAULT "host0"
 #define NETNS_AUTO_POOL_DEFAULT "10.250.0.0/16"
@@ -135,6 +168,10 @@ struct netns_config {
         /* [Link], repeatable */
         struct netns_link *links;
         size_t n_links;
+
+        /* [Route], repeatable */
+        struct netns_route *routes;
+        size_t n_routes;
 };
 
 /**
@@ -166,6 +203,24 @@ int netns_config_parse_text(struct netns_config *c, const char *path, const char
  * Return: 0 or -EINVAL (each problem reported with file:line).
  */
 int netns_config_verify(struct netns_config *c);
+
+/**
+ * route_gateway_link() - the link of the namespace a [Route]'s gateway is on
+ * @c: the configuration
+ * @rt: a [Route] with a Gateway=
+ * @veth_inside: the veth's addresses inside ("check": the static ones and the ranges the
+ *               automatic ones come from; "up": the ones in force)
+ * @n_veth_inside: their number
+ *
+ * The link one of whose addresses' subnets covers the gateway: the veth first, then the
+ * [Link]s in order. An IPv6 link-local gateway, or one with GatewayOnLink=yes that no subnet
+ * covers, is on the one link that has an address of its family (any link for link-local),
+ * else on the namespace's only link.
+ * Return: 0 for the veth, 1 + the index of a [Link], -ENXIO when it is on no link, -ENOTUNIQ
+ * when several links could have it.
+ */
+int route_gateway_link(const struct netns_config *c, const struct netns_route *rt,
+                       const struct netns_prefix *veth_inside, size_t n_veth_inside);
 
 /**
  * netns_config_load() - read DIR/NAME.conf and DIR/NAME.conf.d/\*.conf (lexical order)

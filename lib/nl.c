@@ -433,8 +433,9 @@ int nl_addr_add(struct nl_sock *s, int ifindex, const struct netns_prefix *p, co
         return run_one(&b, nl_batch_addr_add(&b, ifindex, p, peer));
 }
 
-int nl_batch_route_add_default(struct nl_batch *b, int family, const union in_addr_union *gw, int ifindex, bool onlink) {
-        size_t alen = family_addr_len(family), room;
+int nl_batch_route_add(struct nl_batch *b, const struct nl_route *rt) {
+        size_t alen = family_addr_len(rt->family), room;
+        uint32_t table = rt->table ?: RT_TABLE_MAIN;
         struct nlmsghdr *nlh;
         struct rtmsg *rtm;
         bool ok = true;
@@ -446,18 +447,40 @@ int nl_batch_route_add_default(struct nl_batch *b, int family, const union in_ad
                 return -ENOBUFS;
         room = batch_room(b, nlh);
         rtm = mnl_nlmsg_get_payload(nlh);
-        rtm->rtm_family = (uint8_t) family;
-        rtm->rtm_dst_len = 0;
-        rtm->rtm_table = RT_TABLE_MAIN;
+        rtm->rtm_family = (uint8_t) rt->family;
+        rtm->rtm_dst_len = rt->dst ? rt->dst->prefixlen : 0;
+        /* tables above 255 exist only as RTA_TABLE */
+        rtm->rtm_table = table < 256 ? (uint8_t) table : RT_TABLE_UNSPEC;
         rtm->rtm_protocol = RTPROT_STATIC;
-        rtm->rtm_scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
-        rtm->rtm_type = RTN_UNICAST;
-        if (gw && onlink)
+        rtm->rtm_type = rt->type ?: RTN_UNICAST;
+        /* as iproute2: a unicast route without a gateway is on the link, every other one universe */
+        rtm->rtm_scope = rtm->rtm_type == RTN_UNICAST && !rt->gateway ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+        if (rt->gateway && rt->onlink)
                 rtm->rtm_flags |= RTNH_F_ONLINK;
-        if (gw)
-                ok = mnl_attr_put_check(nlh, room, RTA_GATEWAY, alen, gw);
-        ok = ok && mnl_attr_put_u32_check(nlh, room, RTA_OIF, (uint32_t) ifindex);
+        if (rt->dst && rt->dst->prefixlen > 0)
+                ok = mnl_attr_put_check(nlh, room, RTA_DST, alen, &rt->dst->addr);
+        if (rt->gateway)
+                ok = ok && mnl_attr_put_check(nlh, room, RTA_GATEWAY, alen, rt->gateway);
+        if (rt->ifindex > 0)
+                ok = ok && mnl_attr_put_u32_check(nlh, room, RTA_OIF, (uint32_t) rt->ifindex);
+        ok = ok && mnl_attr_put_u32_check(nlh, room, RTA_TABLE, table);
+        if (rt->metric > 0)
+                ok = ok && mnl_attr_put_u32_check(nlh, room, RTA_PRIORITY, rt->metric);
+        if (rt->prefsrc)
+                ok = ok && mnl_attr_put_check(nlh, room, RTA_PREFSRC, alen, rt->prefsrc);
+        if (rt->mtu > 0 && ok) {
+                struct nlattr *metrics = mnl_attr_nest_start_check(nlh, room, RTA_METRICS);
+
+                ok = metrics && mnl_attr_put_u32_check(nlh, room, RTAX_MTU, rt->mtu);
+                if (ok)
+                        mnl_attr_nest_end(nlh, metrics);
+        }
         return batch_end(b, nlh, ok);
+}
+
+int nl_batch_route_add_default(struct nl_batch *b, int family, const union in_addr_union *gw, int ifindex, bool onlink) {
+        return nl_batch_route_add(b, &(struct nl_route) { .family = family, .gateway = gw, .ifindex = ifindex,
+                                                          .onlink = onlink });
 }
 
 int nl_route_add_default(struct nl_sock *s, int family, const union in_addr_union *gw, int ifindex, bool onlink) {

@@ -172,6 +172,30 @@ int nl_batch_addr_add(struct nl_batch *b, int ifindex, const struct netns_prefix
 int nl_route_add_default(struct nl_sock *s, int family, const union in_addr_union *gw, int ifindex, bool onlink);
 int nl_batch_route_add_default(struct nl_batch *b, int family, const union in_addr_union *gw, int ifindex, bool onlink);
 
+/* A route to add (RTM_NEWROUTE, NLM_F_EXCL, protocol static). */
+struct nl_route {
+        int family;                          /* AF_INET or AF_INET6 */
+        const struct netns_prefix *dst;      /* destination; NULL or length 0 = default route */
+        const union in_addr_union *gateway;  /* NULL: none (on the link, or a route to nowhere) */
+        int ifindex;                         /* RTA_OIF, 0 = none (the kernel finds it from the gateway) */
+        bool onlink;                         /* RTNH_F_ONLINK: the gateway is on the link, no prefix needed */
+        uint32_t table;                      /* 0 = main */
+        uint32_t metric;                     /* RTA_PRIORITY, 0 = none */
+        const union in_addr_union *prefsrc;  /* RTA_PREFSRC, NULL = none */
+        uint32_t mtu;                        /* RTAX_MTU, 0 = the link's */
+        uint8_t type;                        /* RTN_*, 0 = RTN_UNICAST */
+};
+
+/**
+ * nl_batch_route_add() - append an RTM_NEWROUTE for @rt to @b
+ * @b: the batch
+ * @rt: the route
+ *
+ * A unicast route without a gateway gets link scope, every other universe, as iproute2 does.
+ * Return: its index in the batch, -ENOBUFS when it does not fit, -EAFNOSUPPORT.
+ */
+int nl_batch_route_add(struct nl_batch *b, const struct nl_route *rt);
+
 /* What a link lookup tells. */
 struct nl_link {
         int ifindex;

@@ -692,6 +692,71 @@ static void test_link(void) {
         CHECK(ok("[Link]\nType=macvlan\nParent=eth0\nName=a\n[Link]\nType=macvlan\nParent=eth0\nName=b\n"));
 }
 
+/* ---- [Route], HostRoute= ---- */
+
+static void test_route(void) {
+        struct netns_config *c;
+
+        c = parse_ok("[Link]\nType=physical\nParent=eth0\nAddress=192.0.2.5/24 2001:db8:1::5/64\n"
+                     "[Route]\nDestination=198.51.100.0/24\nGateway=192.0.2.1\nMetric=20\nTable=100\nMTU=1400\n"
+                     "PreferredSource=192.0.2.5\nGatewayOnLink=yes\n"
+                     "[Route]\nGateway=2001:db8:1::1\n"
+                     "[Route]\nDestination=203.0.113.0/24\nType=blackhole\n"
+                     "[Route]\nDestination=2001:db8:dead::/48\nType=prohibit\nTable=main\n");
+        CHECK(c->n_routes == 4);
+        CHECK(c->routes[0].destination.family == AF_INET && c->routes[0].destination.prefixlen == 24);
+        CHECK(streq(ntop(AF_INET, &c->routes[0].gateway.addr), "192.0.2.1"));
+        CHECK(c->routes[0].metric == 20 && c->routes[0].table == 100 && c->routes[0].mtu == 1400);
+        CHECK(c->routes[0].gateway_onlink && c->routes[0].prefsrc.family == AF_INET);
+        CHECK(c->routes[0].origin.line == 5);
+        /* no Destination=: the default route of the gateway's family */
+        CHECK(c->routes[1].destination.family == AF_INET6 && c->routes[1].destination.prefixlen == 0);
+        CHECK(c->routes[2].type == NETNS_ROUTE_BLACKHOLE && c->routes[3].type == NETNS_ROUTE_PROHIBIT);
+        CHECK(c->routes[3].table == 254);
+        netns_config_free(c);
+
+        /* values */
+        CHECK(bad("[Route]\nDestination=10.1.2.0/16\nType=blackhole\n", "t.conf:2: Destination=10.1.2.0/16: host bits are set; the network is 10.1.0.0/16."));
+        CHECK(bad("[Route]\nDestination=10.0.0.0/8\nType=anycast\n", "t.conf:3: Type=anycast: expected unicast, blackhole, unreachable or prohibit."));
+        CHECK(bad("[Route]\nDestination=10.0.0.0/8\nType=blackhole\nTable=0\n", "t.conf:4: Table=0: expected default, main, local or a number"));
+        CHECK(bad("[Route]\nDestination=10.0.0.0/8\nType=blackhole\nMetric=-1\n", "t.conf:4: Metric=-1: expected a number"));
+        CHECK(bad("[Route]\nGateway=10.0.0.300\n", "t.conf:2: Gateway=10.0.0.300: not an IPv4 or IPv6 address."));
+        CHECK(bad("[Route]\nFoo=1\n", NULL));
+
+        /* checks across keys and sections */
+        CHECK(bad("[Route]\nMetric=5\n", "t.conf:1: [Route] needs Destination= (or Gateway=, for a default route)."));
+        CHECK(bad("[Route]\nDestination=10.0.0.0/8\n", "t.conf:1: [Route] Destination=10.0.0.0/8 needs Gateway="));
+        CHECK(bad("[Link]\nType=physical\nParent=eth0\nAddress=192.0.2.5/24\n[Route]\nDestination=10.0.0.0/8\nGateway=192.0.2.1\nType=unreachable\n",
+                  "t.conf:5: [Route] Type=unreachable takes no Gateway="));
+        CHECK(bad("[Link]\nType=physical\nParent=eth0\nAddress=192.0.2.5/24\n[Route]\nDestination=10.0.0.0/8\nGateway=198.51.100.1\n",
+                  "t.conf:5: [Route] Gateway=198.51.100.1 is on no link of the namespace"));
+        CHECK(bad("[Route]\nDestination=10.0.0.0/8\nGateway=2001:db8::1\n", "t.conf:1: [Route] mixes IPv4 and IPv6"));
+        CHECK(bad("[Link]\nType=physical\nParent=eth0\nAddress=192.0.2.5/24\n[Route]\nDestination=10.0.0.0/8\nGateway=192.0.2.1\nPreferredSource=192.0.2.6\n",
+                  "t.conf:5: [Route] PreferredSource=192.0.2.6 is no address of the namespace"));
+        /* on-link: the only link; with two links of the family it is ambiguous */
+        CHECK(ok("[Link]\nType=physical\nParent=eth0\nAddress=192.0.2.5/32\n[Route]\nGateway=192.0.2.1\nGatewayOnLink=yes\n"));
+        CHECK(bad("[Link]\nType=physical\nParent=eth0\nAddress=192.0.2.5/32\n[Link]\nType=physical\nParent=eth1\nAddress=192.0.2.6/32\n"
+                  "[Route]\nGateway=192.0.2.1\nGatewayOnLink=yes\n", "t.conf:9: [Route] Gateway=192.0.2.1: no address covers it and several links"));
+        CHECK(ok("[Link]\nType=physical\nParent=eth0\n[Route]\nGateway=fe80::1\n"));
+        /* the veth's automatic addresses: a gateway in the pool is on the veth */
+        CHECK(ok("[Veth]\nDefaultRoute=no\n[Route]\nDestination=10.0.0.0/8\nGateway=10.250.3.4\n"));
+        /* one route per destination, table and metric; one default per family and table */
+        CHECK(bad("[Route]\nDestination=10.0.0.0/8\nType=blackhole\n[Route]\nDestination=10.0.0.0/8\nType=unreachable\n",
+                  "t.conf:4: [Route] Destination=10.0.0.0/8: the same route is already set by the [Route] at t.conf:1."));
+        CHECK(ok("[Route]\nDestination=10.0.0.0/8\nType=blackhole\n[Route]\nDestination=10.0.0.0/8\nType=unreachable\nMetric=10\n"));
+        CHECK(ok("[Route]\nDestination=10.0.0.0/8\nType=blackhole\n[Route]\nDestination=10.0.0.0/8\nType=unreachable\nTable=5\n"));
+        CHECK(bad("[Veth]\n[Route]\nDestination=0.0.0.0/0\nType=unreachable\n",
+                  "t.conf:2: [Route]: an IPv4 default route is already set by the veth (DefaultRoute=yes in [Veth]) at t.conf:1."));
+        CHECK(ok("[Veth]\n[Route]\nDestination=0.0.0.0/0\nType=unreachable\nTable=7\n"));
+        CHECK(ok("[Veth]\n[Route]\nDestination=::/0\nType=unreachable\nMetric=4000\n[Veth]\nHostAddress=192.0.2.1/31\nAddress=192.0.2.0/31\n"));
+
+        /* HostRoute= */
+        c = parse_ok("[Veth]\nHostRoute=198.51.100.0/24 2001:db8:100::/48\nHostRoute=203.0.113.7\n");
+        CHECK(c->veth.n_host_routes == 3 && c->veth.host_routes[2].prefixlen == 32);
+        netns_config_free(c);
+        CHECK(bad("[Veth]\nHostRoute=198.51.100.1/24\n", "t.conf:2: HostRoute=198.51.100.1/24: host bits are set; the network is 198.51.100.0/24."));
+}
+
 /* ---- loading from a directory ---- */
 
 static char tmpdir[] = "/tmp/test-conf-XXXXXX";
@@ -1044,6 +1109,7 @@ int main(void) {
         test_veth();
         test_nat();
         test_link();
+        test_route();
         test_load();
         test_big();
         test_man_examples();

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* step-route.c - up step "routes": the [Route] sections, static routes inside the namespace */
+
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+
+#include "addr.h"
+#include "log.h"
+#include "steps.h"
+#include "util.h"
+
+/*
+ * Routes inside the namespace need no record line: they live in its tables and die with it
+ * (and with the link they are on), so "down" and the undo of a failed "up" remove them with
+ * the namespace.
+ */
+
+static const uint8_t rtn_types[_NETNS_ROUTE_TYPE_MAX] = {
+        [NETNS_ROUTE_UNICAST] = RTN_UNICAST,
+        [NETNS_ROUTE_BLACKHOLE] = RTN_BLACKHOLE,
+        [NETNS_ROUTE_UNREACHABLE] = RTN_UNREACHABLE,
+        [NETNS_ROUTE_PROHIBIT] = RTN_PROHIBIT,
+};
+
+/* The name inside of the link @rt's gateway is on, with the addresses now in force. */
+static int route_ifname(struct up_ctx *c, const struct netns_route *rt, char ret[static IFNAMSIZ]) {
+        char gw[INET6_ADDRSTRLEN];
+        int r;
+
+        r = route_gateway_link(c->cfg, rt, c->peer_addrs, c->n_peer_addrs);
+        if (r == 0) {
+                (void) snprintf(ret, IFNAMSIZ, "%s", c->peer_ifname);
+                return 0;
+        }
+        if (r > 0)
+                return link_ifname(&c->cfg->links[r - 1], ret);
+        /* "check" let it pass on the automatic range; the veth got another subnet, or no IPv6 */
+        return log_error_errno(r, "%s:%u: [Route] Gateway=%s is on no link of namespace '%s' with the addresses in force%s.",
+                               strempty(rt->origin.file), rt->origin.line,
+                               addr_to_string(rt->gateway.family, &rt->gateway.addr, gw), c->name,
+                               r == -ENOTUNIQ ? " (several links could have it)" : "");
+}
+
+static int report_failed(int r, struct up_ctx *c, struct nl_sock *ns, const struct netns_route *rt, const char *ifname) {
+        char dst[ADDR_PREFIX_STRLEN], gw[INET6_ADDRSTRLEN], via[INET6_ADDRSTRLEN + IFNAMSIZ + 16] = "";
+
+        if (rt->gateway.family)
+                (void) snprintf(via, sizeof(via), " via %s dev %s", addr_to_string(rt->gateway.family, &rt->gateway.addr, gw),
+                                ifname);
+        return log_error_errno(r, "%s:%u: Failed to add %s route %s%s in namespace '%s': %m%s",
+                               strempty(rt->origin.file), rt->origin.line, netns_route_type_to_string(rt->type),
+                               addr_prefix_to_string(&rt->destination, dst), via, c->name, nl_extack(ns));
+}
+
+/**
+ * plan_routes() - the plan of step "routes": every gateway is on a link, with the veth's
+ * addresses as plan_veth() chose them (nothing stored: step_routes() resolves them again,
+ * after the veth step may have left out the automatic IPv6 addresses)
+ * @c: the up context, planned up to the links
+ * Return: 0, or -errno after logging which [Route] cannot be added.
+ */
+int plan_routes(struct up_ctx *c) {
+        for (size_t i = 0; i < c->cfg->n_routes; i++) {
+                char ifname[IFNAMSIZ];
+                int r;
+
+                if (!c->cfg->routes[i].gateway.family)
+                        continue;
+                r = route_ifname(c, &c->cfg->routes[i], ifname);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/**
+ * step_routes() - up step "routes": the [Route] sections, in one batch
+ * @c: the up context (veth and [Link]s done: the routes' links are up with their addresses)
+ *
+ * Each unicast route goes on the link its gateway is on (route_gateway_link() with the veth's
+ * addresses in force); blackhole, unreachable and prohibit routes are on no link.
+ * Return: 0, or -errno after logging which [Route] failed and why.
+ */
+int step_routes(struct up_ctx *c) {
+        const struct netns_config *cfg = c->cfg;
+        _cleanup_free_ char *buf = NULL, (*ifnames)[IFNAMSIZ] = NULL;
+        _cleanup_free_ int *ifindex = NULL;
+        size_t n = cfg->n_routes, size = 256 * (n + 1);
+        unsigned failed = 0;
+        struct nl_sock *ns;
+        struct nl_batch b;
+        int r;
+
+        if (n == 0)
+                return 0;
+        r = ctx_nl_ns(c, &ns);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open netlink socket in namespace '%s': %m", c->name);
+        buf = malloc(size);
+        ifnames = calloc(n, sizeof(*ifnames));
+        ifindex = calloc(n, sizeof(*ifindex));
+        if (!buf || !ifnames || !ifindex)
+                return log_oom();
+
+        /* every link first: a missing one fails here, before any route is added */
+        for (size_t i = 0; i < n; i++) {
+                const struct netns_route *rt = &cfg->routes[i];
+
+                if (!rt->gateway.family)
+                        continue;
+                r = route_ifname(c, rt, ifnames[i]);
+                if (r < 0)
+                        return r;
+                ifindex[i] = nl_link_ifindex(ns, ifnames[i]);
+                if (ifindex[i] < 0)
+                        return log_error_errno(ifindex[i], "%s:%u: [Route]: Failed to find link %s in namespace '%s': %m",
+                                               strempty(rt->origin.file), rt->origin.line, ifnames[i], c->name);
+        }
+
+        nl_batch_init(&b, ns, buf, size);
+        for (size_t i = 0; i < n; i++) {
+                const struct netns_route *rt = &cfg->routes[i];
+
+                (void) nl_batch_route_add(&b, &(struct nl_route) {
+                        .family = rt->destination.family,
+                        .dst = &rt->destination,
+                        .gateway = rt->gateway.family ? &rt->gateway.addr : NULL,
+                        .ifindex = ifindex[i],
+                        .onlink = rt->gateway_onlink,
+                        .table = rt->table,
+                        .metric = rt->metric,
+                        .prefsrc = rt->prefsrc.family ? &rt->prefsrc.addr : NULL,
+                        .mtu = rt->mtu,
+                        .type = rtn_types[rt->type],
+                });
+        }
+        if (b.overflow)
+                return log_error_errno(ENOBUFS, "Failed to add the routes of namespace '%s': too many for one request.", c->name);
+        r = nl_batch_run(&b, &failed);
+        if (r < 0)
+                return report_failed(r, c, ns, &cfg->routes[failed < n ? failed : 0], ifnames[failed < n ? failed : 0]);
+        return 0;
+}
