@@ -2,11 +2,14 @@
 /* check.c - netnsctl check: validate configuration files, like "nginx -t" */
 
 #include <dirent.h>
+#include <net/if.h>
 #include <sys/stat.h>
 
+#include "addr.h"
 #include "conf.h"
 #include "log.h"
 #include "name.h"
+#include "ns.h"
 #include "steps.h"
 #include "util.h"
 #include "verbs.h"
@@ -30,9 +33,34 @@ static int keep(struct checked *k, struct netns_config *c) {
         return 0;
 }
 
-/* What "up" would refuse that only the running host can tell, read without changing it. */
+/* What "up" would refuse that only the running host can tell, read without changing it:
+ * Parent= links that do not exist, sysctls the kernel lacks, forwarded ports in use. */
 static int host_checks(const struct netns_config *c) {
-        return nat_check_host_listeners(c);
+        int ret = 0, r;
+
+        for (size_t i = 0; i < c->n_links; i++) {
+                const struct netns_link *l = &c->links[i];
+
+                if (l->parent && if_nametoindex(l->parent) == 0) {
+                        (void) log_syntax(l->origin.file ?: c->name, l->origin.line,
+                                          "Parent=%s: no such link on the host.", l->parent);
+                        ret = -ENODEV;
+                }
+        }
+        for (size_t i = 0; i < c->n_sysctls; i++) {
+                const struct netns_sysctl *x = &c->sysctls[i];
+
+                r = netns_sysctl_known(x->key);
+                if (r == 0) {
+                        (void) log_syntax(x->origin.file ?: c->name, x->origin.line,
+                                          "Sysctl=%s: this kernel has no such setting.", x->key);
+                        ret = -ENOENT;
+                }
+        }
+        r = nat_check_host_listeners(c);
+        if (r == -ENOMEM)
+                return r;
+        return r < 0 ? r : ret;
 }
 
 /* Load one namespace; problems are reported by the loader, only the outcome is kept here. */
@@ -217,6 +245,84 @@ static int check_across(struct checked *k) {
         return 0;
 }
 
+static bool is_link_local6(const struct netns_prefix *p) {
+        return p->family == AF_INET6 && p->addr.bytes[0] == 0xfe && (p->addr.bytes[1] & 0xc0) == 0x80;
+}
+
+/* The static veth addresses of @c, both ends: the host routes each such subnet to its veth. */
+static void veth_statics(const struct netns_config *c, const struct netns_prefix *ret[2], size_t ret_n[2]) {
+        ret[0] = c->veth.host_addresses;
+        ret_n[0] = c->has_veth ? c->veth.n_host_addresses : 0;
+        ret[1] = c->veth.addresses;
+        ret_n[1] = c->has_veth ? c->veth.n_addresses : 0;
+}
+
+/* Static veth subnets of two namespaces that overlap: the second to start is refused (the
+ * host would route the subnet to one of the two veths). Reported at the later line. */
+static void check_subnets(struct checked *k) {
+        for (size_t i = 0; i < k->n_configs; i++)
+                for (size_t j = i + 1; j < k->n_configs; j++) {
+                        const struct netns_config *a = k->configs[i], *b = k->configs[j];
+                        const struct netns_prefix *pa[2], *pb[2];
+                        size_t na[2], nb[2];
+
+                        veth_statics(a, pa, na);
+                        veth_statics(b, pb, nb);
+                        for (int ea = 0; ea < 2; ea++)
+                                for (size_t x = 0; x < na[ea]; x++)
+                                        for (int eb = 0; eb < 2; eb++)
+                                                for (size_t y = 0; y < nb[eb]; y++) {
+                                                        const struct netns_prefix *p = &pa[ea][x], *q = &pb[eb][y];
+                                                        char bp[ADDR_PREFIX_STRLEN], bq[ADDR_PREFIX_STRLEN];
+
+                                                        if (is_link_local6(p) || !addr_prefix_overlaps(p, q))
+                                                                continue;
+                                                        (void) log_syntax(q->origin.file ?: b->name, q->origin.line,
+                                                                          "%s=%s overlaps %s=%s of namespace %s (%s:%u); the second to start would be refused.",
+                                                                          eb ? "Address" : "HostAddress", addr_prefix_to_string(q, bq),
+                                                                          ea ? "Address" : "HostAddress", addr_prefix_to_string(p, bp),
+                                                                          a->name, p->origin.file ?: "?", p->origin.line);
+                                                        k->failed = true;
+                                                }
+                }
+}
+
+static bool ports_clash(const struct netns_port *a, const struct netns_port *b) {
+        if (a->protocol != b->protocol || a->host_port > b->host_port_end || b->host_port > a->host_port_end)
+                return false;
+        /* a forward on one host address takes precedence over one on all: no clash */
+        if (a->host_family != b->host_family)
+                return false;
+        return a->host_family == AF_UNSPEC ||
+               memcmp(&a->host_addr, &b->host_addr, a->host_family == AF_INET ? 4 : 16) == 0;
+}
+
+/* The same host port forwarded by two namespaces: the second to start is refused. */
+static void check_ports(struct checked *k) {
+        for (size_t i = 0; i < k->n_configs; i++)
+                for (size_t j = i + 1; j < k->n_configs; j++) {
+                        const struct netns_config *a = k->configs[i], *b = k->configs[j];
+
+                        for (size_t x = 0; x < a->n_ports; x++)
+                                for (size_t y = 0; y < b->n_ports; y++) {
+                                        const struct netns_port *p = &a->ports[x], *q = &b->ports[y];
+                                        char host[INET6_ADDRSTRLEN] = "every host address";
+
+                                        if (!ports_clash(p, q))
+                                                continue;
+                                        if (q->host_family != AF_UNSPEC)
+                                                (void) inet_ntop(q->host_family, &q->host_addr, host, sizeof(host));
+                                        /* the first port both forward */
+                                        (void) log_syntax(q->origin.file ?: b->name, q->origin.line,
+                                                          "Port=: %s port %u on %s is also forwarded by namespace %s (%s:%u); the second to start would be refused.",
+                                                          q->protocol == IPPROTO_UDP ? "udp" : q->protocol == IPPROTO_SCTP ? "sctp" : "tcp",
+                                                          (unsigned) (p->host_port > q->host_port ? p->host_port : q->host_port),
+                                                          host, a->name, p->origin.file ?: "?", p->origin.line);
+                                        k->failed = true;
+                                }
+                }
+}
+
 /**
  * verb_check() - "netnsctl check [NAME|PATH...]"
  * @argc: argument count, the verb included
@@ -237,6 +343,10 @@ int verb_check(int argc, char **argv) {
                 r = check_arg(&k, argv[i]);
         if (r >= 0)
                 r = check_across(&k);
+        if (r >= 0) {
+                check_subnets(&k);
+                check_ports(&k);
+        }
 
         for (size_t i = 0; i < k.n_configs; i++)
                 netns_config_free(k.configs[i]);

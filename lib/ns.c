@@ -2,6 +2,7 @@
 /* ns.c - creating, pinning, inspecting and entering named network namespaces */
 
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <sys/file.h>
 #include <sys/mount.h>
@@ -298,6 +299,36 @@ static int sysctl_path(const char *key, char *path, size_t size) {
                 else if (*p == '/')
                         *p = '.'; /* "net.ipv4.conf.eth0/1.x": interface names may contain '.', written as '/' */
         return 0;
+}
+
+int netns_sysctl_known(const char *key) {
+        char path[PATH_MAX], *comp[4] = {};
+        size_t n = 0;
+        int r;
+
+        r = sysctl_path(key, path, sizeof(path));
+        if (r < 0)
+                return r;
+        /* net/ipv4/conf/IFNAME/...: the link may exist only inside; its settings are those
+         * of "default" */
+        for (char *p = path + STRLEN("/proc/sys/"); *p && n < 4; p++)
+                if (p == path + STRLEN("/proc/sys/") || p[-1] == '/')
+                        comp[n++] = p;
+        if (n == 4 && (startswith(comp[2], "conf/") || startswith(comp[2], "neigh/")) &&
+            !startswith(comp[3], "all/") && !startswith(comp[3], "default/")) {
+                char rest[PATH_MAX];
+                const char *after = strchr(comp[3], '/');
+
+                if (!after)
+                        return 0;
+                (void) snprintf(rest, sizeof(rest), "default%s", after);
+                if ((size_t) (comp[3] - path) + strlen(rest) >= sizeof(path))
+                        return -ENAMETOOLONG;
+                strcpy(comp[3], rest);
+        }
+        if (access(path, F_OK) < 0)
+                return errno == ENOENT ? 0 : -errno;
+        return 1;
 }
 
 static int sysctl_write_cb(void *userdata) {

@@ -79,6 +79,15 @@ int netns_run_in(int netns_fd, int (*fn)(void *userdata), void *userdata);
  */
 int netns_sysctl_set(int netns_fd, const char *key, const char *value);
 int netns_sysctl_get(int netns_fd, const char *key, char *buf, size_t size);
+/**
+ * netns_sysctl_known() - does the kernel have sysctl @key (in the caller's namespace)
+ * @key: a normalised net.* key (struct netns_sysctl)
+ *
+ * A per-link key (net.ipv4.conf.IFNAME.x, net.ipv6.neigh.IFNAME.x) is looked up for
+ * "default": the link may exist only inside the namespace.
+ * Return: 1 if so, 0 if not, -errno if it cannot be told
+ */
+int netns_sysctl_known(const char *key);
 
 /* inode of /proc/self/ns/net of @pid (0 = self) or -errno */
 long long netns_inode_of_pid(int pid);

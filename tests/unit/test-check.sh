@@ -96,8 +96,26 @@ expect 1 "@D@/web.conf:1: Host interface \"nn-sandbox\" is also claimed by names
 printf '[Link]\nType=physical\nParent=eth7\n' >"$NETNSCTL_CONF_DIR/web.conf"
 printf '[Link]\nType=physical\nParent=eth7\n' >"$NETNSCTL_CONF_DIR/sandbox.conf"
 expect 1 "@D@/web.conf:1: Host interface \"eth7\" is also claimed by namespace sandbox, by a [Link] that moves it in (@D@/sandbox.conf:1)."
-expect 0 "" web vpn
 rm "$NETNSCTL_CONF_DIR/web.conf" "$NETNSCTL_CONF_DIR/sandbox.conf"
+
+# across namespaces: static veth subnets that overlap, a host port forwarded twice; each
+# once, at the later file's line, naming the earlier file's
+printf '[Veth]\nHostAddress=10.66.0.1/24\nAddress=10.66.0.2/24\n[NAT]\nPort=8080\nPort=udp:5000-5010\nPort=192.0.2.1:443\n' >"$NETNSCTL_CONF_DIR/a.conf"
+printf '[Veth]\nAddress=10.66.0.130/25\nHostAddress=fd00:1::1/64\n[NAT]\nPort=tcp:8080:80\nPort=udp:5005\nPort=443\nPort=192.0.2.2:443\n' >"$NETNSCTL_CONF_DIR/b.conf"
+expect 1 "@D@/b.conf:2: Address=10.66.0.130/25 overlaps HostAddress=10.66.0.1/24 of namespace a (@D@/a.conf:2); the second to start would be refused.
+@D@/b.conf:2: Address=10.66.0.130/25 overlaps Address=10.66.0.2/24 of namespace a (@D@/a.conf:3); the second to start would be refused.
+@D@/b.conf:5: Port=: tcp port 8080 on every host address is also forwarded by namespace a (@D@/a.conf:5); the second to start would be refused.
+@D@/b.conf:6: Port=: udp port 5005 on every host address is also forwarded by namespace a (@D@/a.conf:6); the second to start would be refused." a b
+rm "$NETNSCTL_CONF_DIR/a.conf" "$NETNSCTL_CONF_DIR/b.conf"
+
+# "check NAME" adds what the running host says: a Parent= that does not exist, a sysctl the
+# kernel does not have (a per-link one is looked up as "default": the link may be inside);
+# "check" alone reads the files only
+printf '[Namespace]\nSysctl=net.ipv4.no_such_setting=1\nSysctl=net.ipv4.conf.host0.rp_filter=2\nSysctl=net.ipv4.conf.all.rp_filter=2\n[Link]\nType=macvlan\nParent=nosuchnic0\n' >"$NETNSCTL_CONF_DIR/h.conf"
+expect 1 "@D@/h.conf:5: Parent=nosuchnic0: no such link on the host.
+@D@/h.conf:2: Sysctl=net.ipv4.no_such_setting: this kernel has no such setting." h
+expect 0 ""
+rm "$NETNSCTL_CONF_DIR/h.conf"
 
 # inside one namespace: names derived from Parent= that clash (up refuses them the same way)
 printf '[Link]\nType=macvlan\nParent=eth0\n\n[Link]\nType=macvlan\nParent=eth0\n' >"$NETNSCTL_CONF_DIR/mv.conf"
