@@ -99,6 +99,26 @@ static void deferred_clear(struct conf_parser *p) {
         p->n_deferred = 0;
 }
 
+void conf_sections_free(const struct conf_section *sections, size_t n, void *object) {
+        char *o = object;
+
+        for (size_t i = 0; i < n; i++) {
+                const struct conf_section *sec = &sections[i];
+
+                if (sec->repeatable) {
+                        char **array = (char **) (o + sec->offset);
+                        size_t *count = (size_t *) (o + sec->offset_n);
+
+                        for (size_t j = 0; sec->done && j < *count; j++)
+                                sec->done(*array + j * sec->size);
+                        free(*array);
+                        *array = NULL;
+                        *count = 0;
+                } else if (sec->done)
+                        sec->done(o + sec->offset);
+        }
+}
+
 /* The open section's struct: for a repeatable section, its last element. */
 static void *section_base(const struct conf_parser *p) {
         const struct conf_section *sec = p->section;

@@ -50,6 +50,8 @@ struct conf_section {
         int (*other_key)(struct conf_parser *p, const char *key, const char *value, void *base);
         /* the end of the section: checks that need all of it; NULL = none */
         void (*end)(struct conf_parser *p, void *base);
+        /* free what the section's struct (each element) owns; NULL = nothing */
+        void (*done)(void *base);
 };
 
 /* An assignment kept until its section ends (conf_defer()). */
@@ -134,3 +136,12 @@ int conf_defer(struct conf_parser *p, const char *key, const char *value);
  * Return: the assignment (its line and value), or NULL.
  */
 const struct conf_deferred *conf_deferred_get(const struct conf_parser *p, const char *key);
+
+/**
+ * conf_sections_free() - free what the sections of @object own, through their done()
+ * @sections: the table
+ * @n: its length
+ * @object: what the offsets are relative to; the arrays of repeatable sections are freed
+ *          and emptied, @object itself is not
+ */
+void conf_sections_free(const struct conf_section *sections, size_t n, void *object);

@@ -54,12 +54,7 @@ const char *netnsctl_run_dir(void) {
  * Config object
  */
 
-static void link_done(struct netns_link *l) {
-        free(l->parent);
-        free(l->name);
-        free(l->addresses);
-        free(l->gateways);
-}
+static void sections_free(struct netns_config *c);
 
 /**
  * netns_config_free() - free @c and everything it owns
@@ -70,26 +65,7 @@ void netns_config_free(struct netns_config *c) {
                 return;
         free(c->name);
         strv_free(c->files);
-        for (size_t i = 0; i < c->n_sysctls; i++) {
-                free(c->sysctls[i].key);
-                free(c->sysctls[i].value);
-        }
-        free(c->sysctls);
-        free(c->dns);
-        strv_free(c->domains);
-        strv_free(c->units);
-        strv_free(c->exec_users);
-        strv_free(c->exec_groups);
-        free(c->veth.host_name);
-        free(c->veth.name);
-        free(c->veth.host_addresses);
-        free(c->veth.addresses);
-        free(c->veth.host_routes);
-        free(c->routes);
-        free(c->ports);
-        for (size_t i = 0; i < c->n_links; i++)
-                link_done(&c->links[i]);
-        free(c->links);
+        sections_free(c);
         free(c);
 }
 
@@ -761,6 +737,47 @@ static int nat_section_start(struct conf_parser *p, void *base) {
         return 0;
 }
 
+/* What the sections' structs own; conf_sections_free() calls them. */
+static void namespace_done(void *base) {
+        struct netns_config *c = base;
+
+        for (size_t i = 0; i < c->n_sysctls; i++) {
+                free(c->sysctls[i].key);
+                free(c->sysctls[i].value);
+        }
+        free(c->sysctls);
+        free(c->dns);
+        strv_free(c->domains);
+        strv_free(c->units);
+        strv_free(c->exec_users);
+        strv_free(c->exec_groups);
+}
+
+static void veth_done(void *base) {
+        struct netns_veth *v = base;
+
+        free(v->host_name);
+        free(v->name);
+        free(v->host_addresses);
+        free(v->addresses);
+        free(v->host_routes);
+}
+
+static void nat_done(void *base) {
+        struct netns_config *c = base;
+
+        free(c->ports);
+}
+
+static void link_done(void *base) {
+        struct netns_link *l = base;
+
+        free(l->parent);
+        free(l->name);
+        free(l->addresses);
+        free(l->gateways);
+}
+
 #define NS(f) offsetof(struct netns_config, f)
 #define VE(f) offsetof(struct netns_veth, f)
 #define LK(f) offsetof(struct netns_link, f)
@@ -820,17 +837,22 @@ static const struct conf_key route_keys[] = {
 
 /* A new section: its entry here, its struct in conf.h, its step in the helper. */
 static const struct conf_section sections[] = {
-        { .name = "Namespace", .keys = namespace_keys, .n_keys = ELEMENTSOF(namespace_keys) },
+        { .name = "Namespace", .keys = namespace_keys, .n_keys = ELEMENTSOF(namespace_keys), .done = namespace_done },
         { .name = "Veth", .offset = NS(veth), .keys = veth_keys, .n_keys = ELEMENTSOF(veth_keys),
-          .start = veth_section_start },
-        { .name = "NAT", .keys = nat_keys, .n_keys = ELEMENTSOF(nat_keys), .start = nat_section_start },
+          .start = veth_section_start, .done = veth_done },
+        { .name = "NAT", .keys = nat_keys, .n_keys = ELEMENTSOF(nat_keys), .start = nat_section_start,
+          .done = nat_done },
         { .name = "Link", .repeatable = true, .size = sizeof(struct netns_link), .offset = NS(links),
           .offset_n = NS(n_links), .keys = link_keys, .n_keys = ELEMENTSOF(link_keys),
-          .start = link_section_start, .other_key = link_other_key, .end = link_section_end },
+          .start = link_section_start, .other_key = link_other_key, .end = link_section_end, .done = link_done },
         { .name = "Route", .repeatable = true, .size = sizeof(struct netns_route), .offset = NS(routes),
           .offset_n = NS(n_routes), .keys = route_keys, .n_keys = ELEMENTSOF(route_keys),
           .start = route_section_start },
 };
+
+static void sections_free(struct netns_config *c) {
+        conf_sections_free(sections, ELEMENTSOF(sections), c);
+}
 
 int netns_config_parse_text(struct netns_config *c, const char *path, const char *text, size_t size) {
         struct conf_parser p = { .sections = sections, .n_sections = ELEMENTSOF(sections), .object = c };
