@@ -45,8 +45,7 @@ static bool exec_name_is_valid(const char *name) {
  */
 static void exec_load_record(struct exec_ctx *x) {
         _cleanup_strv_free_ char **lines = NULL;
-        unsigned long long ino = 0;
-        bool complete = false;
+        struct record_netns id = {};
         struct stat st;
         int r;
 
@@ -56,12 +55,8 @@ static void exec_load_record(struct exec_ctx *x) {
                         log_debug_errno(r, "Ignoring state of '%s': %m", x->name);
                 return;
         }
-        STRV_FOREACH(l, lines) {
-                (void) sscanf(*l, "netns %llu", &ino);
-                if (streq(*l, "complete"))
-                        complete = true;
-        }
-        if (!complete || fstat(x->netns_fd, &st) < 0 || (unsigned long long) st.st_ino != ino) {
+        (void) record_netns_id(lines, &id);
+        if (!record_complete(lines) || fstat(x->netns_fd, &st) < 0 || (unsigned long long) st.st_ino != id.ino) {
                 log_debug("State of '%s' does not describe the namespace pinned now; not using it.", x->name);
                 return;
         }

@@ -125,15 +125,17 @@ static int claim_record(struct gc *g, char **lines) {
         return 0;
 }
 
-static bool record_has_nat(char **lines) {
-        STRV_FOREACH(l, lines) {
-                const char *args = strchr(*l, ' ');
-                struct nat_elem e;
+/* A record that stays, or one a dry run would undo: what it names is no leftover of its own
+ * (its links; the NAT table while it has elements). */
+static int claim(struct gc *g, char **lines) {
+        _cleanup_free_ struct nat_elem *elems = NULL;
+        size_t n = 0;
 
-                if ((args && nat_elem_parse(args + 1, &e) >= 0) || nat_elem_parse(*l, &e) >= 0)
-                        return true;
-        }
-        return false;
+        if (claim_record(g, lines) < 0 || record_nat_elems(lines, &elems, &n) < 0)
+                return -ENOMEM;
+        if (n > 0)
+                g->nat_in_use = true;
+        return 0;
 }
 
 /* Phase 1: the records. Undone (unless --dry-run) before anything else is looked at, because
@@ -165,10 +167,8 @@ static int gc_records(struct gc *g) {
                         continue;
                 }
                 if (info.state == NS_UP) {
-                        if (claim_record(g, info.record) < 0)
+                        if (claim(g, info.record) < 0)
                                 return log_oom();
-                        if (record_has_nat(info.record))
-                                g->nat_in_use = true;
                         continue;
                 }
                 it = item_add(g, ITEM_RECORD, *name, "%s; undoing its %zu entries",
@@ -181,10 +181,8 @@ static int gc_records(struct gc *g) {
                 if (arg.dry_run) {
                         /* what a real run would undo is not listed again as a leftover of its
                          * own: its links, and the NAT table (removed with the last elements) */
-                        if (claim_record(g, info.record) < 0)
+                        if (claim(g, info.record) < 0)
                                 return log_oom();
-                        if (record_has_nat(info.record))
-                                g->nat_in_use = true;
                         continue;
                 }
                 log_set_namespace(*name);

@@ -82,9 +82,7 @@ int ns_info_load(const char *name, struct ns_info *ret) {
 
                 if (record_netns_id(i.record, &id) > 0)
                         i.rec_ino = id.ino;
-                STRV_FOREACH(l, i.record)
-                        if (streq(*l, "complete"))
-                                i.complete = true;
+                i.complete = record_complete(i.record);
         }
         /* Up: finished, and the pin holds the very namespace the record names (inode and
          * cookie: an inode number alone may have been handed to another namespace since). */

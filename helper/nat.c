@@ -35,7 +35,6 @@ static int collect(struct nat_elem **ret, size_t *ret_n, unsigned *ret_namespace
         }
         while ((errno = 0, de = readdir(d))) {
                 _cleanup_strv_free_ char **lines = NULL;
-                size_t before = n;
                 int r;
 
                 if (!netns_name_is_valid(de->d_name))
@@ -45,20 +44,12 @@ static int collect(struct nat_elem **ret, size_t *ret_n, unsigned *ret_namespace
                         log_debug_errno(r, "Skipping state of '%s': %m", de->d_name);
                         continue;
                 }
-                if (!strv_contains(lines, "complete"))
+                if (!record_complete(lines))
                         continue;
-                STRV_FOREACH(l, lines) {
-                        const char *args = startswith(*l, "nat ");
-                        struct nat_elem e, *slot;
-
-                        if (!args || nat_elem_parse(args, &e) < 0)
-                                continue;
-                        slot = ARRAY_APPEND(elems, n);
-                        if (!slot)
-                                return log_oom();
-                        *slot = e;
-                }
-                namespaces += n > before;
+                r = record_nat_elems(lines, &elems, &n);
+                if (r < 0)
+                        return log_oom();
+                namespaces += r > 0;
         }
         if (errno != 0)
                 return log_error_errno(errno, "Failed to read %s: %m", netnsctl_run_dir());

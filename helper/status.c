@@ -16,6 +16,7 @@
 #include "ns.h"
 #include "output.h"
 #include "proc.h"
+#include "record.h"
 #include "util.h"
 #include "verbs.h"
 
@@ -212,20 +213,9 @@ static int load_sysctls(struct status *s) {
 }
 
 static int load_record_nat(struct status *s) {
-        STRV_FOREACH(l, s->info.record) {
-                const char *args = strchr(*l, ' ');
-                struct nat_elem e, *p;
+        int r = record_nat_elems(s->info.record, &s->nat, &s->n_nat);
 
-                /* NAT lines are "KEY ELEMENT" (nat_elem_format()); try the element after the key,
-                 * and the line itself in case the key is the element's own first word */
-                if (!(args && nat_elem_parse(args + 1, &e) >= 0) && nat_elem_parse(*l, &e) < 0)
-                        continue;
-                p = ARRAY_APPEND(s->nat, s->n_nat);
-                if (!p)
-                        return -ENOMEM;
-                *p = e;
-        }
-        return 0;
+        return r < 0 ? r : 0;
 }
 
 static int load_procs(struct status *s) {

@@ -3,7 +3,6 @@
 
 #include <assert.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <linux/if_link.h>
 #include <net/if.h>
@@ -40,46 +39,6 @@ struct link_plan {
 static const char *where(const struct netns_link *l, char *buf, size_t size) {
         (void) snprintf(buf, size, "%s:%u", strempty(l->origin.file), l->origin.line);
         return buf;
-}
-
-static void hwaddr_to_string(const uint8_t *a, size_t n, char *buf, size_t size) {
-        size_t off = 0;
-
-        if (n == 0) {
-                (void) snprintf(buf, size, "-");
-                return;
-        }
-        for (size_t i = 0; i < n && off + 3 < size; i++)
-                off += (size_t) snprintf(buf + off, size - off, i ? ":%02x" : "%02x", a[i]);
-}
-
-static int hexval(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
-
-/* "aa:bb:..." (1..32 bytes) or "-" (none). Return: the length, 0 for "-", -EINVAL */
-static int hwaddr_parse(const char *s, uint8_t ret[static 32]) {
-        size_t n = 0;
-
-        if (streq(s, "-"))
-                return 0;
-        for (const char *p = s;; p += 3) {
-                int hi = hexval(p[0]), lo = hi < 0 ? -1 : hexval(p[1]);
-
-                if (n == 32 || lo < 0)
-                        return -EINVAL;
-                ret[n++] = (uint8_t) (hi << 4 | lo);
-                if (p[2] == 0)
-                        return (int) n;
-                if (p[2] != ':')
-                        return -EINVAL;
-        }
 }
 
 static bool hwaddr_eq(const struct nl_link_hw *l, const uint8_t *a, size_t n) {
@@ -242,12 +201,11 @@ static int configure(struct up_ctx *c, struct nl_sock *ns, const struct link_pla
 
 static int move_in(struct up_ctx *c, struct nl_sock *host, struct nl_sock *ns, const struct link_plan *p) {
         const struct nl_link_hw *h = &p->host;
-        char mac[3 * sizeof(h->hwaddr)], w[PATH_MAX];
+        char w[PATH_MAX];
         int r;
 
-        hwaddr_to_string(h->hwaddr, h->hwaddr_len, mac, sizeof(mac));
-        r = record_add(c->rec, "link-moved %s %s %s %" PRIu32 " %s", p->l->parent, p->name, mac, h->link.mtu,
-                       h->link.flags & IFF_UP ? "up" : "down");
+        r = record_add_link_moved(c->rec, p->l->parent, p->name, h->hwaddr, h->hwaddr_len, h->link.mtu,
+                                  h->link.flags & IFF_UP);
         if (r < 0)
                 return log_error_errno(r, "Failed to write state record: %m");
         /* Moved and renamed in one request, under one hold of the RTNL lock: no other request
@@ -307,7 +265,7 @@ static int create_in(struct up_ctx *c, struct nl_sock *host, struct nl_sock *ns,
                 n.netns_fd = c->netns_fd;
         }
 
-        r = record_add(c->rec, "link-new %s %s", p->name, n.kind);
+        r = record_add_link_new(c->rec, p->name, n.kind);
         if (r < 0)
                 return log_error_errno(r, "Failed to write state record: %m");
         r = nl_link_add_on_parent(on, &n);
@@ -374,38 +332,8 @@ int step_links(struct up_ctx *c) {
         return 0;
 }
 
-/* The record line "link-moved ORIGNAME NAMEINSIDE MAC MTU up|down", parsed. */
-struct moved {
-        char orig[IFNAMSIZ], inside[IFNAMSIZ];
-        uint8_t mac[32];
-        size_t mac_len;
-        uint32_t mtu;
-        int up;
-};
-
-static int moved_parse(const char *args, struct moved *m) {
-        char orig[64], inside[64], mac[128], state[8], end;
-        unsigned long mtu;
-        int r;
-
-        if (sscanf(args, "%63s %63s %127s %lu %7s %c", orig, inside, mac, &mtu, state, &end) != 5)
-                return -EINVAL;
-        if (!ifname_is_valid(orig) || !ifname_is_valid(inside) || mtu > UINT32_MAX ||
-            !(streq(state, "up") || streq(state, "down")))
-                return -EINVAL;
-        r = hwaddr_parse(mac, m->mac);
-        if (r < 0)
-                return r;
-        m->mac_len = (size_t) r;
-        memcpy(m->orig, orig, strlen(orig) + 1);     /* ifname_is_valid(): < IFNAMSIZ */
-        memcpy(m->inside, inside, strlen(inside) + 1);
-        m->mtu = (uint32_t) mtu;
-        m->up = streq(state, "up");
-        return 0;
-}
-
 /* The moved link among @nl's links: by its name, else by its hardware address. */
-static int find_moved(struct nl_sock *nl, const struct moved *m, const char *const *names, struct nl_link_hw *ret) {
+static int find_moved(struct nl_sock *nl, const struct record_link_moved *m, const char *const *names, struct nl_link_hw *ret) {
         _cleanup_free_ struct nl_link_hw *all = NULL;
         size_t n = 0;
         int r;
@@ -447,7 +375,7 @@ static int find_moved(struct nl_sock *nl, const struct moved *m, const char *con
  * the kernel names links a dying namespace returns.
  */
 static int give_back(struct undo_ctx *u, struct nl_sock *from, struct nl_sock *host, int host_fd,
-                     const struct nl_link_hw *l, const struct moved *m) {
+                     const struct nl_link_hw *l, const struct record_link_moved *m) {
         struct nl_link_hw home;
         int r;
 
@@ -508,7 +436,7 @@ static int give_back(struct undo_ctx *u, struct nl_sock *from, struct nl_sock *h
 /**
  * undo_link_moved() - undo a "link-moved ORIGNAME NAMEINSIDE MAC MTU up|down" record line
  * @u: the undo context
- * @args: the line after the key
+ * @e: the line
  *
  * Finds the link in the recorded namespace (by its name inside, else by its hardware address)
  * and moves it back to the host under its original name (renamed inside first, see
@@ -518,17 +446,13 @@ static int give_back(struct undo_ctx *u, struct nl_sock *from, struct nl_sock *h
  * nothing to give back. Found only by what the line names, so nothing else is touched.
  * Return: 0 when the link is home or gone, else -errno (logged).
  */
-int undo_link_moved(struct undo_ctx *u, const char *args) {
+int undo_link_moved(struct undo_ctx *u, const struct record_entry *e) {
+        const struct record_link_moved m = e->link_moved;
         _cleanup_close_ int host_fd = -1;
         struct nl_sock *host, *ns;
         struct nl_link_hw l;
-        struct moved m = {};
         int r;
 
-        if (moved_parse(args, &m) < 0) {
-                log_warning("Invalid entry in state record of '%s', ignoring: link-moved %s", u->name, args);
-                return 0;
-        }
         r = undo_nl_host(u, &host);
         if (r < 0)
                 return log_error_errno(r, "Failed to open netlink socket on the host: %m");
@@ -572,23 +496,19 @@ int undo_link_moved(struct undo_ctx *u, const char *args) {
 /**
  * undo_link_new() - undo a "link-new NAME KIND" record line
  * @u: the undo context
- * @args: NAME (inside the namespace) and KIND (the kernel kind of a device made on a parent)
+ * @e: the line: NAME (inside the namespace) and KIND (the kernel kind of a device made on a parent)
  *
  * Deletes the device from the recorded namespace. It would die with the namespace, but not
  * while anything else holds the namespace, and until then it keeps its hold on the parent
  * (an ipvlan's addresses stay claimed on it, a macvlan's MAC address stays on the wire).
  * Return: 0 when the device is gone, else -errno (logged).
  */
-int undo_link_new(struct undo_ctx *u, const char *args) {
-        char name[64], kind[16], end;
+int undo_link_new(struct undo_ctx *u, const struct record_entry *e) {
+        const char *name = e->link_new.ifname, *kind = e->link_new.kind;
         struct nl_sock *ns;
         struct nl_link l;
         int r;
 
-        if (sscanf(args, "%63s %15s %c", name, kind, &end) != 2 || !ifname_is_valid(name)) {
-                log_warning("Invalid entry in state record of '%s', ignoring: link-new %s", u->name, args);
-                return 0;
-        }
         if (u->netns_fd < 0)
                 return 0; /* gone with the namespace */
         r = undo_nl_ns(u, &ns);

@@ -48,7 +48,7 @@ int step_sysfs(struct up_ctx *c) {
         r = mount_private_dir(netnsctl_run_dir());
         if (r < 0)
                 return log_error_errno(r, "Failed to make %s a private mount point: %m", netnsctl_run_dir());
-        r = record_add(c->rec, "sysfs");
+        r = record_add_key(c->rec, RECORD_SYSFS);
         if (r < 0)
                 return log_error_errno(r, "Failed to write state record: %m");
         if (mkdir(path, 0755) < 0 && errno != EEXIST)
@@ -61,7 +61,7 @@ int step_sysfs(struct up_ctx *c) {
 
 /* "sysfs": unmount the tree (lazily: a process may still have a file open in it), remove the
  * dir (which detaches the copies that mount namespaces made meanwhile, too) */
-int undo_sysfs(struct undo_ctx *u, const char *args) {
+int undo_sysfs(struct undo_ctx *u, const struct record_entry *e) {
         _cleanup_free_ char *path = state_path(u->name, "sys");
         int r;
 
@@ -129,7 +129,7 @@ int step_resolv(struct up_ctx *c) {
         r = resolv_conf_text(c->cfg, &text);
         if (r < 0)
                 return log_error_errno(r, "Failed to format resolv.conf for '%s': %m", c->name);
-        r = record_add(c->rec, "resolv");
+        r = record_add_key(c->rec, RECORD_RESOLV);
         if (r < 0)
                 return log_error_errno(r, "Failed to write state record: %m");
         r = write_file_atomic(path, text);
@@ -139,7 +139,7 @@ int step_resolv(struct up_ctx *c) {
 }
 
 /* "resolv": remove the file, and a temporary file a crash during the write left */
-int undo_resolv(struct undo_ctx *u, const char *args) {
+int undo_resolv(struct undo_ctx *u, const struct record_entry *e) {
         _cleanup_free_ char *dir = record_dir(u->name), *path = state_path(u->name, "resolv.conf");
         _cleanup_close_ int dfd = -1;
         struct dirent *de;
@@ -194,7 +194,7 @@ static int base_mntns(const char *name) {
                         pin = state_path(de->d_name, "mnt");
                         if (!pin)
                                 return -1;
-                        if (record_load(de->d_name, &lines) < 0 || !strv_contains(lines, "complete")) {
+                        if (record_load(de->d_name, &lines) < 0 || !record_complete(lines)) {
                                 log_debug("Not preparing from %s: no record of a finished up.", pin);
                                 continue;
                         }
@@ -226,7 +226,7 @@ int step_mntns(struct up_ctx *c) {
 
         if (!pin)
                 return log_oom();
-        r = record_add(c->rec, "mntns");
+        r = record_add_key(c->rec, RECORD_MNTNS);
         if (r < 0)
                 return log_error_errno(r, "Failed to write state record: %m");
         c->mntns_base = base_mntns(c->name);
@@ -259,7 +259,7 @@ void mntns_step_abort(struct up_ctx *c) {
 }
 
 /* "mntns": unpin, remove the file (which detaches copies of the pin everywhere) */
-int undo_mntns(struct undo_ctx *u, const char *args) {
+int undo_mntns(struct undo_ctx *u, const struct record_entry *e) {
         _cleanup_free_ char *pin = state_path(u->name, "mnt");
         int r;
 

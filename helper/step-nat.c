@@ -468,21 +468,22 @@ static char *fwd_owner(const char *self, const struct nat_elem *want) {
                 return NULL;
         while ((de = readdir(d))) {
                 _cleanup_strv_free_ char **lines = NULL;
+                _cleanup_free_ struct nat_elem *elems = NULL;
+                size_t n = 0;
 
                 if (!netns_name_is_valid(de->d_name) || streq(de->d_name, self))
                         continue;
-                if (record_load(de->d_name, &lines) < 0)
+                if (record_load(de->d_name, &lines) < 0 || record_nat_elems(lines, &elems, &n) < 0)
                         continue;
-                STRV_FOREACH(l, lines) {
-                        const char *args = startswith(*l, "nat ");
-                        struct nat_elem e;
+                for (size_t i = 0; i < n; i++) {
+                        const struct nat_elem *e = &elems[i];
 
-                        if (!args || nat_elem_parse(args, &e) < 0 || e.type != NAT_ELEM_FWD)
+                        if (e->type != NAT_ELEM_FWD)
                                 continue;
-                        if (e.family == want->family && e.protocol == want->protocol &&
-                            e.has_host_addr == want->has_host_addr &&
-                            (!e.has_host_addr || memcmp(&e.host_addr, &want->host_addr, sizeof(e.host_addr)) == 0) &&
-                            e.port <= want->port_end && want->port <= e.port_end)
+                        if (e->family == want->family && e->protocol == want->protocol &&
+                            e->has_host_addr == want->has_host_addr &&
+                            (!e->has_host_addr || memcmp(&e->host_addr, &want->host_addr, sizeof(e->host_addr)) == 0) &&
+                            e->port <= want->port_end && want->port <= e->port_end)
                                 return strdup(de->d_name);
                 }
         }
@@ -562,7 +563,7 @@ int step_nat(struct up_ctx *c) {
         _cleanup_free_ char *err = NULL;
         struct nl_sock *nl;
         struct nl_link l;
-        char line[128], path[128];
+        char path[128];
         int r;
 
         if (c->cfg->masquerade == NETNS_MASQ_NO && c->cfg->n_ports == 0)
@@ -578,10 +579,9 @@ int step_nat(struct up_ctx *c) {
 
         /* the elements: recorded first, then added in one transaction */
         for (size_t i = 0; i < p.n; i++) {
-                r = nat_elem_format(&p.elems[i], line, sizeof(line));
-                if (r < 0)
+                r = record_add_nat_elem(c->rec, &p.elems[i]);
+                if (r == -EINVAL)
                         return log_error_errno(r, "Cannot use host interface name '%s' in nftables.", c->host_ifname);
-                r = record_add(c->rec, "nat %s", line);
                 if (r < 0)
                         return log_error_errno(r, "Failed to write state record: %m");
         }
@@ -596,7 +596,7 @@ int step_nat(struct up_ctx *c) {
                                        c->name, err ? err : strerror(-r));
 
         if (p.localnet) {
-                r = record_add(c->rec, "nat localnet %s", c->host_ifname);
+                r = record_add_nat_link(c->rec, RECORD_NAT_LOCALNET, c->host_ifname);
                 if (r < 0)
                         return log_error_errno(r, "Failed to write state record: %m");
                 r = localnet_path(c->host_ifname, path, sizeof(path));
@@ -613,7 +613,7 @@ int step_nat(struct up_ctx *c) {
                 r = nl_link_get(nl, c->host_ifname, &l);
                 if (r < 0)
                         return log_error_errno(r, "Failed to find host interface %s: %m%s", c->host_ifname, nl_extack(nl));
-                r = record_add(c->rec, "nat lo6 %s", c->host_ifname);
+                r = record_add_nat_link(c->rec, RECORD_NAT_LO6, c->host_ifname);
                 if (r < 0)
                         return log_error_errno(r, "Failed to write state record: %m");
                 r = lo6_route(nl, l.ifindex, true);
@@ -623,7 +623,7 @@ int step_nat(struct up_ctx *c) {
         }
 
         if (p.forward4) {
-                r = record_add(c->rec, "nat sysctl net.ipv4.ip_forward");
+                r = record_add_nat_sysctl(c->rec, "net.ipv4.ip_forward");
                 if (r < 0)
                         return log_error_errno(r, "Failed to write state record: %m");
                 r = host_sysctl_acquire(c->name, "net.ipv4.ip_forward", "1");
@@ -649,7 +649,7 @@ int step_nat(struct up_ctx *c) {
                                 return 0;
                         }
                 }
-                r = record_add(c->rec, "nat sysctl net.ipv6.conf.all.forwarding");
+                r = record_add_nat_sysctl(c->rec, "net.ipv6.conf.all.forwarding");
                 if (r < 0)
                         return log_error_errno(r, "Failed to write state record: %m");
                 r = host_sysctl_acquire(c->name, "net.ipv6.conf.all.forwarding", "1");
@@ -663,7 +663,6 @@ int step_nat(struct up_ctx *c) {
 
 /* All element lines of the record go in one transaction, the first time one is met. */
 static int undo_elements(struct undo_ctx *u) {
-        _cleanup_strv_free_ char **lines = NULL;
         _cleanup_free_ struct nat_elem *elems = NULL;
         size_t n = 0;
         int r;
@@ -671,20 +670,8 @@ static int undo_elements(struct undo_ctx *u) {
         if (u->nat_elements_done)
                 return 0;
         u->nat_elements_done = true;
-        r = record_load(u->name, &lines);
-        if (r < 0)
-                return log_error_errno(r, "Failed to read state of '%s': %m", u->name);
-        STRV_FOREACH(l, lines) {
-                const char *args = startswith(*l, "nat ");
-                struct nat_elem e, *slot;
-
-                if (!args || nat_elem_parse(args, &e) < 0)
-                        continue;
-                slot = ARRAY_APPEND(elems, n);
-                if (!slot)
-                        return log_oom();
-                *slot = e;
-        }
+        if (record_nat_elems(u->lines, &elems, &n) < 0)
+                return log_oom();
         r = nft_nat_remove(elems, n);
         if (r < 0)
                 return log_error_errno(r, "Failed to remove NAT of namespace '%s' from nftables table " NFT_NAT_FAMILY " " NFT_NAT_TABLE ": %m",
@@ -692,24 +679,32 @@ static int undo_elements(struct undo_ctx *u) {
         return 0;
 }
 
-int undo_nat(struct undo_ctx *u, const char *args) {
-        const char *a;
-        struct nat_elem e;
+/**
+ * undo_nat() - undo a "nat ..." record line
+ * @u: the undo context
+ * @e: the line
+ *
+ * Elements of the NAT table go all at once, with the first of them met; route_localnet is
+ * reset, the ::1 route deleted (both live on the host end of the veth, and died with it if it
+ * is gone); a hold on a host sysctl is released (the last holder restores it).
+ * Return: 0 when done or nothing to do, else -errno (logged)
+ */
+int undo_nat(struct undo_ctx *u, const struct record_entry *e) {
+        const char *a = e->nat.ifname;
         char path[128];
         int r;
 
-        if (nat_elem_parse(args, &e) >= 0)
+        switch (e->nat.what) {
+        case RECORD_NAT_ELEM:
                 return undo_elements(u);
-
-        if ((a = startswith(args, "localnet "))) {
+        case RECORD_NAT_LOCALNET:
                 if (localnet_path(a, path, sizeof(path)) < 0)
                         return 0;
                 r = write_string_file(path, "0");
                 if (r < 0 && r != -ENOENT)
                         return log_error_errno(r, "Failed to reset net.ipv4.conf.%s.route_localnet: %m", a);
                 return 0;
-        }
-        if ((a = startswith(args, "lo6 "))) {
+        case RECORD_NAT_LO6: {
                 struct nl_sock *nl;
                 struct nl_link l;
 
@@ -726,12 +721,15 @@ int undo_nat(struct undo_ctx *u, const char *args) {
                         return log_error_errno(r, "Failed to delete route 'local ::1 dev %s table local': %m%s", a, nl_extack(nl));
                 return 0;
         }
-        if ((a = startswith(args, "sysctl "))) {
-                r = host_sysctl_release(u->name, a);
+        case RECORD_NAT_SYSCTL:
+                r = host_sysctl_release(u->name, e->nat.sysctl);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to restore host sysctl %s: %m", a);
+                        return log_error_errno(r, "Failed to restore host sysctl %s: %m", e->nat.sysctl);
                 return 0;
+        case RECORD_NAT_OTHER:
+        default:
+                break;
         }
-        log_warning("Unknown NAT entry in state record of '%s', ignoring: nat %s", u->name, args);
+        log_warning("Unknown NAT entry in state record of '%s', ignoring: nat %s", u->name, e->args);
         return 0;
 }

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* step-ns.c - up steps for the namespace itself: create and pin, loopback, sysctls */
 
-#include <inttypes.h>
 #include <net/if.h>
 
 #include "log.h"
@@ -20,10 +19,10 @@ static int record_netns(int netns_fd, unsigned long long ino, void *userdata) {
         c->netns_ino = ino;
         r = netns_cookie(netns_fd, &cookie);
         if (r == -ENOPROTOOPT)
-                return record_add(c->rec, "netns %llu", ino); /* kernel < 5.14 */
+                return record_add_netns(c->rec, ino, 0); /* kernel < 5.14 */
         if (r < 0)
                 return r;
-        return record_add(c->rec, "netns %llu %" PRIu64, ino, cookie);
+        return record_add_netns(c->rec, ino, cookie);
 }
 
 int step_namespace(struct up_ctx *c) {
@@ -32,7 +31,7 @@ int step_namespace(struct up_ctx *c) {
         r = netns_run_dir_prepare();
         if (r < 0)
                 return log_error_errno(r, "Failed to prepare %s: %m", netns_run_dir());
-        r = record_add(c->rec, "pin");
+        r = record_add_key(c->rec, RECORD_PIN);
         if (r < 0)
                 return log_error_errno(r, "Failed to write state record: %m");
         r = netns_create_pinned(c->pin, record_netns, c, &c->netns_ino, &c->netns_fd);
@@ -76,9 +75,16 @@ int step_sysctl(struct up_ctx *c) {
         return 0;
 }
 
-/* "pin" and "netns INODE": remove the pin, but only while it is ours: a stale placeholder
- * (crash before the mount), or a live pin of the recorded namespace. */
-int undo_netns(struct undo_ctx *u, const char *args) {
+/**
+ * undo_pin() - undo a "pin" record line: remove the pin, but only while it is ours
+ * @u: the undo context
+ * @e: the line
+ *
+ * Ours: a stale placeholder (a crash before the mount), or a live pin of the recorded
+ * namespace.
+ * Return: 0 when the pin is gone or not ours, else -errno (logged)
+ */
+int undo_pin(struct undo_ctx *u, const struct record_entry *e) {
         unsigned long long ino = 0;
         int state, r;
 
@@ -95,4 +101,17 @@ int undo_netns(struct undo_ctx *u, const char *args) {
         if (r < 0)
                 return log_error_errno(r, "Failed to remove %s: %m", u->pin);
         return 0;
+}
+
+/**
+ * undo_netns() - undo a "netns INODE COOKIE" record line: the namespace goes with its pin
+ * @u: the undo context
+ * @e: the line
+ *
+ * As undo_pin(): the pin is what keeps the namespace; the line that follows "pin" only names
+ * the namespace, for record_netns_open().
+ * Return: as undo_pin()
+ */
+int undo_netns(struct undo_ctx *u, const struct record_entry *e) {
+        return undo_pin(u, e);
 }

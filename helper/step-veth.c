@@ -487,7 +487,7 @@ int step_veth(struct up_ctx *c) {
         if (r < 0)
                 return log_error_errno(r, "Failed to open netlink socket on the host: %m");
 
-        r = record_add(c->rec, "veth %s", c->host_ifname);
+        r = record_add_veth(c->rec, c->host_ifname);
         if (r < 0)
                 return log_error_errno(r, "Failed to write state record: %m");
         r = nl_veth_add(host, c->host_ifname, c->peer_ifname, c->netns_fd, v->mtu);
@@ -724,7 +724,7 @@ out:
 /**
  * undo_veth() - undo a "veth NAME" record line
  * @u: the undo context
- * @args: NAME, the host end
+ * @e: the line: NAME, the host end
  *
  * Deletes host link NAME, but only while it is a veth whose peer lives in the recorded
  * namespace (found by its pin, or by its inode when the pin is gone but a process keeps the
@@ -739,7 +739,8 @@ out:
  * periods the delete costs afterwards (see link_del_detached()).
  * Return: 0 when the veth is gone or not ours, else -errno (logged)
  */
-int undo_veth(struct undo_ctx *u, const char *args) {
+int undo_veth(struct undo_ctx *u, const struct record_entry *e) {
+        const char *args = e->veth;
         _cleanup_close_ int scanned_fd = -1;
         struct nl_sock *nl;
         struct nl_link l;

@@ -13,10 +13,11 @@
  * "up" first runs the plan of every step of updown.c's table, in order: the read-only part
  * (names, parents, addresses, conflicts with what the host has), which fails with nothing
  * made. Then it runs the steps in order, as one transaction. A step first
- * records what it is about to make (record_add(c->rec, "KEY ARGS")), then makes it. When a
+ * records what it is about to make (record_add_KEY(c->rec, ...)), then makes it. When a
  * step fails, or after a crash, "down" reads the record backwards and calls the undo
- * handler registered for each KEY. Undo handlers must succeed when the object is already
- * gone, and must touch only what the line names.
+ * handler of each line's key, undo_KEY() (the table of keys is lib/record.c's). Undo
+ * handlers must succeed when the object is already gone, and must touch only what the line
+ * names.
  */
 
 struct up_ctx {
@@ -54,6 +55,7 @@ struct undo_ctx {
         int netns_fd;                 /* the recorded namespace if its pin is still live, else -1 */
         struct nl_sock *nl_host;      /* use undo_nl_host()/undo_nl_ns() */
         struct nl_sock *nl_ns;
+        char **lines;                 /* the record */
         bool nat_elements_done;       /* step-nat.c: all "nat" element lines undone in one transaction */
 };
 
@@ -65,11 +67,6 @@ struct up_step {
         int (*plan)(struct up_ctx *c);
 };
 
-struct undo_handler {
-        const char *key;
-        int (*undo)(struct undo_ctx *u, const char *args); /* 0 when done or nothing to do */
-};
-
 int ctx_nl_host(struct up_ctx *c, struct nl_sock **ret);
 int ctx_nl_ns(struct up_ctx *c, struct nl_sock **ret);
 int undo_nl_host(struct undo_ctx *u, struct nl_sock **ret);
@@ -79,18 +76,19 @@ int undo_nl_ns(struct undo_ctx *u, struct nl_sock **ret); /* -ESRCH when the nam
 int step_namespace(struct up_ctx *c);
 int step_loopback(struct up_ctx *c);
 int step_sysctl(struct up_ctx *c);
-int undo_netns(struct undo_ctx *u, const char *args);
+int undo_pin(struct undo_ctx *u, const struct record_entry *e);
+int undo_netns(struct undo_ctx *u, const struct record_entry *e);
 
 /* step-veth.c */
 int plan_veth(struct up_ctx *c);
 int step_veth(struct up_ctx *c);
-int undo_veth(struct undo_ctx *u, const char *args);
+int undo_veth(struct undo_ctx *u, const struct record_entry *e);
 
 /* step-link.c: [Link] devices; "link-moved ..." and "link-new ..." record lines */
 int plan_links(struct up_ctx *c);
 int step_links(struct up_ctx *c);
-int undo_link_moved(struct undo_ctx *u, const char *args);
-int undo_link_new(struct undo_ctx *u, const char *args);
+int undo_link_moved(struct undo_ctx *u, const struct record_entry *e);
+int undo_link_new(struct undo_ctx *u, const struct record_entry *e);
 
 /* step-route.c: [Route] sections; no record lines (the routes die with the namespace) */
 int plan_routes(struct up_ctx *c);
@@ -98,7 +96,7 @@ int step_routes(struct up_ctx *c);
 
 /* step-nat.c: Masquerade= and Port= (elements of "table inet netnsctl"), host forwarding */
 int step_nat(struct up_ctx *c);
-int undo_nat(struct undo_ctx *u, const char *args);
+int undo_nat(struct undo_ctx *u, const struct record_entry *e);
 /**
  * nat_check_host_listeners() - refuse Port=s onto host ports a socket of the host listens on
  * @cfg: a loaded configuration; with OverrideHostListeners=yes nothing is refused
@@ -128,8 +126,8 @@ int step_resolv(struct up_ctx *c);
 int step_mntns(struct up_ctx *c);
 int step_mntns_pin(struct up_ctx *c);
 void mntns_step_abort(struct up_ctx *c);
-int undo_sysfs(struct undo_ctx *u, const char *args);
-int undo_resolv(struct undo_ctx *u, const char *args);
-int undo_mntns(struct undo_ctx *u, const char *args);
+int undo_sysfs(struct undo_ctx *u, const struct record_entry *e);
+int undo_resolv(struct undo_ctx *u, const struct record_entry *e);
+int undo_mntns(struct undo_ctx *u, const struct record_entry *e);
 /* /run/netnsctl/NAME/LEAF (malloc'd; NULL on OOM): "sys", "resolv.conf", "mnt" */
 char *state_path(const char *name, const char *leaf);

@@ -15,7 +15,7 @@
 #include "verbs.h"
 
 /* In order, their plans too (the links' plan needs the veth's names). Each later feature adds
- * its steps here and its undo handlers below. */
+ * its steps here, and its record keys with their undo handlers to the table in lib/record.c. */
 static const struct up_step up_steps[] = {
         { "namespace", step_namespace },
         { "mntns",     step_mntns },      /* starts it; the steps below run meanwhile */
@@ -28,18 +28,6 @@ static const struct up_step up_steps[] = {
         { "sysfs",     step_sysfs },
         { "resolv",    step_resolv },
         { "mntns-pin", step_mntns_pin },  /* waits for it, pins it */
-};
-
-static const struct undo_handler undo_handlers[] = {
-        { "pin",   undo_netns },
-        { "netns", undo_netns },
-        { "veth",  undo_veth },
-        { "link-moved", undo_link_moved },
-        { "link-new",   undo_link_new },
-        { "nat",   undo_nat },
-        { "sysfs",  undo_sysfs },
-        { "resolv", undo_resolv },
-        { "mntns",  undo_mntns },
 };
 
 int ctx_nl_host(struct up_ctx *c, struct nl_sock **ret) {
@@ -125,7 +113,7 @@ static void undo_ctx_done(struct undo_ctx *u) {
  * Return: 0 when everything is gone (the record too), else the first error (logged)
  */
 static int undo_record(const char *name, char **lines) {
-        struct undo_ctx u = { .name = name, .netns_fd = -1 };
+        struct undo_ctx u = { .name = name, .netns_fd = -1, .lines = lines };
         size_t n = strv_length(lines);
         int ret = 0, r;
 
@@ -148,21 +136,16 @@ static int undo_record(const char *name, char **lines) {
         }
 
         for (size_t i = n; i > 0; i--) {
-                char *line = lines[i - 1], *args;
-                const struct undo_handler *h = NULL;
-                size_t klen = strcspn(line, " ");
+                struct record_entry e;
 
-                if (streq(line, "complete"))
+                /* record_load() checked every line */
+                if (record_entry_parse(lines[i - 1], &e, NULL) < 0)
                         continue;
-                args = line + klen + (line[klen] ? 1 : 0);
-                for (size_t j = 0; j < ELEMENTSOF(undo_handlers); j++)
-                        if (strlen(undo_handlers[j].key) == klen && strneq(line, undo_handlers[j].key, klen))
-                                h = &undo_handlers[j];
-                if (!h) {
-                        log_warning("Unknown entry in state record of '%s', ignoring: %s", name, line);
+                if (e.key == RECORD_UNKNOWN) {
+                        log_warning("Unknown entry in state record of '%s', ignoring: %s", name, lines[i - 1]);
                         continue;
                 }
-                r = h->undo(&u, args);
+                r = record_undo_entry(&u, &e);
                 if (r < 0 && ret == 0)
                         ret = r;
         }
@@ -222,9 +205,7 @@ static int prepare_up(const char *name, const char *pin) {
                 bool pinned = false;
                 int fd;
 
-                STRV_FOREACH(l, lines)
-                        if (streq(*l, "complete"))
-                                complete = true;
+                complete = record_complete(lines);
                 fd = record_netns_open(name, lines, &pinned);
                 if (fd >= 0)
                         (void) close(fd);
@@ -315,7 +296,7 @@ int verb_up(int argc, char **argv) {
                 }
         }
         if (r >= 0)
-                r = record_add(rec, "complete");
+                r = record_add_key(rec, RECORD_COMPLETE);
 
         mntns_step_abort(&c); /* after a failure: the child preparing it goes */
         nl_close(c.nl_host);

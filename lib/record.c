@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <sys/stat.h>
 
@@ -25,20 +26,55 @@ static bool name_is_component(const char *name) {
         return name && *name && !strchr(name, '/') && !streq(name, ".") && !streq(name, "..");
 }
 
+/* What a directory on the way to a record must be. */
+struct dir_rule {
+        mode_t forbidden;       /* mode bits nobody may have: 0022 (writable by others), 0077 */
+        bool (*owner_ok)(uid_t uid);
+        bool mode_first;        /* name the mode rather than the owner when both are wrong */
+        const char *open_word;  /* what the forbidden bits are called */
+        const char *expected;   /* ", expected 0700", or "" */
+        const char *refusal;    /* the end of the message */
+};
+
+static bool owner_is_us(uid_t uid) {
+        return uid == geteuid();
+}
+
+/* The run dir: owned by root (or whoever runs us), writable by nobody else; else anyone could
+ * put NAME/ there. */
+static const struct dir_rule run_dir_rule = {
+        .forbidden = 0022,
+        .owner_ok = netns_owner_is_trusted,
+        .mode_first = true,
+        .open_word = "writable by others",
+        .expected = "",
+        .refusal = "refusing to use netnsctl state in it",
+};
+
+/* RUNDIR/NAME: a directory of ours, mode 0700: only it may hold a record. */
+static const struct dir_rule state_dir_rule = {
+        .forbidden = 0077,
+        .owner_ok = owner_is_us,
+        .mode_first = false,
+        .open_word = "open to others",
+        .expected = ", expected 0700",
+        .refusal = "refusing to use it as netnsctl state",
+};
+
 /*
- * The run dir: a directory (not a symlink) owned by root (or whoever runs us), writable by
- * nobody else; else anyone could put NAME/ there. Returns an O_PATH-less directory fd or
- * -errno; -EPERM when unsafe (logged at @level).
+ * Open directory @path (below @at_fd) as @rule has it: a real directory (no symlink), owned
+ * and mode as @rule says. @shown names it in the refusal, logged at @level.
+ * Return: an fd, -EPERM when unsafe, -errno
  */
-static int run_dir_open(int level) {
-        const char *dir = netnsctl_run_dir();
+static int dir_open_safe(int at_fd, const char *path, const char *shown, const struct dir_rule *rule, int level) {
         struct stat st;
+        bool owner_ok;
         int fd;
 
-        fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        fd = openat(at_fd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
                 if (errno == ELOOP || errno == ENOTDIR) {
-                        log_full(level, "%s: not a directory (a symlink?); refusing to use netnsctl state in it.", dir);
+                        log_full(level, "%s: not a directory (a symlink?); %s.", shown, rule->refusal);
                         return -EPERM;
                 }
                 return -errno;
@@ -49,44 +85,28 @@ static int run_dir_open(int level) {
                 (void) close(fd);
                 return r;
         }
-        if (!netns_owner_is_trusted(st.st_uid) || (st.st_mode & 0022)) {
-                log_full(level, "%s: %s (uid %u, mode %04o); refusing to use netnsctl state in it.",
-                         dir, st.st_mode & 0022 ? "writable by others" : "not owned by root",
-                         (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777));
+        owner_ok = rule->owner_ok(st.st_uid);
+        if (!owner_ok || (st.st_mode & rule->forbidden)) {
+                bool mode_named = rule->mode_first ? (st.st_mode & rule->forbidden) : owner_ok;
+
+                log_full(level, "%s: %s (uid %u, mode %04o%s); %s.", shown, mode_named ? rule->open_word : "not owned by root",
+                         (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777), rule->expected, rule->refusal);
                 (void) close(fd);
                 return -EPERM;
         }
         return fd;
 }
 
-/* RUNDIR/NAME below @run_fd: a real directory of ours, mode 0700. fd or -errno. */
+static int run_dir_open(int level) {
+        return dir_open_safe(AT_FDCWD, netnsctl_run_dir(), netnsctl_run_dir(), &run_dir_rule, level);
+}
+
 static int state_dir_open(int run_fd, const char *name, int level) {
-        struct stat st;
-        int fd;
+        _cleanup_free_ char *shown = strdup_printf("%s/%s", netnsctl_run_dir(), name);
 
-        fd = openat(run_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0) {
-                if (errno == ELOOP || errno == ENOTDIR) {
-                        log_full(level, "%s/%s: not a directory (a symlink?); refusing to use it as netnsctl state.",
-                                 netnsctl_run_dir(), name);
-                        return -EPERM;
-                }
-                return -errno;
-        }
-        if (fstat(fd, &st) < 0) {
-                int r = -errno;
-
-                (void) close(fd);
-                return r;
-        }
-        if (st.st_uid != geteuid() || (st.st_mode & 0077)) {
-                log_full(level, "%s/%s: %s (uid %u, mode %04o, expected 0700); refusing to use it as netnsctl state.",
-                         netnsctl_run_dir(), name, st.st_uid != geteuid() ? "not owned by root" : "open to others",
-                         (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777));
-                (void) close(fd);
-                return -EPERM;
-        }
-        return fd;
+        if (!shown)
+                return -ENOMEM;
+        return dir_open_safe(run_fd, name, shown, &state_dir_rule, level);
 }
 
 int record_create(const char *name, struct record **ret) {
@@ -218,34 +238,164 @@ static int bad(const char **ret_reason, const char *reason) {
         return -EBADMSG;
 }
 
-static int nat_line_check(char **w, size_t n, const char **ret_reason) {
+/* "52:54:00:12:34:56" (up to 32 bytes, any link type) or "-" (none): the length, or -EBADMSG */
+static int mac_parse(const char *w, uint8_t ret[static 32]) {
+        size_t n = 0;
+
+        if (!word_is_mac(w))
+                return -EBADMSG;
+        if (streq(w, "-"))
+                return 0; /* a link without a hardware address */
+        for (const char *p = w;; p += 3) {
+                char hex[3] = { p[0], p[1], 0 };
+
+                ret[n++] = (uint8_t) strtoul(hex, NULL, 16);
+                if (!p[2])
+                        return (int) n;
+        }
+}
+
+static void mac_format(const uint8_t *a, size_t n, char buf[static 3 * 32]) {
+        size_t off = 0;
+
+        if (n == 0) {
+                strcpy(buf, "-");
+                return;
+        }
+        for (size_t i = 0; i < n && i < 32; i++)
+                off += (size_t) snprintf(buf + off, 3 * 32 - off, i ? ":%02x" : "%02x", a[i]);
+}
+
+/* ifname_is_valid(): shorter than IFNAMSIZ */
+static void ifname_copy(char dst[static IFNAMSIZ], const char *src) {
+        memcpy(dst, src, strlen(src) + 1);
+}
+
+/* The parse functions: @w are the line's @n words (w[0] the key), @args the line after the key. */
+
+static int parse_no_args(char *const *w, size_t n, const char *args, struct record_entry *e, const char **ret_reason) {
+        if (n != 1)
+                return bad(ret_reason, "this entry takes no arguments");
+        return 0;
+}
+
+static int parse_netns(char *const *w, size_t n, const char *args, struct record_entry *e, const char **ret_reason) {
+        if (n < 2 || n > 3 || !word_is_number(w[1]) || (n == 3 && !word_is_number(w[2])))
+                return bad(ret_reason, "expected \"netns INODE COOKIE\" (decimal numbers)");
+        e->netns.ino = strtoull(w[1], NULL, 10);
+        e->netns.cookie = n == 3 ? strtoull(w[2], NULL, 10) : 0;
+        return 0;
+}
+
+static int parse_veth(char *const *w, size_t n, const char *args, struct record_entry *e, const char **ret_reason) {
+        if (n != 2 || !ifname_is_valid(w[1]))
+                return bad(ret_reason, "expected \"veth IFNAME\" with a valid interface name");
+        ifname_copy(e->veth, w[1]);
+        return 0;
+}
+
+static int parse_link_moved(char *const *w, size_t n, const char *args, struct record_entry *e, const char **ret_reason) {
+        int mac_len = -1;
+
+        /* ORIGNAME NAME-INSIDE MAC MTU up|down */
+        if (n == 6)
+                mac_len = mac_parse(w[3], e->link_moved.mac);
+        if (n != 6 || !ifname_is_valid(w[1]) || !ifname_is_valid(w[2]) || mac_len < 0 || !word_is_number(w[4]) ||
+            strtoull(w[4], NULL, 10) > UINT32_MAX || !(streq(w[5], "up") || streq(w[5], "down")))
+                return bad(ret_reason, "expected \"link-moved IFNAME IFNAME MAC MTU up|down\"");
+        ifname_copy(e->link_moved.orig, w[1]);
+        ifname_copy(e->link_moved.inside, w[2]);
+        e->link_moved.mac_len = (size_t) mac_len;
+        e->link_moved.mtu = (uint32_t) strtoull(w[4], NULL, 10);
+        e->link_moved.up = streq(w[5], "up");
+        return 0;
+}
+
+static int parse_link_new(char *const *w, size_t n, const char *args, struct record_entry *e, const char **ret_reason) {
+        /* KIND: the kernel kind of a [Link] kind born on a parent (link-kind.h) */
+        if (n != 3 || !ifname_is_valid(w[1]) || !link_kind_made_by_kernel_kind(w[2]) || strlen(w[2]) >= sizeof(e->link_new.kind))
+                return bad(ret_reason, "expected \"link-new IFNAME KIND\", KIND a device netnsctl makes on a parent");
+        ifname_copy(e->link_new.ifname, w[1]);
+        memcpy(e->link_new.kind, w[2], strlen(w[2]) + 1);
+        return 0;
+}
+
+static int parse_nat(char *const *w, size_t n, const char *args, struct record_entry *e, const char **ret_reason) {
         if (n < 2)
                 return bad(ret_reason, "\"nat\" needs arguments");
         if (streq(w[1], "localnet") || streq(w[1], "lo6") || streq(w[1], "link")) {
                 if (n != 3 || !ifname_is_valid(w[2]))
                         return bad(ret_reason, "expected \"nat localnet|lo6|link IFNAME\" with a valid interface name");
-                return 0;
-        }
-        if (streq(w[1], "masq")) {
+        } else if (streq(w[1], "masq")) {
                 if (n != 4 || !ifname_is_valid(w[2]) || !(streq(w[3], "4") || streq(w[3], "6")))
                         return bad(ret_reason, "expected \"nat masq IFNAME 4|6\" with a valid interface name");
-                return 0;
-        }
-        if (streq(w[1], "sysctl")) {
+        } else if (streq(w[1], "sysctl")) {
                 if (n != 3 || !word_is_sysctl(w[2]))
                         return bad(ret_reason, "expected \"nat sysctl net.KEY\"");
+                if (strlen(w[2]) >= sizeof(e->nat.sysctl))
+                        return bad(ret_reason, "sysctl name too long");
+                e->nat.what = RECORD_NAT_SYSCTL;
+                memcpy(e->nat.sysctl, w[2], strlen(w[2]) + 1);
                 return 0;
+        } else {
+                /* "fwd" and what may come: plain words */
+                for (size_t i = 1; i < n; i++)
+                        if (!word_is_token(w[i]))
+                                return bad(ret_reason, "unexpected characters in a \"nat\" entry");
         }
-        /* "fwd" and what may come: plain words; the NAT step parses them itself */
-        for (size_t i = 1; i < n; i++)
-                if (!word_is_token(w[i]))
-                        return bad(ret_reason, "unexpected characters in a \"nat\" entry");
+
+        if (nat_elem_parse(args, &e->nat.elem) >= 0)
+                e->nat.what = RECORD_NAT_ELEM;
+        else if (streq(w[1], "localnet") || streq(w[1], "lo6")) {
+                e->nat.what = streq(w[1], "lo6") ? RECORD_NAT_LO6 : RECORD_NAT_LOCALNET;
+                ifname_copy(e->nat.ifname, w[2]);
+        } else
+                e->nat.what = RECORD_NAT_OTHER; /* undo warns and leaves it */
         return 0;
 }
 
-int record_line_check(const char *line, const char **ret_reason) {
+/*
+ * The undo handlers are the helper's (helper/step-*.c, declared in helper/steps.h). They are
+ * bound here by name, as weak references: a program that reads records but undoes nothing
+ * (the unit tests, the fuzzers) links none of them, and there they are NULL.
+ */
+#define UNDO_HANDLER(f) int f(struct undo_ctx *u, const struct record_entry *e) __attribute__((weak))
+UNDO_HANDLER(undo_pin);
+UNDO_HANDLER(undo_netns);
+UNDO_HANDLER(undo_veth);
+UNDO_HANDLER(undo_link_moved);
+UNDO_HANDLER(undo_link_new);
+UNDO_HANDLER(undo_nat);
+UNDO_HANDLER(undo_sysfs);
+UNDO_HANDLER(undo_resolv);
+UNDO_HANDLER(undo_mntns);
+
+/* The vocabulary: each key, its grammar (the parse function) and its undo. */
+static const struct record_key_info {
+        const char *name;
+        int (*parse)(char *const *w, size_t n, const char *args, struct record_entry *e, const char **ret_reason);
+        int (*undo)(struct undo_ctx *u, const struct record_entry *e);
+} record_keys[_RECORD_KEY_MAX] = {
+        [RECORD_COMPLETE]   = { "complete",   parse_no_args,    NULL },
+        [RECORD_PIN]        = { "pin",        parse_no_args,    undo_pin },
+        [RECORD_NETNS]      = { "netns",      parse_netns,      undo_netns },
+        [RECORD_VETH]       = { "veth",       parse_veth,       undo_veth },
+        [RECORD_LINK_MOVED] = { "link-moved", parse_link_moved, undo_link_moved },
+        [RECORD_LINK_NEW]   = { "link-new",   parse_link_new,   undo_link_new },
+        [RECORD_NAT]        = { "nat",        parse_nat,        undo_nat },
+        [RECORD_SYSFS]      = { "sysfs",      parse_no_args,    undo_sysfs },
+        [RECORD_RESOLV]     = { "resolv",     parse_no_args,    undo_resolv },
+        [RECORD_MNTNS]      = { "mntns",      parse_no_args,    undo_mntns },
+};
+
+const char *record_key_to_string(enum record_key key) {
+        return key >= 0 && key < _RECORD_KEY_MAX ? record_keys[key].name : NULL;
+}
+
+int record_entry_parse(const char *line, struct record_entry *ret, const char **ret_reason) {
         char buf[RECORD_LINE_MAX], *w[16];
         size_t len = strlen(line), n = 0;
+        struct record_entry e = { .key = RECORD_UNKNOWN };
 
         if (len == 0)
                 return bad(ret_reason, "empty line");
@@ -267,43 +417,121 @@ int record_line_check(const char *line, const char **ret_reason) {
                 *sp = 0;
         }
 
-        if (streq(w[0], "complete") || streq(w[0], "pin") || streq(w[0], "sysfs") ||
-            streq(w[0], "resolv") || streq(w[0], "mntns")) {
-                if (n != 1)
-                        return bad(ret_reason, "this entry takes no arguments");
-                return 0;
-        }
-        if (streq(w[0], "netns")) {
-                if (n < 2 || n > 3 || !word_is_number(w[1]) || (n == 3 && !word_is_number(w[2])))
-                        return bad(ret_reason, "expected \"netns INODE COOKIE\" (decimal numbers)");
-                return 0;
-        }
-        if (streq(w[0], "veth")) {
-                if (n != 2 || !ifname_is_valid(w[1]))
-                        return bad(ret_reason, "expected \"veth IFNAME\" with a valid interface name");
-                return 0;
-        }
-        if (streq(w[0], "nat"))
-                return nat_line_check(w, n, ret_reason);
-        if (streq(w[0], "link-moved")) {
-                /* ORIGNAME NAME-INSIDE MAC MTU up|down */
-                if (n != 6 || !ifname_is_valid(w[1]) || !ifname_is_valid(w[2]) || !word_is_mac(w[3]) ||
-                    !word_is_number(w[4]) || !(streq(w[5], "up") || streq(w[5], "down")))
-                        return bad(ret_reason, "expected \"link-moved IFNAME IFNAME MAC MTU up|down\"");
-                return 0;
-        }
-        if (streq(w[0], "link-new")) {
-                /* KIND: the kernel kind of a [Link] kind born on a parent (link-kind.h) */
-                if (n != 3 || !ifname_is_valid(w[1]) || !link_kind_made_by_kernel_kind(w[2]))
-                        return bad(ret_reason, "expected \"link-new IFNAME KIND\", KIND a device netnsctl makes on a parent");
-                return 0;
-        }
+        for (enum record_key k = 0; k < _RECORD_KEY_MAX; k++)
+                if (streq(w[0], record_keys[k].name)) {
+                        int r;
+
+                        e.key = k;
+                        e.args = n > 1 ? line + strlen(w[0]) + 1 : "";
+                        r = record_keys[k].parse(w, n, e.args, &e, ret_reason);
+                        if (r < 0)
+                                return r;
+                        *ret = e;
+                        return 0;
+                }
 
         /* a key this version does not know: undo ignores it, with a warning */
         for (const char *p = w[0]; *p; p++)
                 if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
                         return bad(ret_reason, "invalid key");
+        e.args = n > 1 ? line + strlen(w[0]) + 1 : "";
+        *ret = e;
         return 0;
+}
+
+int record_line_check(const char *line, const char **ret_reason) {
+        struct record_entry e;
+
+        return record_entry_parse(line, &e, ret_reason);
+}
+
+int record_undo_entry(struct undo_ctx *u, const struct record_entry *e) {
+        if (e->key < 0 || e->key >= _RECORD_KEY_MAX || !record_keys[e->key].undo)
+                return 0;
+        return record_keys[e->key].undo(u, e);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Writing, one function per key
+ */
+
+int record_add_key(struct record *r, enum record_key key) {
+        if (key < 0 || key >= _RECORD_KEY_MAX || record_keys[key].parse != parse_no_args)
+                return -EINVAL;
+        return record_add(r, "%s", record_keys[key].name);
+}
+
+int record_add_netns(struct record *r, unsigned long long ino, uint64_t cookie) {
+        if (cookie == 0)
+                return record_add(r, "netns %llu", ino); /* kernel < 5.14 */
+        return record_add(r, "netns %llu %" PRIu64, ino, cookie);
+}
+
+int record_add_veth(struct record *r, const char *host_ifname) {
+        return record_add(r, "veth %s", host_ifname);
+}
+
+int record_add_link_moved(struct record *r, const char *orig, const char *inside, const uint8_t *mac, size_t mac_len,
+                          uint32_t mtu, bool up) {
+        char m[3 * 32];
+
+        if (mac_len > 32)
+                return -EINVAL;
+        mac_format(mac, mac_len, m);
+        return record_add(r, "link-moved %s %s %s %" PRIu32 " %s", orig, inside, m, mtu, up ? "up" : "down");
+}
+
+int record_add_link_new(struct record *r, const char *ifname, const char *kind) {
+        return record_add(r, "link-new %s %s", ifname, kind);
+}
+
+int record_add_nat_elem(struct record *r, const struct nat_elem *e) {
+        char line[128];
+        int q;
+
+        q = nat_elem_format(e, line, sizeof(line));
+        if (q < 0)
+                return q;
+        return record_add(r, "nat %s", line);
+}
+
+int record_add_nat_link(struct record *r, enum record_nat what, const char *ifname) {
+        if (what != RECORD_NAT_LOCALNET && what != RECORD_NAT_LO6)
+                return -EINVAL;
+        return record_add(r, "nat %s %s", what == RECORD_NAT_LO6 ? "lo6" : "localnet", ifname);
+}
+
+int record_add_nat_sysctl(struct record *r, const char *key) {
+        return record_add(r, "nat sysctl %s", key);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * What a record says
+ */
+
+bool record_complete(char *const *lines) {
+        size_t n = strv_length(lines);
+
+        /* "complete" is the last line or none (record_check_sequence()) */
+        return n > 0 && streq(lines[n - 1], record_keys[RECORD_COMPLETE].name);
+}
+
+int record_nat_elems(char *const *lines, struct nat_elem **elems, size_t *n) {
+        int added = 0;
+
+        for (size_t i = 0; lines && lines[i]; i++) {
+                struct record_entry e;
+                struct nat_elem *slot;
+
+                if (record_entry_parse(lines[i], &e, NULL) < 0 || e.key != RECORD_NAT || e.nat.what != RECORD_NAT_ELEM)
+                        continue;
+                slot = ARRAY_APPEND(*elems, *n);
+                if (!slot)
+                        return -ENOMEM;
+                *slot = e.nat.elem;
+                added++;
+        }
+        return added;
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -325,20 +553,32 @@ static int read_fd(int fd, size_t max, char **ret) {
         return 0;
 }
 
+/* the key of a line that passed record_line_check() */
+static enum record_key line_key(const char *line) {
+        size_t klen = strcspn(line, " ");
+
+        for (enum record_key k = 0; k < _RECORD_KEY_MAX; k++)
+                if (strlen(record_keys[k].name) == klen && strneq(line, record_keys[k].name, klen))
+                        return k;
+        return RECORD_UNKNOWN;
+}
+
 /* the whole record must make sense as a sequence, not only line by line */
 static int record_check_sequence(char *const *lines, size_t *ret_bad, const char **ret_reason) {
         bool pin = false, netns = false;
         size_t n = strv_length(lines);
 
         for (size_t i = 0; i < n; i++) {
+                enum record_key k = line_key(lines[i]);
+
                 *ret_bad = i;
-                if (streq(lines[i], "pin"))
+                if (k == RECORD_PIN)
                         pin = true;
-                else if (startswith(lines[i], "netns ")) {
+                else if (k == RECORD_NETNS) {
                         if (!pin || netns)
                                 return bad(ret_reason, "a \"netns\" entry must follow \"pin\", once");
                         netns = true;
-                } else if (streq(lines[i], "complete") && i != n - 1)
+                } else if (k == RECORD_COMPLETE && i != n - 1)
                         return bad(ret_reason, "\"complete\" must be the last entry");
         }
         return 0;
@@ -425,24 +665,14 @@ int record_load(const char *name, char ***ret_lines) {
 
 int record_netns_id(char *const *lines, struct record_netns *ret) {
         for (size_t i = 0; lines && lines[i]; i++) {
-                const char *a = startswith(lines[i], "netns ");
-                unsigned long long ino, cookie = 0;
-                char *end;
+                struct record_entry e;
 
-                if (!a)
+                if (line_key(lines[i]) != RECORD_NETNS)
                         continue;
                 /* record_load() checked the grammar; parse strictly all the same */
-                errno = 0;
-                ino = strtoull(a, &end, 10);
-                if (errno || end == a || ino == 0 || (*end && *end != ' '))
+                if (record_entry_parse(lines[i], &e, NULL) < 0)
                         return 0;
-                if (*end == ' ') {
-                        a = end + 1;
-                        cookie = strtoull(a, &end, 10);
-                        if (errno || end == a || cookie == 0 || *end)
-                                return 0;
-                }
-                *ret = (struct record_netns) { .ino = ino, .cookie = cookie };
+                *ret = e.netns;
                 return 1;
         }
         return 0;

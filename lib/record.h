@@ -2,10 +2,12 @@
 /* record.h - /run/netnsctl/NAME/state: the intent log that makes "up" undoable after a crash */
 #pragma once
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "macro.h"
+#include "nft.h"
 
 /*
  * Every step of "netnsctl up" appends a line saying what it is ABOUT to make, before making
@@ -19,7 +21,9 @@
  *   link) owned by root, writable by root only. Anything else is refused (-EPERM).
  * - every line must follow the grammar of its key (record_line_check()): an interface name
  *   must be a valid one, a number a number; a record with one bad line is refused whole
- *   (-EBADMSG), nothing of it is undone. A step that adds a key adds its grammar there.
+ *   (-EBADMSG), nothing of it is undone. A step that adds a key adds its row to the table
+ *   of keys in record.c (its words, its parse function, its undo handler) and a typed
+ *   record_add_*() writer; nothing else spells record lines.
  * - "netns INODE COOKIE" names the namespace; record_netns_open() opens it only when both
  *   match, so neither a recycled inode number nor a planted line makes "down" touch a
  *   namespace (or a veth into one) that "up" did not make.
@@ -43,8 +47,116 @@ int record_create(const char *name, struct record **ret);
 void record_close(struct record *r);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct record *, record_close);
 
-/* Append one line (no newline in @fmt's result allowed). 0 or -errno. */
+/**
+ * record_add() - append one line, checked against the grammar (see record_line_check())
+ * @r: the record
+ * @fmt: the line (no newline in its result)
+ *
+ * The steps use the typed writers below; this is what they are made of.
+ * Return: 0, -EINVAL for a line the grammar refuses, -errno
+ */
 int record_add(struct record *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ------------------------------------------------------------------------------------------
+ * The keys of a record and their arguments
+ */
+
+enum record_key {
+        RECORD_COMPLETE,        /* complete: the last line of a finished "up" */
+        RECORD_PIN,             /* pin: the pin /run/netns/NAME is about to be made */
+        RECORD_NETNS,           /* netns INODE [COOKIE]: the namespace made (no cookie: kernel < 5.14) */
+        RECORD_VETH,            /* veth IFNAME: the host end of the veth pair */
+        RECORD_LINK_MOVED,      /* link-moved ORIGNAME NAMEINSIDE MAC|- MTU up|down: a host link moved in */
+        RECORD_LINK_NEW,        /* link-new NAMEINSIDE KIND: a device made inside */
+        RECORD_NAT,             /* nat ...: see enum record_nat */
+        RECORD_SYSFS,           /* sysfs: the namespace's sysfs mount below the state dir */
+        RECORD_RESOLV,          /* resolv: the namespace's resolv.conf below the state dir */
+        RECORD_MNTNS,           /* mntns: the prepared mount namespace, pinned below the state dir */
+        _RECORD_KEY_MAX,
+        RECORD_UNKNOWN = -1,    /* a key of a later version: printable words, undo ignores it */
+};
+
+enum record_nat {
+        RECORD_NAT_ELEM,        /* nat link IF | nat masq IF 4|6 | nat fwd ...: an element of the NAT table */
+        RECORD_NAT_LOCALNET,    /* nat localnet IF: net.ipv4.conf.IF.route_localnet=1 */
+        RECORD_NAT_LO6,         /* nat lo6 IF: route "local ::1 dev IF table local" */
+        RECORD_NAT_SYSCTL,      /* nat sysctl net.KEY: a hold on host sysctl KEY */
+        RECORD_NAT_OTHER,       /* plain words this version does not know */
+};
+
+/* The namespace a record names: its "netns INODE [COOKIE]" line. */
+struct record_netns {
+        unsigned long long ino;
+        uint64_t cookie; /* 0 = not recorded (a kernel without namespace cookies) */
+};
+
+/* One line, parsed. */
+struct record_entry {
+        enum record_key key;
+        const char *args;   /* the line after the key ("" if none): valid while the line parsed is */
+        union {
+                struct record_netns netns;              /* RECORD_NETNS */
+                char veth[IFNAMSIZ];                    /* RECORD_VETH: the host end */
+                struct record_link_moved {
+                        char orig[IFNAMSIZ];            /* its name on the host */
+                        char inside[IFNAMSIZ];          /* its name inside */
+                        uint8_t mac[32];                /* to find it again when renamed */
+                        size_t mac_len;                 /* 0: a link without one ("-") */
+                        uint32_t mtu;
+                        bool up;
+                } link_moved;                           /* RECORD_LINK_MOVED */
+                struct {
+                        char ifname[IFNAMSIZ];
+                        char kind[16];
+                } link_new;                             /* RECORD_LINK_NEW */
+                struct {
+                        enum record_nat what;
+                        struct nat_elem elem;           /* RECORD_NAT_ELEM */
+                        char ifname[IFNAMSIZ];          /* RECORD_NAT_LOCALNET, RECORD_NAT_LO6 */
+                        char sysctl[128];               /* RECORD_NAT_SYSCTL */
+                } nat;                                  /* RECORD_NAT */
+        };
+};
+
+/**
+ * record_entry_parse() - parse one line by the grammar of its key
+ * @line: one line, without the newline
+ * @ret: the entry (RECORD_UNKNOWN for a key this version does not know)
+ * @ret_reason: if not NULL, on failure what is wrong (static string)
+ * Return: 0 or -EBADMSG
+ */
+int record_entry_parse(const char *line, struct record_entry *ret, const char **ret_reason);
+
+/* The spelling of @key in a record ("link-moved"); NULL for RECORD_UNKNOWN */
+const char *record_key_to_string(enum record_key key);
+
+/* Writers, one per key: the only way the steps spell a record line. 0 or -errno (-EINVAL:
+ * an argument the grammar refuses). */
+/* complete, pin, sysfs, resolv, mntns: the keys without arguments */
+int record_add_key(struct record *r, enum record_key key);
+/* netns INODE [COOKIE]; @cookie 0: none (a kernel without namespace cookies) */
+int record_add_netns(struct record *r, unsigned long long ino, uint64_t cookie);
+int record_add_veth(struct record *r, const char *host_ifname);
+int record_add_link_moved(struct record *r, const char *orig, const char *inside, const uint8_t *mac, size_t mac_len,
+                          uint32_t mtu, bool up);
+int record_add_link_new(struct record *r, const char *ifname, const char *kind);
+/* nat link|masq|fwd ...: -EINVAL also when @e cannot be written (nat_elem_format()) */
+int record_add_nat_elem(struct record *r, const struct nat_elem *e);
+/* nat localnet IF, nat lo6 IF (@what RECORD_NAT_LOCALNET or RECORD_NAT_LO6), nat sysctl KEY */
+int record_add_nat_link(struct record *r, enum record_nat what, const char *ifname);
+int record_add_nat_sysctl(struct record *r, const char *key);
+
+/**
+ * record_undo_entry() - call the undo handler of @e's key
+ * @u: the undo context (helper/steps.h)
+ * @e: the entry
+ *
+ * The handlers are the helper's (undo_KEY() in helper/step-*.c); "complete" has none, a key
+ * of a later version is ignored with a warning.
+ * Return: what the handler returned: 0 when done or nothing to do, -errno (logged)
+ */
+struct undo_ctx;
+int record_undo_entry(struct undo_ctx *u, const struct record_entry *e);
 
 /**
  * record_load() - the lines of @name's record, oldest first
@@ -70,18 +182,23 @@ int record_load_full(const char *name, int log_level, char ***ret_lines);
  * @line: one line, without the newline
  * @ret_reason: if not NULL, on failure what is wrong (static string)
  *
- * Known keys: complete, pin, sysfs, resolv, mntns (no arguments), "netns INODE [COOKIE]",
- * "veth IFNAME", "nat localnet|lo6 IFNAME", "nat sysctl net.KEY", "nat link|masq IFNAME ...",
- * "nat fwd ...". Other keys need only be printable ASCII (undo ignores what it does not know).
+ * The keys are enum record_key's. Other keys need only be lower-case words (undo ignores
+ * what it does not know).
  * Return: 0 or -EBADMSG
  */
 int record_line_check(const char *line, const char **ret_reason);
 
-/* The namespace a record names: its "netns INODE [COOKIE]" line. */
-struct record_netns {
-        unsigned long long ino;
-        uint64_t cookie; /* 0 = not recorded (a kernel without namespace cookies) */
-};
+/* record_complete() - whether @lines are the record of a finished "up" (ends in "complete") */
+bool record_complete(char *const *lines);
+
+/**
+ * record_nat_elems() - the elements of the NAT table that @lines recorded ("nat link|masq|fwd")
+ * @lines: the record
+ * @elems: the elements are appended to *@elems (malloc'd)
+ * @n: the number of elements in *@elems
+ * Return: the number appended, or -ENOMEM
+ */
+int record_nat_elems(char *const *lines, struct nat_elem **elems, size_t *n);
 
 /**
  * record_netns_id() - the namespace @lines name
