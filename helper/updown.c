@@ -146,6 +146,8 @@ static int undo_record(const char *name, char **lines) {
                         continue;
                 }
                 r = record_undo_entry(&u, &e);
+                if (r == -ENOSYS)
+                        log_error("No undo for '%s' in this program; leaving it.", lines[i - 1]);
                 if (r < 0 && ret == 0)
                         ret = r;
         }

@@ -446,8 +446,11 @@ int record_line_check(const char *line, const char **ret_reason) {
 }
 
 int record_undo_entry(struct undo_ctx *u, const struct record_entry *e) {
-        if (e->key < 0 || e->key >= _RECORD_KEY_MAX || !record_keys[e->key].undo)
+        if (e->key < 0 || e->key >= _RECORD_KEY_MAX || e->key == RECORD_COMPLETE)
                 return 0;
+        /* a key that needs undoing, in a program linked without its handler: never silently */
+        if (!record_keys[e->key].undo)
+                return -ENOSYS;
         return record_keys[e->key].undo(u, e);
 }
 

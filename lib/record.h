@@ -153,7 +153,8 @@ int record_add_nat_sysctl(struct record *r, const char *key);
  *
  * The handlers are the helper's (undo_KEY() in helper/step-*.c); "complete" has none, a key
  * of a later version is ignored with a warning.
- * Return: what the handler returned: 0 when done or nothing to do, -errno (logged)
+ * Return: what the handler returned: 0 when done or nothing to do, -errno (logged);
+ * -ENOSYS (not logged) in a program linked without the handler
  */
 struct undo_ctx;
 int record_undo_entry(struct undo_ctx *u, const struct record_entry *e);
