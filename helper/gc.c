@@ -323,7 +323,7 @@ static int pinned_nsids(struct nl_sock *nl, int **ret, size_t *ret_n) {
 
 static int gc_links(struct gc *g) {
         _cleanup_nl_close_ struct nl_sock *nl = NULL;
-        _cleanup_free_ struct rt_link *links = NULL;
+        _cleanup_free_ struct nl_link *links = NULL;
         _cleanup_free_ int *nsids = NULL;
         size_t n = 0, n_nsids = 0;
         int r;
@@ -332,7 +332,7 @@ static int gc_links(struct gc *g) {
         if (r < 0)
                 return log_error_errno(r, "Failed to open an rtnetlink socket: %m");
         /* links first: listing them makes the kernel assign ids to their peers' namespaces */
-        r = rt_dump_links(nl, &links, &n);
+        r = nl_dump_links(nl, &links, &n);
         if (r < 0)
                 return log_error_errno(r, "Failed to list links: %m");
         r = pinned_nsids(nl, &nsids, &n_nsids);
@@ -340,7 +340,7 @@ static int gc_links(struct gc *g) {
                 return log_error_errno(r, "Failed to identify the pinned namespaces: %m");
 
         for (size_t i = 0; i < n; i++) {
-                const struct rt_link *l = &links[i];
+                const struct nl_link *l = &links[i];
                 bool peer_pinned = false;
                 struct item *it;
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* inspect.h - what list, status, monitor and gc look at: pins, records, processes, units, rtnetlink dumps */
+/* inspect.h - what list, status, monitor and gc look at: pins, records, units, and the names of link and route states */
 #pragma once
 
 #include <net/if.h>
@@ -53,43 +53,6 @@ void ns_info_done(struct ns_info *i);
 int ns_names(char ***ret);
 
 
-/* rtnetlink dumps: a link, an address, a route of one namespace */
-struct rt_link {
-        int ifindex;
-        char name[IFNAMSIZ];
-        char kind[16];        /* IFLA_INFO_KIND, "" if none */
-        unsigned flags;       /* IFF_* */
-        uint8_t operstate;    /* IF_OPER_* */
-        uint32_t mtu;
-        char mac[18];         /* "aa:bb:cc:dd:ee:ff", "" if none */
-        int link_netnsid;     /* IFLA_LINK_NETNSID, -1 when absent: for a veth, the peer's namespace */
-        int link;             /* IFLA_LINK: for a veth, the peer's ifindex (in that namespace); 0 if none */
-};
-
-struct rt_addr {
-        int ifindex;
-        struct netns_prefix prefix; /* the address (not the network) and its prefix length */
-        uint8_t scope;              /* RT_SCOPE_* */
-};
-
-struct rt_route {
-        int family;
-        struct netns_prefix dst;    /* prefixlen 0 = default */
-        bool has_gateway;
-        union in_addr_union gateway;
-        int oif;
-        uint32_t table;
-        uint8_t protocol;           /* RTPROT_* */
-        uint8_t type;               /* RTN_* */
-};
-
-/* Parse one RTM_NEWLINK/RTM_DELLINK message (a dump's or a notification). 0 or -EBADMSG. */
-int rt_link_parse(const struct nlmsghdr *h, struct rt_link *ret);
-
-/* Dump every link/address/route (all tables but "local") of @s's namespace; arrays malloc'd. 0 or -errno. */
-int rt_dump_links(struct nl_sock *s, struct rt_link **ret, size_t *ret_n);
-int rt_dump_addrs(struct nl_sock *s, struct rt_addr **ret, size_t *ret_n);
-int rt_dump_routes(struct nl_sock *s, struct rt_route **ret, size_t *ret_n);
 /* "up"/"down"/"lower-layer-down"/... for IF_OPER_* */
 const char *operstate_to_string(uint8_t operstate);
 /* "kernel"/"boot"/"static"/... for RTPROT_*, or the number in @buf */

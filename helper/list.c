@@ -26,7 +26,7 @@ struct list_entry {
 static int read_addresses(const char *name, char ***ret) {
         _cleanup_close_ int fd = -1;
         _cleanup_nl_close_ struct nl_sock *nl = NULL;
-        _cleanup_free_ struct rt_addr *addrs = NULL;
+        _cleanup_free_ struct nl_addr *addrs = NULL;
         _cleanup_strv_free_ char **l = calloc(1, sizeof(char *));
         size_t n = 0;
         int r;
@@ -39,15 +39,16 @@ static int read_addresses(const char *name, char ***ret) {
         r = nl_open(fd, &nl);
         if (r < 0)
                 return r;
-        r = rt_dump_addrs(nl, &addrs, &n);
+        r = nl_dump_addrs(nl, AF_UNSPEC, &addrs, &n);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n; i++) {
                 char buf[ADDR_PREFIX_STRLEN];
+                struct netns_prefix p;
 
-                if (addrs[i].scope != RT_SCOPE_UNIVERSE)
+                if (!nl_addr_prefix(&addrs[i], &p) || addrs[i].scope != RT_SCOPE_UNIVERSE)
                         continue;
-                if (strv_extend(&l, addr_prefix_to_string(&addrs[i].prefix, buf)) < 0)
+                if (strv_extend(&l, addr_prefix_to_string(&p, buf)) < 0)
                         return -ENOMEM;
         }
         *ret = TAKE_PTR(l);

@@ -112,7 +112,7 @@ static void emit_link(const char *event, const char *netns, const struct known_l
         (void) fflush(stdout);
 }
 
-static struct known_link known_from(const struct rt_link *l) {
+static struct known_link known_from(const struct nl_link *l) {
         struct known_link k = { .ifindex = l->ifindex, .flags = l->flags, .operstate = l->operstate };
 
         memcpy(k.name, l->name, sizeof(k.name));
@@ -121,7 +121,7 @@ static struct known_link known_from(const struct rt_link *l) {
 }
 
 /* A link as the kernel now reports it: new, changed (name, UP, carrier, operstate) or the same. */
-static int link_update(struct watched *w, const struct rt_link *l, bool report) {
+static int link_update(struct watched *w, const struct nl_link *l, bool report) {
         struct known_link k = known_from(l), *p;
 
         for (size_t i = 0; i < w->n_links; i++) {
@@ -158,14 +158,14 @@ static void link_remove(struct watched *w, int ifindex, bool report) {
 /* Dump the links of @fd's namespace and reconcile @w with them (also after lost notifications). */
 static int resync(struct watched *w, int fd, bool report) {
         _cleanup_nl_close_ struct nl_sock *nl = NULL;
-        _cleanup_free_ struct rt_link *links = NULL;
+        _cleanup_free_ struct nl_link *links = NULL;
         size_t n = 0;
         int r;
 
         r = nl_open(fd, &nl);
         if (r < 0)
                 return r;
-        r = rt_dump_links(nl, &links, &n);
+        r = nl_dump_links(nl, &links, &n);
         if (r < 0)
                 return r;
         for (size_t i = w->n_links; i > 0; i--) {
@@ -273,9 +273,9 @@ static int read_links(struct watched *w) {
                 }
                 n = (int) len;
                 for (h = (const struct nlmsghdr *) buf; nl_msg_ok(h, n); h = mnl_nlmsg_next(h, &n)) {
-                        struct rt_link l;
+                        struct nl_link l;
 
-                        if (rt_link_parse(h, &l) < 0)
+                        if (nl_link_parse(h, &l) < 0)
                                 continue;
                         if (h->nlmsg_type == RTM_DELLINK)
                                 link_remove(w, l.ifindex, true);

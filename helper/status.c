@@ -62,11 +62,11 @@ struct status {
 
         /* inside the namespace; only when it is pinned and we may enter it */
         bool have_inside;
-        struct rt_link *links;
+        struct nl_link *links;
         size_t n_links;
-        struct rt_addr *addrs;
+        struct nl_addr *addrs;
         size_t n_addrs;
-        struct rt_route *routes;
+        struct nl_route_entry *routes;
         size_t n_routes;
         int host_nsid;               /* the id the namespace gives the host's namespace, -1 if none */
         int netns_fd;                /* the namespace, while we look at it; -1 */
@@ -174,11 +174,11 @@ static int load_inside(struct status *s) {
         r = nl_open(fd, &nl);
         if (r < 0)
                 return log_debug_errno(r, "Cannot enter the namespace '%s': %m", s->name), 0;
-        r = rt_dump_links(nl, &s->links, &s->n_links);
+        r = nl_dump_links(nl, &s->links, &s->n_links);
         if (r >= 0)
-                r = rt_dump_addrs(nl, &s->addrs, &s->n_addrs);
+                r = nl_dump_addrs(nl, AF_UNSPEC, &s->addrs, &s->n_addrs);
         if (r >= 0)
-                r = rt_dump_routes(nl, &s->routes, &s->n_routes);
+                r = nl_dump_routes(nl, AF_UNSPEC, &s->routes, &s->n_routes);
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
@@ -334,8 +334,21 @@ static const char *route_type_name(uint8_t t) {
         }
 }
 
-static bool route_shown(const struct rt_route *r) {
+static bool route_shown(const struct nl_route_entry *r) {
+        /* not the kernel's cached clones, nor what is no IPv4 or IPv6 route */
+        if ((r->flags & RTM_F_CLONED) || (r->family != AF_INET && r->family != AF_INET6))
+                return false;
         return r->table != RT_TABLE_LOCAL && route_type_name(r->type);
+}
+
+/* "aa:bb:cc:dd:ee:ff" for an Ethernet-like link, else NULL */
+static const char *link_mac(const struct nl_link *l, char buf[static 18]) {
+        const uint8_t *m = l->hwaddr;
+
+        if (l->hwaddr_len != 6)
+                return NULL;
+        (void) snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+        return buf;
 }
 
 static const char *link_name(const struct status *s, int ifindex) {
@@ -346,10 +359,10 @@ static const char *link_name(const struct status *s, int ifindex) {
 }
 
 /* The peer of a veth inside, when it is on the host: its name there. */
-static bool link_peer_on_host(const struct status *s, const struct rt_link *l, char name[static IFNAMSIZ]) {
-        if (!streq(l->kind, "veth") || l->link <= 0 || l->link_netnsid < 0 || l->link_netnsid != s->host_nsid)
+static bool link_peer_on_host(const struct status *s, const struct nl_link *l, char name[static IFNAMSIZ]) {
+        if (!streq(l->kind, "veth") || l->parent_ifindex <= 0 || l->link_netnsid < 0 || l->link_netnsid != s->host_nsid)
                 return false;
-        return if_indextoname((unsigned) l->link, name) != NULL;
+        return if_indextoname((unsigned) l->parent_ifindex, name) != NULL;
 }
 
 static const char *proto_str(uint8_t p) {
@@ -412,8 +425,8 @@ static void print_json(const struct status *s) {
         else {
                 json_array_begin(&j, "links");
                 for (size_t i = 0; i < s->n_links; i++) {
-                        const struct rt_link *l = &s->links[i];
-                        char peer[IFNAMSIZ];
+                        const struct nl_link *l = &s->links[i];
+                        char peer[IFNAMSIZ], mac[18];
 
                         json_object_begin(&j, NULL);
                         json_int(&j, "ifindex", l->ifindex);
@@ -422,14 +435,16 @@ static void print_json(const struct status *s) {
                         json_bool(&j, "up", l->flags & IFF_UP);
                         json_string(&j, "operstate", operstate_to_string(l->operstate));
                         json_uint(&j, "mtu", l->mtu);
-                        json_string(&j, "mac", l->mac[0] ? l->mac : NULL);
+                        json_string(&j, "mac", link_mac(l, mac));
                         json_string(&j, "host_peer", link_peer_on_host(s, l, peer) ? peer : NULL);
                         json_array_begin(&j, "addresses");
                         for (size_t k = 0; k < s->n_addrs; k++) {
-                                if (s->addrs[k].ifindex != l->ifindex)
+                                struct netns_prefix p;
+
+                                if (s->addrs[k].ifindex != l->ifindex || !nl_addr_prefix(&s->addrs[k], &p))
                                         continue;
                                 json_object_begin(&j, NULL);
-                                json_string(&j, "address", addr_prefix_to_string(&s->addrs[k].prefix, buf));
+                                json_string(&j, "address", addr_prefix_to_string(&p, buf));
                                 json_string(&j, "scope",
                                             s->addrs[k].scope == RT_SCOPE_UNIVERSE ? "global" :
                                             s->addrs[k].scope == RT_SCOPE_LINK ? "link" :
@@ -447,7 +462,7 @@ static void print_json(const struct status *s) {
         else {
                 json_array_begin(&j, "routes");
                 for (size_t i = 0; i < s->n_routes; i++) {
-                        const struct rt_route *r = &s->routes[i];
+                        const struct nl_route_entry *r = &s->routes[i];
 
                         if (!route_shown(r))
                                 continue;
@@ -611,7 +626,7 @@ static void print_text(const struct status *s) {
 
         if (s->have_inside) {
                 for (size_t i = 0; i < s->n_links; i++) {
-                        const struct rt_link *l = &s->links[i];
+                        const struct nl_link *l = &s->links[i];
                         char peer[IFNAMSIZ];
 
                         label(i == 0 ? "Links" : "");
@@ -630,16 +645,19 @@ static void print_text(const struct status *s) {
                                color_on(l->operstate == 6 /* IF_OPER_UP */ ? COLOR_GREEN :
                                         l->operstate == 0 /* unknown */ ? COLOR_NONE : COLOR_YELLOW),
                                operstate_to_string(l->operstate), color_off(), l->mtu);
-                        for (size_t k = 0; k < s->n_addrs; k++)
-                                if (s->addrs[k].ifindex == l->ifindex) {
-                                        label("");
-                                        printf("  %s%s\n", addr_prefix_to_string(&s->addrs[k].prefix, buf),
-                                               s->addrs[k].scope == RT_SCOPE_LINK ? " (link)" : "");
-                                }
+                        for (size_t k = 0; k < s->n_addrs; k++) {
+                                struct netns_prefix p;
+
+                                if (s->addrs[k].ifindex != l->ifindex || !nl_addr_prefix(&s->addrs[k], &p))
+                                        continue;
+                                label("");
+                                printf("  %s%s\n", addr_prefix_to_string(&p, buf),
+                                       s->addrs[k].scope == RT_SCOPE_LINK ? " (link)" : "");
+                        }
                 }
                 first = true;
                 for (size_t i = 0; i < s->n_routes; i++) {
-                        const struct rt_route *r = &s->routes[i];
+                        const struct nl_route_entry *r = &s->routes[i];
                         const char *dev = r->oif ? link_name(s, r->oif) : NULL;
 
                         if (!route_shown(r))

@@ -33,7 +33,7 @@ struct link_plan {
         const struct link_kind *kind;
         char name[IFNAMSIZ];              /* inside */
         const struct link_plan *on_moved; /* created on a link this namespace moves in */
-        struct nl_link_hw host;           /* physical: the link; created: the parent (unless on_moved) */
+        struct nl_link host;              /* physical: the link; created: the parent (unless on_moved) */
 };
 
 static const char *where(const struct netns_link *l, char *buf, size_t size) {
@@ -41,7 +41,7 @@ static const char *where(const struct netns_link *l, char *buf, size_t size) {
         return buf;
 }
 
-static bool hwaddr_eq(const struct nl_link_hw *l, const uint8_t *a, size_t n) {
+static bool hwaddr_eq(const struct nl_link *l, const uint8_t *a, size_t n) {
         return n > 0 && l->hwaddr_len == n && memcmp(l->hwaddr, a, n) == 0;
 }
 
@@ -88,7 +88,7 @@ int plan_links(struct up_ctx *c) {
                 }
                 if (!p[i].kind->needs_parent)
                         continue;
-                r = nl_link_get_hw(host, 0, l->parent, &p[i].host);
+                r = nl_link_get(host, l->parent, &p[i].host);
                 if (r == -ENODEV)
                         return log_error_errno(r, "%s: [Link] Parent=%s: no such link on the host%s.",
                                                where(l, w, sizeof(w)), l->parent,
@@ -200,12 +200,12 @@ static int configure(struct up_ctx *c, struct nl_sock *ns, const struct link_pla
 }
 
 static int move_in(struct up_ctx *c, struct nl_sock *host, struct nl_sock *ns, const struct link_plan *p) {
-        const struct nl_link_hw *h = &p->host;
+        const struct nl_link *h = &p->host;
         char w[PATH_MAX];
         int r;
 
-        r = record_add_link_moved(c->rec, p->l->parent, p->name, h->hwaddr, h->hwaddr_len, h->link.mtu,
-                                  h->link.flags & IFF_UP);
+        r = record_add_link_moved(c->rec, p->l->parent, p->name, h->hwaddr, h->hwaddr_len, h->mtu,
+                                  h->flags & IFF_UP);
         if (r < 0)
                 return log_error_errno(r, "Failed to write state record: %m");
         /* Moved and renamed in one request, under one hold of the RTNL lock: no other request
@@ -213,7 +213,7 @@ static int move_in(struct up_ctx *c, struct nl_sock *host, struct nl_sock *ns, c
          * udev and anything else that acts on a link the moment it appears). The kernel
          * keeps the link's name through the move unless that is taken inside, then renames
          * it; a name taken inside fails the whole request before the move. */
-        r = nl_link_move(host, h->link.ifindex, c->netns_fd, p->name, 0, -1);
+        r = nl_link_move(host, h->ifindex, c->netns_fd, p->name, 0, -1);
         if (r == -EEXIST)
                 return log_error_errno(r, "%s: Failed to move host link %s into namespace '%s': a link named '%s' exists there already; set Name=.",
                                        where(p->l, w, sizeof(w)), p->l->parent, c->name, p->name);
@@ -261,7 +261,7 @@ static int create_in(struct up_ctx *c, struct nl_sock *host, struct nl_sock *ns,
                 n.parent_ifindex = parent.ifindex;
                 n.netns_fd = -1;
         } else {
-                n.parent_ifindex = p->host.link.ifindex;
+                n.parent_ifindex = p->host.ifindex;
                 n.netns_fd = c->netns_fd;
         }
 
@@ -333,30 +333,30 @@ int step_links(struct up_ctx *c) {
 }
 
 /* The moved link among @nl's links: by its name, else by its hardware address. */
-static int find_moved(struct nl_sock *nl, const struct record_link_moved *m, const char *const *names, struct nl_link_hw *ret) {
-        _cleanup_free_ struct nl_link_hw *all = NULL;
+static int find_moved(struct nl_sock *nl, const struct record_link_moved *m, const char *const *names, struct nl_link *ret) {
+        _cleanup_free_ struct nl_link *all = NULL;
         size_t n = 0;
         int r;
 
         for (const char *const *name = names; *name; name++) {
-                r = nl_link_get_hw(nl, 0, *name, ret);
+                r = nl_link_get(nl, *name, ret);
                 if (r == -ENODEV)
                         continue;
                 if (r < 0)
                         return r;
-                if (m->mac_len == 0 || (hwaddr_eq(ret, m->mac, m->mac_len) && !link_kernel_kind_is_stacked(ret->link.kind)))
+                if (m->mac_len == 0 || (hwaddr_eq(ret, m->mac, m->mac_len) && !link_kernel_kind_is_stacked(ret->kind)))
                         return 1;
         }
         if (m->mac_len == 0)
                 return 0;
         /* renamed since (by hand, or by the kernel: "devN" when a namespace died and the name
          * was taken in the host) */
-        r = nl_link_dump_hw(nl, &all, &n);
+        r = nl_dump_links(nl, &all, &n);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n; i++)
-                if (hwaddr_eq(&all[i], m->mac, m->mac_len) && !link_kernel_kind_is_stacked(all[i].link.kind) &&
-                    !streq(all[i].link.name, "lo")) {
+                if (hwaddr_eq(&all[i], m->mac, m->mac_len) && !link_kernel_kind_is_stacked(all[i].kind) &&
+                    !streq(all[i].name, "lo")) {
                         *ret = all[i];
                         return 1;
                 }
@@ -375,61 +375,61 @@ static int find_moved(struct nl_sock *nl, const struct record_link_moved *m, con
  * the kernel names links a dying namespace returns.
  */
 static int give_back(struct undo_ctx *u, struct nl_sock *from, struct nl_sock *host, int host_fd,
-                     const struct nl_link_hw *l, const struct record_link_moved *m) {
-        struct nl_link_hw home;
+                     const struct nl_link *l, const struct record_link_moved *m) {
+        struct nl_link home;
         int r;
 
         if (host_fd < 0) {
-                r = nl_link_move(from, l->link.ifindex, -1, streq(l->link.name, m->orig) ? NULL : m->orig, m->mtu, m->up);
+                r = nl_link_move(from, l->ifindex, -1, streq(l->name, m->orig) ? NULL : m->orig, m->mtu, m->up);
                 if (r == -EEXIST) {
                         log_warning("Link %s of namespace '%s' cannot get its name %s back: a link of that name exists on the host; leaving it as %s.",
-                                    l->link.name, u->name, m->orig, l->link.name);
-                        (void) nl_link_move(host, l->link.ifindex, -1, NULL, m->mtu, m->up);
+                                    l->name, u->name, m->orig, l->name);
+                        (void) nl_link_move(host, l->ifindex, -1, NULL, m->mtu, m->up);
                         return 0;
                 }
                 if (r < 0)
-                        return log_error_errno(r, "Failed to restore link %s as %s: %m%s", l->link.name, m->orig, nl_extack(from));
+                        return log_error_errno(r, "Failed to restore link %s as %s: %m%s", l->name, m->orig, nl_extack(from));
                 return 0;
         }
 
-        if (!streq(l->link.name, m->orig)) {
+        if (!streq(l->name, m->orig)) {
                 /* down first: older kernels (6.1) refuse to rename a link that is up */
-                r = nl_link_move(from, l->link.ifindex, -1, NULL, 0, 0);
+                r = nl_link_move(from, l->ifindex, -1, NULL, 0, 0);
                 if (r >= 0)
-                        r = nl_link_move(from, l->link.ifindex, -1, m->orig, 0, -1);
+                        r = nl_link_move(from, l->ifindex, -1, m->orig, 0, -1);
                 if (r < 0 && r != -EEXIST) /* EEXIST: the name is taken inside; move it as it is */
-                        return log_error_errno(r, "Failed to rename link %s to %s in namespace '%s': %m%s", l->link.name,
+                        return log_error_errno(r, "Failed to rename link %s to %s in namespace '%s': %m%s", l->name,
                                                m->orig, u->name, nl_extack(from));
         }
-        r = nl_link_move(from, l->link.ifindex, host_fd, m->orig, m->mtu, m->up);
+        r = nl_link_move(from, l->ifindex, host_fd, m->orig, m->mtu, m->up);
         if (r != -EEXIST) {
                 if (r < 0)
-                        return log_error_errno(r, "Failed to give link %s back to the host as %s: %m%s", l->link.name,
+                        return log_error_errno(r, "Failed to give link %s back to the host as %s: %m%s", l->name,
                                                m->orig, nl_extack(from));
                 return 0;
         }
 
         /* EEXIST: the original name is taken on the host. If the link's current name is free
          * there, the kernel moved it and then refused the rename; else it refused the move. */
-        r = find_moved(host, m, (const char *const[]) { l->link.name, m->orig, NULL }, &home);
+        r = find_moved(host, m, (const char *const[]) { l->name, m->orig, NULL }, &home);
         if (r == 0) {
-                r = nl_link_move(from, l->link.ifindex, host_fd, "dev%d", m->mtu, m->up);
+                r = nl_link_move(from, l->ifindex, host_fd, "dev%d", m->mtu, m->up);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to give link %s back to the host: %m%s", l->link.name,
+                        return log_error_errno(r, "Failed to give link %s back to the host: %m%s", l->name,
                                                nl_extack(from));
                 r = find_moved(host, m, (const char *const[]) { NULL }, &home);
         }
         if (r < 0)
-                return log_error_errno(r, "Failed to look for link %s on the host: %m%s", l->link.name, nl_extack(host));
+                return log_error_errno(r, "Failed to look for link %s on the host: %m%s", l->name, nl_extack(host));
         if (r == 0)
                 return log_error_errno(ENODEV, "Link %s of namespace '%s' was moved, but is not found on the host.",
-                                       l->link.name, u->name);
+                                       l->name, u->name);
         log_warning("Gave link %s of namespace '%s' back to the host as %s: a link named %s exists there now.",
-                    l->link.name, u->name, home.link.name, m->orig);
+                    l->name, u->name, home.name, m->orig);
         /* a request refused at the rename did not get to the MTU and state */
-        r = nl_link_move(host, home.link.ifindex, -1, NULL, m->mtu, m->up);
+        r = nl_link_move(host, home.ifindex, -1, NULL, m->mtu, m->up);
         if (r < 0)
-                return log_error_errno(r, "Failed to restore MTU and state of %s: %m%s", home.link.name, nl_extack(host));
+                return log_error_errno(r, "Failed to restore MTU and state of %s: %m%s", home.name, nl_extack(host));
         return 0;
 }
 
@@ -450,7 +450,7 @@ int undo_link_moved(struct undo_ctx *u, const struct record_entry *e) {
         const struct record_link_moved m = e->link_moved;
         _cleanup_close_ int host_fd = -1;
         struct nl_sock *host, *ns;
-        struct nl_link_hw l;
+        struct nl_link l;
         int r;
 
         r = undo_nl_host(u, &host);
@@ -487,7 +487,7 @@ int undo_link_moved(struct undo_ctx *u, const struct record_entry *e) {
                         log_debug("Link %s of namespace '%s' is gone (a veth dies with its namespace).", m.orig, u->name);
                         return 0;
                 }
-                if (streq(l.link.name, m.orig) && l.link.mtu == m.mtu && !!(l.link.flags & IFF_UP) == m.up)
+                if (streq(l.name, m.orig) && l.mtu == m.mtu && !!(l.flags & IFF_UP) == m.up)
                         return 0;
                 return give_back(u, host, host, -1, &l, &m);
         }

@@ -69,16 +69,13 @@ struct ra_scan {
 
 static int ra_route_cb(const struct nlmsghdr *nlh, void *data) {
         struct ra_scan *s = data;
-        const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-        const struct nlattr *a;
-        int oif = 0;
+        struct nl_route_entry rt;
+        int oif;
 
-        if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != AF_INET6 || rtm->rtm_dst_len != 0 ||
-            rtm->rtm_protocol != RTPROT_RA)
+        if (nl_route_parse(nlh, &rt) < 0 || nlh->nlmsg_type != RTM_NEWROUTE || rt.family != AF_INET6 ||
+            rt.dst.prefixlen != 0 || rt.protocol != RTPROT_RA)
                 return MNL_CB_OK;
-        mnl_attr_for_each(a, nlh, sizeof(*rtm))
-                if (mnl_attr_get_type(a) == RTA_OIF)
-                        oif = (int) mnl_attr_get_u32(a);
+        oif = rt.oif;
         if (oif > 0 && s->ifindex == 0) {
                 char ifname[IF_NAMESIZE], key[64], val[16];
 

@@ -335,19 +335,19 @@ static int report_failed(int r, struct nl_sock *nl, const struct op *op, const c
  * end is our peer, with another MAC. Returns true and fills @ret when it applies.
  */
 static bool host_link_local(const struct nl_link *l, struct netns_prefix *ret) {
-        if (!l->ipv6 || l->addr_gen_mode != IN6_ADDR_GEN_MODE_EUI64 || l->mac_len != 6)
+        if (!l->ipv6 || l->addr_gen_mode != IN6_ADDR_GEN_MODE_EUI64 || l->hwaddr_len != 6)
                 return false;
         *ret = (struct netns_prefix) { .family = AF_INET6, .prefixlen = 64 };
         ret->addr.in6.s6_addr[0] = 0xfe;
         ret->addr.in6.s6_addr[1] = 0x80;
-        ret->addr.in6.s6_addr[8] = l->mac[0] ^ 0x02;
-        ret->addr.in6.s6_addr[9] = l->mac[1];
-        ret->addr.in6.s6_addr[10] = l->mac[2];
+        ret->addr.in6.s6_addr[8] = l->hwaddr[0] ^ 0x02;
+        ret->addr.in6.s6_addr[9] = l->hwaddr[1];
+        ret->addr.in6.s6_addr[10] = l->hwaddr[2];
         ret->addr.in6.s6_addr[11] = 0xff;
         ret->addr.in6.s6_addr[12] = 0xfe;
-        ret->addr.in6.s6_addr[13] = l->mac[3];
-        ret->addr.in6.s6_addr[14] = l->mac[4];
-        ret->addr.in6.s6_addr[15] = l->mac[5];
+        ret->addr.in6.s6_addr[13] = l->hwaddr[3];
+        ret->addr.in6.s6_addr[14] = l->hwaddr[4];
+        ret->addr.in6.s6_addr[15] = l->hwaddr[5];
         return true;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nl.c - rtnetlink over libmnl: one socket per namespace, one builder per message */
 
+#include <assert.h>
 #include <linux/ipv6.h>
 #include <linux/net_namespace.h>
 #include <linux/netlink.h>
@@ -491,22 +492,63 @@ int nl_route_add_default(struct nl_sock *s, int family, const union in_addr_unio
         return run_one(&b, nl_batch_route_add_default(&b, family, gw, ifindex, onlink));
 }
 
-static int link_attr_cb(const struct nlattr *attr, void *data) {
-        const struct nlattr **tb = data;
+/* ------------------------------------------------------------------------------------------
+ * The read side: one parser per message type (links, addresses, routes), for dumps,
+ * lookups and notifications alike
+ */
+
+/* Where mnl_attr_parse() puts a message's attributes: @tb indexed by type, up to @max. */
+struct attr_table {
+        const struct nlattr **tb;
+        uint16_t max;
+};
+
+static int attr_table_cb(const struct nlattr *attr, void *data) {
+        const struct attr_table *t = data;
         uint16_t type = mnl_attr_get_type(attr);
 
-        if (mnl_attr_type_valid(attr, IFLA_MAX) > 0)
-                tb[type] = attr;
+        /* types this kernel header does not know are skipped */
+        if (type <= t->max)
+                t->tb[type] = attr;
         return MNL_CB_OK;
 }
 
-static int linkinfo_attr_cb(const struct nlattr *attr, void *data) {
-        const struct nlattr **tb = data;
-        uint16_t type = mnl_attr_get_type(attr);
+/* The attributes after @h's family header (@hdrlen bytes) into @tb[0..@max]. 0 or -EBADMSG. */
+static int attrs_parse(const struct nlmsghdr *h, size_t hdrlen, const struct nlattr **tb, uint16_t max) {
+        struct attr_table t = { tb, max };
 
-        if (mnl_attr_type_valid(attr, IFLA_INFO_MAX) > 0)
-                tb[type] = attr;
-        return MNL_CB_OK;
+        return mnl_attr_parse(h, (unsigned) hdrlen, attr_table_cb, &t) < 0 ? -EBADMSG : 0;
+}
+
+static int attrs_parse_nested(const struct nlattr *nest, const struct nlattr **tb, uint16_t max) {
+        struct attr_table t = { tb, max };
+
+        return mnl_attr_parse_nested(nest, attr_table_cb, &t) < 0 ? -EBADMSG : 0;
+}
+
+static bool attr_u32(const struct nlattr *a, uint32_t *ret) {
+        if (!a || mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+                return false;
+        *ret = mnl_attr_get_u32(a);
+        return true;
+}
+
+/* A string attribute into @buf, cut at its payload's end should it lack its NUL. */
+static void attr_str(const struct nlattr *a, char *buf, size_t size) {
+        if (!a || mnl_attr_validate(a, MNL_TYPE_STRING) < 0)
+                return;
+        (void) snprintf(buf, size, "%.*s", (int) strnlen(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a)),
+                        (const char *) mnl_attr_get_payload(a));
+}
+
+/* An address attribute of @family into @ret, if it has the family's length. */
+static bool attr_addr(const struct nlattr *a, int family, union in_addr_union *ret) {
+        size_t alen = family_addr_len(family);
+
+        if (!a || alen == 0 || mnl_attr_get_payload_len(a) != alen)
+                return false;
+        memcpy(ret, mnl_attr_get_payload(a), alen);
+        return true;
 }
 
 /* IFLA_AF_SPEC: an AF_INET6 entry exists only when the link has IPv6 state (not with
@@ -535,32 +577,166 @@ static bool link_has_ipv6(const struct nlattr *af_spec, int *ret_addr_gen_mode) 
         return false;
 }
 
-static int link_get_cb(const struct nlmsghdr *h, void *data) {
+int nl_link_parse(const struct nlmsghdr *h, struct nl_link *ret) {
         const struct nlattr *tb[IFLA_MAX + 1] = {}, *info[IFLA_INFO_MAX + 1] = {};
         const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(h);
-        struct nl_link *l = data;
+        struct nl_link l;
+        uint32_t v;
 
-        if (h->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(h) < sizeof(*ifi))
-                return MNL_CB_OK;
-        *l = (struct nl_link) { .ifindex = ifi->ifi_index, .flags = ifi->ifi_flags, .link_netnsid = -1, .addr_gen_mode = -1 };
-        if (mnl_attr_parse(h, sizeof(*ifi), link_attr_cb, tb) < 0)
-                return MNL_CB_ERROR;
+        if ((h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK) || mnl_nlmsg_get_payload_len(h) < sizeof(*ifi))
+                return -EBADMSG;
+        if (attrs_parse(h, sizeof(*ifi), tb, IFLA_MAX) < 0)
+                return -EBADMSG;
+        l = (struct nl_link) { .ifindex = ifi->ifi_index, .flags = ifi->ifi_flags, .link_netnsid = -1, .addr_gen_mode = -1 };
         if (tb[IFLA_IFNAME] && mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_NUL_STRING) >= 0)
-                (void) snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(tb[IFLA_IFNAME]));
-        if (tb[IFLA_MTU] && mnl_attr_validate(tb[IFLA_MTU], MNL_TYPE_U32) >= 0)
-                l->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
-        if (tb[IFLA_LINK_NETNSID] && mnl_attr_validate(tb[IFLA_LINK_NETNSID], MNL_TYPE_U32) >= 0)
-                l->link_netnsid = (int) mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]);
-        if (tb[IFLA_LINKINFO] && mnl_attr_parse_nested(tb[IFLA_LINKINFO], linkinfo_attr_cb, info) >= 0 &&
-            info[IFLA_INFO_KIND] && mnl_attr_validate(info[IFLA_INFO_KIND], MNL_TYPE_NUL_STRING) >= 0)
-                (void) snprintf(l->kind, sizeof(l->kind), "%s", mnl_attr_get_str(info[IFLA_INFO_KIND]));
+                (void) snprintf(l.name, sizeof(l.name), "%s", mnl_attr_get_str(tb[IFLA_IFNAME]));
+        (void) attr_u32(tb[IFLA_MTU], &l.mtu);
+        if (tb[IFLA_OPERSTATE] && mnl_attr_validate(tb[IFLA_OPERSTATE], MNL_TYPE_U8) >= 0)
+                l.operstate = mnl_attr_get_u8(tb[IFLA_OPERSTATE]);
+        if (attr_u32(tb[IFLA_LINK_NETNSID], &v))
+                l.link_netnsid = (int) (int32_t) v;
+        if (attr_u32(tb[IFLA_LINK], &v))
+                l.parent_ifindex = (int) v;
+        if (tb[IFLA_LINKINFO] && attrs_parse_nested(tb[IFLA_LINKINFO], info, IFLA_INFO_MAX) >= 0)
+                attr_str(info[IFLA_INFO_KIND], l.kind, sizeof(l.kind));
         if (tb[IFLA_AF_SPEC])
-                l->ipv6 = link_has_ipv6(tb[IFLA_AF_SPEC], &l->addr_gen_mode);
-        if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == sizeof(l->mac)) {
-                memcpy(l->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), sizeof(l->mac));
-                l->mac_len = sizeof(l->mac);
+                l.ipv6 = link_has_ipv6(tb[IFLA_AF_SPEC], &l.addr_gen_mode);
+        if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) <= sizeof(l.hwaddr)) {
+                l.hwaddr_len = mnl_attr_get_payload_len(tb[IFLA_ADDRESS]);
+                memcpy(l.hwaddr, mnl_attr_get_payload(tb[IFLA_ADDRESS]), l.hwaddr_len);
         }
+        *ret = l;
+        return 0;
+}
+
+int nl_addr_parse(const struct nlmsghdr *h, struct nl_addr *ret) {
+        const struct nlattr *tb[IFA_MAX + 1] = {};
+        const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(h);
+        struct nl_addr a;
+
+        if ((h->nlmsg_type != RTM_NEWADDR && h->nlmsg_type != RTM_DELADDR) || mnl_nlmsg_get_payload_len(h) < sizeof(*ifa))
+                return -EBADMSG;
+        if (attrs_parse(h, sizeof(*ifa), tb, IFA_MAX) < 0)
+                return -EBADMSG;
+        a = (struct nl_addr) {
+                .family = ifa->ifa_family,
+                .ifindex = (int) ifa->ifa_index,
+                .prefixlen = ifa->ifa_prefixlen,
+                .scope = ifa->ifa_scope,
+        };
+        a.has_local = attr_addr(tb[IFA_LOCAL], a.family, &a.local);
+        a.has_address = attr_addr(tb[IFA_ADDRESS], a.family, &a.address);
+        *ret = a;
+        return 0;
+}
+
+int nl_route_parse(const struct nlmsghdr *h, struct nl_route_entry *ret) {
+        const struct nlattr *tb[RTA_MAX + 1] = {};
+        const struct rtmsg *rtm = mnl_nlmsg_get_payload(h);
+        struct nl_route_entry rt;
+        uint32_t v;
+
+        if ((h->nlmsg_type != RTM_NEWROUTE && h->nlmsg_type != RTM_DELROUTE) || mnl_nlmsg_get_payload_len(h) < sizeof(*rtm))
+                return -EBADMSG;
+        if (attrs_parse(h, sizeof(*rtm), tb, RTA_MAX) < 0)
+                return -EBADMSG;
+        rt = (struct nl_route_entry) {
+                .family = rtm->rtm_family,
+                .dst = { .family = rtm->rtm_family, .prefixlen = rtm->rtm_dst_len },
+                .table = rtm->rtm_table,
+                .protocol = rtm->rtm_protocol,
+                .type = rtm->rtm_type,
+                .flags = rtm->rtm_flags,
+        };
+        if (attr_u32(tb[RTA_TABLE], &v))
+                rt.table = v;
+        rt.has_dst = attr_addr(tb[RTA_DST], rt.family, &rt.dst.addr);
+        rt.has_gateway = attr_addr(tb[RTA_GATEWAY], rt.family, &rt.gateway);
+        if (attr_u32(tb[RTA_OIF], &v))
+                rt.oif = (int) v;
+        *ret = rt;
+        return 0;
+}
+
+/* Collects a dump's messages of one kind into a growing array. */
+struct dump_arr {
+        int (*parse)(const struct nlmsghdr *h, void *ret);
+        uint16_t type;     /* the messages taken: RTM_NEWLINK, ... */
+        bool skip_bad;     /* a message that does not parse is left out; else the dump fails */
+        void **arr;
+        size_t *n;
+        size_t size;       /* of an element */
+};
+
+static int dump_arr_cb(const struct nlmsghdr *h, void *data) {
+        struct dump_arr *d = data;
+        union {
+                struct nl_link link;
+                struct nl_addr addr;
+                struct nl_route_entry route;
+        } one;
+        void *e;
+
+        assert(d->size <= sizeof(one));
+        if (h->nlmsg_type != d->type)
+                return MNL_CB_OK;
+        if (d->parse(h, &one) < 0)
+                return d->skip_bad ? MNL_CB_OK : MNL_CB_ERROR;
+        e = array_append(d->arr, d->n, d->size);
+        if (!e)
+                return MNL_CB_ERROR;
+        memcpy(e, &one, d->size);
         return MNL_CB_OK;
+}
+
+static int link_parse_any(const struct nlmsghdr *h, void *ret) {
+        return nl_link_parse(h, ret);
+}
+
+static int addr_parse_any(const struct nlmsghdr *h, void *ret) {
+        return nl_addr_parse(h, ret);
+}
+
+static int route_parse_any(const struct nlmsghdr *h, void *ret) {
+        return nl_route_parse(h, ret);
+}
+
+static int dump(struct nl_sock *s, uint16_t type, size_t hdr, int family, struct dump_arr *d) {
+        char buf[256];
+        struct nlmsghdr *nlh = nl_msg_new(s, buf, type, NLM_F_DUMP);
+        uint8_t *f = mnl_nlmsg_put_extra_header(nlh, hdr);
+        int r;
+
+        /* every link; with AF_UNSPEC every family (RTM_GETLINK wants IFLA_EXT_MASK for VF info only).
+         * The family is the first byte of each of the three headers. */
+        *f = (uint8_t) family;
+        r = nl_call(s, nlh, dump_arr_cb, d);
+        return r < 0 ? r : 0;
+}
+
+int nl_dump_links(struct nl_sock *s, struct nl_link **ret, size_t *ret_n) {
+        struct dump_arr d = { link_parse_any, RTM_NEWLINK, true, (void **) ret, ret_n, sizeof(**ret) };
+
+        return dump(s, RTM_GETLINK, sizeof(struct ifinfomsg), AF_UNSPEC, &d);
+}
+
+int nl_dump_addrs(struct nl_sock *s, int family, struct nl_addr **ret, size_t *ret_n) {
+        struct dump_arr d = { addr_parse_any, RTM_NEWADDR, false, (void **) ret, ret_n, sizeof(**ret) };
+
+        return dump(s, RTM_GETADDR, sizeof(struct ifaddrmsg), family, &d);
+}
+
+int nl_dump_routes(struct nl_sock *s, int family, struct nl_route_entry **ret, size_t *ret_n) {
+        struct dump_arr d = { route_parse_any, RTM_NEWROUTE, false, (void **) ret, ret_n, sizeof(**ret) };
+
+        return dump(s, RTM_GETROUTE, sizeof(struct rtmsg), family, &d);
+}
+
+/* A lookup of one link: its RTM_NEWLINK, parsed. */
+static int link_get_cb(const struct nlmsghdr *h, void *data) {
+        if (h->nlmsg_type != RTM_NEWLINK)
+                return MNL_CB_OK;
+        return nl_link_parse(h, data) < 0 ? MNL_CB_ERROR : MNL_CB_OK;
 }
 
 int nl_link_get(struct nl_sock *s, const char *name, struct nl_link *ret) {
@@ -582,16 +758,16 @@ int nl_link_get(struct nl_sock *s, const char *name, struct nl_link *ret) {
         return 0;
 }
 
-static int nsid_attr_cb(const struct nlattr *attr, void *data) {
-        if (mnl_attr_get_type(attr) == NETNSA_NSID && mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
-                *(int32_t *) data = (int32_t) mnl_attr_get_u32(attr);
-        return MNL_CB_OK;
-}
-
 static int nsid_cb(const struct nlmsghdr *h, void *data) {
-        if (h->nlmsg_type == RTM_NEWNSID &&
-            mnl_attr_parse(h, sizeof(struct rtgenmsg), nsid_attr_cb, data) < 0)
+        const struct nlattr *tb[NETNSA_MAX + 1] = {};
+        uint32_t v;
+
+        if (h->nlmsg_type != RTM_NEWNSID)
+                return MNL_CB_OK;
+        if (attrs_parse(h, sizeof(struct rtgenmsg), tb, NETNSA_MAX) < 0)
                 return MNL_CB_ERROR;
+        if (attr_u32(tb[NETNSA_NSID], &v))
+                *(int32_t *) data = (int32_t) v;
         return MNL_CB_OK;
 }
 
@@ -616,14 +792,11 @@ struct dump_state {
         size_t *n;
 };
 
-static int dump_add(struct dump_state *d, const void *addr, size_t alen, unsigned prefixlen,
+static int dump_add(struct dump_state *d, const union in_addr_union *addr, unsigned prefixlen,
                     int ifindex, bool route, uint32_t table, uint8_t type) {
         struct nl_prefix_use *u;
-        struct netns_prefix p = { .family = d->family, .prefixlen = (uint8_t) prefixlen };
+        struct netns_prefix p = { .family = d->family, .prefixlen = (uint8_t) prefixlen, .addr = *addr };
 
-        if (alen != family_addr_len(d->family))
-                return MNL_CB_OK;
-        memcpy(&p.addr, addr, alen);
         u = ARRAY_APPEND(*d->arr, *d->n);
         if (!u)
                 return MNL_CB_ERROR;
@@ -637,64 +810,45 @@ static int dump_add(struct dump_state *d, const void *addr, size_t alen, unsigne
         return MNL_CB_OK;
 }
 
-static int addr_attr_cb(const struct nlattr *attr, void *data) {
-        const struct nlattr **tb = data;
-
-        if (mnl_attr_type_valid(attr, IFA_MAX) > 0)
-                tb[mnl_attr_get_type(attr)] = attr;
-        return MNL_CB_OK;
-}
-
 static int addr_dump_cb(const struct nlmsghdr *h, void *data) {
-        const struct nlattr *tb[IFA_MAX + 1] = {};
-        const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(h);
         struct dump_state *d = data;
+        struct nl_addr a;
         int r = MNL_CB_OK;
 
-        if (h->nlmsg_type != RTM_NEWADDR || mnl_nlmsg_get_payload_len(h) < sizeof(*ifa) || ifa->ifa_family != d->family)
+        if (h->nlmsg_type != RTM_NEWADDR || mnl_nlmsg_get_payload_len(h) < sizeof(struct ifaddrmsg) ||
+            ((const struct ifaddrmsg *) mnl_nlmsg_get_payload(h))->ifa_family != d->family)
                 return MNL_CB_OK;
-        if (mnl_attr_parse(h, sizeof(*ifa), addr_attr_cb, tb) < 0)
+        if (nl_addr_parse(h, &a) < 0)
                 return MNL_CB_ERROR;
         /* IFA_LOCAL is the address; IFA_ADDRESS the peer on point-to-point links (else the same) */
-        if (tb[IFA_LOCAL])
-                r = dump_add(d, mnl_attr_get_payload(tb[IFA_LOCAL]), mnl_attr_get_payload_len(tb[IFA_LOCAL]),
-                             ifa->ifa_prefixlen, (int) ifa->ifa_index, false, 0, RTN_LOCAL);
-        if (r == MNL_CB_OK && tb[IFA_ADDRESS])
-                r = dump_add(d, mnl_attr_get_payload(tb[IFA_ADDRESS]), mnl_attr_get_payload_len(tb[IFA_ADDRESS]),
-                             ifa->ifa_prefixlen, (int) ifa->ifa_index, false, 0, RTN_LOCAL);
+        if (a.has_local)
+                r = dump_add(d, &a.local, a.prefixlen, a.ifindex, false, 0, RTN_LOCAL);
+        if (r == MNL_CB_OK && a.has_address)
+                r = dump_add(d, &a.address, a.prefixlen, a.ifindex, false, 0, RTN_LOCAL);
         return r;
 }
 
-static int route_attr_cb(const struct nlattr *attr, void *data) {
-        const struct nlattr **tb = data;
-
-        if (mnl_attr_type_valid(attr, RTA_MAX) > 0)
-                tb[mnl_attr_get_type(attr)] = attr;
-        return MNL_CB_OK;
+/* an RTM_NEWROUTE of @family */
+static bool route_header_ok(const struct nlmsghdr *h, int family) {
+        return h->nlmsg_type == RTM_NEWROUTE && mnl_nlmsg_get_payload_len(h) >= sizeof(struct rtmsg) &&
+               ((const struct rtmsg *) mnl_nlmsg_get_payload(h))->rtm_family == family;
 }
 
 static int route_dump_cb(const struct nlmsghdr *h, void *data) {
-        const struct nlattr *tb[RTA_MAX + 1] = {};
-        const struct rtmsg *rtm = mnl_nlmsg_get_payload(h);
         struct dump_state *d = data;
-        uint32_t table;
-        int oif = 0;
+        const struct rtmsg *rtm;
+        struct nl_route_entry rt;
 
-        if (h->nlmsg_type != RTM_NEWROUTE || mnl_nlmsg_get_payload_len(h) < sizeof(*rtm) || rtm->rtm_family != d->family)
+        if (!route_header_ok(h, d->family))
                 return MNL_CB_OK;
-        if (rtm->rtm_dst_len == 0 || (rtm->rtm_flags & RTM_F_CLONED))
+        rtm = mnl_nlmsg_get_payload(h);
+        if (rtm->rtm_dst_len == 0 || (rtm->rtm_flags & RTM_F_CLONED) || !IN_SET_ROUTE_TYPE(rtm->rtm_type))
                 return MNL_CB_OK;
-        if (!IN_SET_ROUTE_TYPE(rtm->rtm_type))
-                return MNL_CB_OK;
-        if (mnl_attr_parse(h, sizeof(*rtm), route_attr_cb, tb) < 0)
+        if (nl_route_parse(h, &rt) < 0)
                 return MNL_CB_ERROR;
-        table = tb[RTA_TABLE] && mnl_attr_validate(tb[RTA_TABLE], MNL_TYPE_U32) >= 0 ? mnl_attr_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
-        if (table == RT_TABLE_LOCAL || !tb[RTA_DST])
+        if (rt.table == RT_TABLE_LOCAL || !rt.has_dst)
                 return MNL_CB_OK;
-        if (tb[RTA_OIF] && mnl_attr_validate(tb[RTA_OIF], MNL_TYPE_U32) >= 0)
-                oif = (int) mnl_attr_get_u32(tb[RTA_OIF]);
-        return dump_add(d, mnl_attr_get_payload(tb[RTA_DST]), mnl_attr_get_payload_len(tb[RTA_DST]),
-                        rtm->rtm_dst_len, oif, true, table, rtm->rtm_type);
+        return dump_add(d, &rt.dst.addr, rt.dst.prefixlen, rt.oif, true, rt.table, rt.type);
 }
 
 struct lookup_state {
@@ -704,30 +858,24 @@ struct lookup_state {
 };
 
 static int route_lookup_cb(const struct nlmsghdr *h, void *data) {
-        const struct nlattr *tb[RTA_MAX + 1] = {};
-        const struct rtmsg *rtm = mnl_nlmsg_get_payload(h);
         struct lookup_state *l = data;
-        struct netns_prefix p = { .family = l->family, .prefixlen = 0 };
+        struct nl_route_entry rt;
 
-        if (h->nlmsg_type != RTM_NEWROUTE || mnl_nlmsg_get_payload_len(h) < sizeof(*rtm) || rtm->rtm_family != l->family)
+        if (!route_header_ok(h, l->family))
                 return MNL_CB_OK;
-        if (mnl_attr_parse(h, sizeof(*rtm), route_attr_cb, tb) < 0)
+        if (nl_route_parse(h, &rt) < 0)
                 return MNL_CB_ERROR;
-        if (rtm->rtm_dst_len > 0) {
-                if (!tb[RTA_DST] || mnl_attr_get_payload_len(tb[RTA_DST]) != family_addr_len(l->family))
-                        return MNL_CB_OK;
-                memcpy(&p.addr, mnl_attr_get_payload(tb[RTA_DST]), family_addr_len(l->family));
-                p.prefixlen = rtm->rtm_dst_len;
-        }
+        if (rt.dst.prefixlen > 0 && !rt.has_dst)
+                return MNL_CB_OK;
+        if (rt.dst.prefixlen == 0)
+                rt.dst.addr = (union in_addr_union) {};
         *l->use = (struct nl_prefix_use) {
-                .prefix = p,
-                .route = rtm->rtm_type != RTN_LOCAL,
-                .type = rtm->rtm_type,
-                .table = tb[RTA_TABLE] && mnl_attr_validate(tb[RTA_TABLE], MNL_TYPE_U32) >= 0 ?
-                         mnl_attr_get_u32(tb[RTA_TABLE]) : rtm->rtm_table,
+                .prefix = rt.dst,
+                .ifindex = rt.oif,
+                .route = rt.type != RTN_LOCAL,
+                .type = rt.type,
+                .table = rt.table,
         };
-        if (tb[RTA_OIF] && mnl_attr_validate(tb[RTA_OIF], MNL_TYPE_U32) >= 0)
-                l->use->ifindex = (int) mnl_attr_get_u32(tb[RTA_OIF]);
         l->found = true;
         return MNL_CB_OK;
 }
@@ -789,81 +937,6 @@ const char *nl_extack(const struct nl_sock *s) {
 /* ------------------------------------------------------------------------------------------
  * Links that enter a namespace: moved in and given back, or created on a parent
  */
-
-struct link_hw_state {
-        struct nl_link_hw *one;  /* a single lookup */
-        struct nl_link_hw **arr; /* or a dump */
-        size_t *n;
-};
-
-static int link_hw_cb(const struct nlmsghdr *h, void *data) {
-        const struct nlattr *tb[IFLA_MAX + 1] = {};
-        const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(h);
-        struct link_hw_state *st = data;
-        struct nl_link_hw l = {};
-        int r;
-
-        if (h->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(h) < sizeof(*ifi))
-                return MNL_CB_OK;
-        r = link_get_cb(h, &l.link);
-        if (r != MNL_CB_OK)
-                return r;
-        if (mnl_attr_parse(h, sizeof(*ifi), link_attr_cb, tb) < 0)
-                return MNL_CB_ERROR;
-        if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) <= sizeof(l.hwaddr)) {
-                l.hwaddr_len = mnl_attr_get_payload_len(tb[IFLA_ADDRESS]);
-                memcpy(l.hwaddr, mnl_attr_get_payload(tb[IFLA_ADDRESS]), l.hwaddr_len);
-        }
-        if (tb[IFLA_LINK] && mnl_attr_validate(tb[IFLA_LINK], MNL_TYPE_U32) >= 0)
-                l.parent_ifindex = (int) mnl_attr_get_u32(tb[IFLA_LINK]);
-        if (st->one) {
-                *st->one = l;
-                return MNL_CB_OK;
-        }
-        struct nl_link_hw *e = ARRAY_APPEND(*st->arr, *st->n);
-        if (!e)
-                return MNL_CB_ERROR;
-        *e = l;
-        return MNL_CB_OK;
-}
-
-int nl_link_get_hw(struct nl_sock *s, int ifindex, const char *name, struct nl_link_hw *ret) {
-        char buf[512];
-        struct nlmsghdr *nlh = nl_msg_new(s, buf, RTM_GETLINK, 0);
-        struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-        struct nl_link_hw l = {};
-        struct link_hw_state st = { .one = &l };
-        int r;
-
-        ifi->ifi_family = AF_UNSPEC;
-        ifi->ifi_index = ifindex;
-        if (ifindex <= 0 && (!name || !mnl_attr_put_strz_check(nlh, sizeof(buf), IFLA_IFNAME, name)))
-                return -EINVAL;
-        r = nl_call(s, nlh, link_hw_cb, &st);
-        if (r == -ENODEV || (r >= 0 && l.link.ifindex <= 0))
-                return -ENODEV;
-        if (r < 0)
-                return r;
-        *ret = l;
-        return 0;
-}
-
-int nl_link_dump_hw(struct nl_sock *s, struct nl_link_hw **ret, size_t *ret_n) {
-        _cleanup_free_ struct nl_link_hw *arr = NULL;
-        size_t n = 0;
-        struct link_hw_state st = { .arr = &arr, .n = &n };
-        char buf[512];
-        struct nlmsghdr *nlh = nl_msg_new(s, buf, RTM_GETLINK, NLM_F_DUMP);
-        int r;
-
-        ((struct ifinfomsg *) mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg)))->ifi_family = AF_UNSPEC;
-        r = nl_call(s, nlh, link_hw_cb, &st);
-        if (r < 0)
-                return r;
-        *ret = TAKE_PTR(arr);
-        *ret_n = n;
-        return 0;
-}
 
 int nl_link_move(struct nl_sock *s, int ifindex, int netns_fd, const char *name, uint32_t mtu, int up) {
         char buf[512];

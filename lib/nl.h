@@ -196,28 +196,84 @@ struct nl_route {
  */
 int nl_batch_route_add(struct nl_batch *b, const struct nl_route *rt);
 
-/* What a link lookup tells. */
+/* A link, as a lookup, a dump or a notification (RTM_NEWLINK/RTM_DELLINK) tells it. */
 struct nl_link {
         int ifindex;
         unsigned flags;          /* IFF_* */
         uint32_t mtu;
         char name[IFNAMSIZ];
         char kind[16];           /* IFLA_INFO_KIND: "veth", "dummy", ...; "" for none */
+        uint8_t operstate;       /* IF_OPER_* */
         int link_netnsid;        /* IFLA_LINK_NETNSID: for a veth, the namespace of its peer as
-                                  * @s's namespace numbers it; -1 when the peer is in the same
-                                  * namespace (or the link has no peer) */
+                                  * the socket's namespace numbers it; -1 when the peer is in the
+                                  * same namespace (or the link has no peer) */
+        int parent_ifindex;      /* IFLA_LINK: the lower link of a macvlan/ipvlan/vlan, a veth's
+                                  * peer (in the namespace of link_netnsid); 0 when none */
         bool ipv6;               /* IPv6 works on the link: the kernel has IPv6, it is not
                                   * disabled (disable_ipv6), the MTU is at least 1280 */
         int addr_gen_mode;       /* IFLA_INET6_ADDR_GEN_MODE (IN6_ADDR_GEN_MODE_*), -1 unknown */
-        uint8_t mac[6];          /* IFLA_ADDRESS of an Ethernet-like link (mac_len 6) */
-        uint8_t mac_len;
+        uint8_t hwaddr[32];      /* IFLA_ADDRESS */
+        size_t hwaddr_len;       /* 0: the link has no hardware address (tun, wireguard) */
 };
+
+/* An address (RTM_NEWADDR/RTM_DELADDR). */
+struct nl_addr {
+        int family;
+        int ifindex;
+        uint8_t prefixlen;
+        uint8_t scope;                /* RT_SCOPE_* */
+        bool has_local, has_address;  /* only for AF_INET and AF_INET6, with the family's length */
+        union in_addr_union local;    /* IFA_LOCAL: the address itself */
+        union in_addr_union address;  /* IFA_ADDRESS: the peer on a point-to-point link, else the same */
+};
+
+/* The address of @a with its prefix length (IFA_LOCAL, else IFA_ADDRESS): false when it has none */
+static inline bool nl_addr_prefix(const struct nl_addr *a, struct netns_prefix *ret) {
+        if (!a->has_local && !a->has_address)
+                return false;
+        *ret = (struct netns_prefix) { .family = a->family, .prefixlen = a->prefixlen,
+                                       .addr = a->has_local ? a->local : a->address };
+        return true;
+}
+
+/* A route as the kernel reports it (RTM_NEWROUTE/RTM_DELROUTE). */
+struct nl_route_entry {
+        int family;
+        struct netns_prefix dst;      /* prefixlen 0 = default; the address only with has_dst */
+        bool has_dst;
+        bool has_gateway;
+        union in_addr_union gateway;
+        int oif;                      /* 0 if none */
+        uint32_t table;               /* RTA_TABLE, else rtm_table */
+        uint8_t protocol;             /* RTPROT_* */
+        uint8_t type;                 /* RTN_* */
+        unsigned flags;               /* RTM_F_* */
+};
+
+/*
+ * The parsers: one per message type, for every reader (lookups, dumps, monitor's
+ * notifications). Attributes are validated before use; what is missing or malformed is left
+ * at its default. Return: 0, or -EBADMSG for a message of another type, too short, or whose
+ * attributes do not parse.
+ */
+int nl_link_parse(const struct nlmsghdr *h, struct nl_link *ret);
+int nl_addr_parse(const struct nlmsghdr *h, struct nl_addr *ret);
+int nl_route_parse(const struct nlmsghdr *h, struct nl_route_entry *ret);
 
 /**
  * nl_link_get() - look a link up by name
  * Return: 0, -ENODEV when there is no such link, or -errno
  */
 int nl_link_get(struct nl_sock *s, const char *name, struct nl_link *ret);
+
+/*
+ * Dumps of @s's namespace into arrays (malloc'd, appended to): every link; every address or
+ * route of @family (AF_UNSPEC: all), routes of every table and type, as the kernel has them.
+ * Return: 0 or -errno
+ */
+int nl_dump_links(struct nl_sock *s, struct nl_link **ret, size_t *ret_n);
+int nl_dump_addrs(struct nl_sock *s, int family, struct nl_addr **ret, size_t *ret_n);
+int nl_dump_routes(struct nl_sock *s, int family, struct nl_route_entry **ret, size_t *ret_n);
 
 /**
  * nl_netns_id() - the id @s's namespace uses for namespace @netns_fd (RTM_GETNSID)
@@ -279,36 +335,6 @@ const char *nl_extack(const struct nl_sock *s);
  * Links that enter a namespace ([Link] sections): a host link moved in and given back, and
  * macvlan/ipvlan/vlan devices created on a parent.
  */
-
-/* A link as nl_link_get() tells it, plus what finds a moved link again. */
-struct nl_link_hw {
-        struct nl_link link;
-        uint8_t hwaddr[32];      /* IFLA_ADDRESS */
-        size_t hwaddr_len;       /* 0: the link has no hardware address (tun, wireguard) */
-        int parent_ifindex;      /* IFLA_LINK: the lower link of a macvlan/ipvlan/vlan, a veth's
-                                  * peer; 0 when none */
-};
-
-/**
- * nl_link_get_hw() - look a link up by ifindex or by name, with its hardware address
- * @s: socket
- * @ifindex: the link, or 0 to look it up by @name
- * @name: the link's name when @ifindex is 0
- * @ret: the link
- *
- * Return: 0, -ENODEV when there is no such link, or -errno
- */
-int nl_link_get_hw(struct nl_sock *s, int ifindex, const char *name, struct nl_link_hw *ret);
-
-/**
- * nl_link_dump_hw() - every link of @s's namespace
- * @s: socket
- * @ret: array of links, malloc'd
- * @ret_n: number of links in @ret
- *
- * Return: 0 or -errno
- */
-int nl_link_dump_hw(struct nl_sock *s, struct nl_link_hw **ret, size_t *ret_n);
 
 /**
  * nl_link_move() - move a link into another namespace, renamed, in one RTM_NEWLINK

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* fuzz-nl-reply.c - libFuzzer target: every parser of rtnetlink replies (lib/nl.c, helper/inspect.c) */
+/* fuzz-nl-reply.c - libFuzzer target: every parser of rtnetlink replies (lib/nl.c) */
 
 /*
  * The input is what one recvfrom() on the rtnetlink socket returns: any number of netlink
  * messages back to back. lib/nl.c is compiled into this file with its two socket calls
  * replaced, so its static reply walk (collect(), parse_extack()) and every static callback
- * run exactly as in the product: each reading function of nl.c and inspect.c sends its
- * request (into nothing) and gets the input as the kernel's answer.
+ * run exactly as in the product: each reading function of nl.c sends its request (into
+ * nothing) and gets the input as the kernel's answer, and the message parsers
+ * (nl_link_parse(), nl_addr_parse(), nl_route_parse()) read every message as "monitor"
+ * reads notifications.
  *
  * Messages whose sequence number is 0 get the number of the request being answered, so a
  * corpus file need not know it; the port id expected is 0. Other numbers stay as they are
@@ -23,7 +25,6 @@
 #undef mnl_socket_sendto
 #undef mnl_socket_recvfrom
 
-#include "helper/inspect.h"
 
 #if defined(__has_feature)
 #  if __has_feature(address_sanitizer)
@@ -84,21 +85,16 @@ static void run_nl(struct nl_sock *s) {
         union in_addr_union a4 = { .in.s_addr = htobe32(0x0a000001) }, a6 = { .in6.s6_addr = { 0xfd } };
         struct netns_prefix p = { .family = AF_INET, .prefixlen = 24, .addr = a4 };
         _cleanup_free_ struct nl_prefix_use *uses = NULL;
-        _cleanup_free_ struct nl_link_hw *hws = NULL;
         struct nl_prefix_use use;
-        struct nl_link_hw hw;
         struct nl_link l;
         struct nl_batch b;
-        size_t n_uses = 0, n_hws = 0;
+        size_t n_uses = 0;
         char bbuf[4096];
         unsigned failed;
 
         (void) nl_link_ifindex(s, "eth0");
         (void) nl_link_get(s, "eth0", &l);
         (void) nl_netns_id(s, 3);
-        (void) nl_link_get_hw(s, 0, "eth0", &hw);
-        (void) nl_link_get_hw(s, 7, NULL, &hw);
-        (void) nl_link_dump_hw(s, &hws, &n_hws);
         (void) nl_route_lookup(s, AF_INET, &a4, &use);
         (void) nl_route_lookup(s, AF_INET6, &a6, &use);
         /* two requests each (addresses, then routes): the input answers the first */
@@ -115,21 +111,29 @@ static void run_nl(struct nl_sock *s) {
         (void) nl_extack(s);
 }
 
-static void run_inspect(struct nl_sock *s) {
-        _cleanup_free_ struct rt_link *links = NULL;
-        _cleanup_free_ struct rt_addr *addrs = NULL;
-        _cleanup_free_ struct rt_route *routes = NULL;
+static void run_dumps(struct nl_sock *s) {
+        _cleanup_free_ struct nl_link *links = NULL;
+        _cleanup_free_ struct nl_addr *addrs = NULL;
+        _cleanup_free_ struct nl_route_entry *routes = NULL;
         size_t n_links = 0, n_addrs = 0, n_routes = 0;
         const struct nlmsghdr *h;
         int len = fz.size < INT_MAX ? (int) fz.size : INT_MAX;
-        struct rt_link l;
 
-        (void) rt_dump_links(s, &links, &n_links);
-        (void) rt_dump_addrs(s, &addrs, &n_addrs);
-        (void) rt_dump_routes(s, &routes, &n_routes);
+        (void) nl_dump_links(s, &links, &n_links);
+        (void) nl_dump_addrs(s, AF_UNSPEC, &addrs, &n_addrs);
+        (void) nl_dump_routes(s, AF_UNSPEC, &routes, &n_routes);
         /* as "monitor" does with notifications: every message, straight from the buffer */
-        for (h = (const struct nlmsghdr *) fz.data; nl_msg_ok(h, len); h = mnl_nlmsg_next(h, &len))
-                (void) rt_link_parse(h, &l);
+        for (h = (const struct nlmsghdr *) fz.data; nl_msg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+                struct nl_link l;
+                struct nl_addr a;
+                struct nl_route_entry rt;
+                struct netns_prefix p;
+
+                (void) nl_link_parse(h, &l);
+                if (nl_addr_parse(h, &a) >= 0)
+                        (void) nl_addr_prefix(&a, &p);
+                (void) nl_route_parse(h, &rt);
+        }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -155,6 +159,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         s.seq = 0;
 
         run_nl(&s);
-        run_inspect(&s);
+        run_dumps(&s);
         return 0;
 }
