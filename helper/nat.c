@@ -89,7 +89,9 @@ static int sync_locked(unsigned *ret_namespaces) {
         return 0;
 }
 
-int verb_nat_sync(int argc, char **argv) {
+/* Take the lock, make the table match the records. @why: what happened, for the notice when
+ * namespaces got their NAT back; NULL for a quiet run. */
+static int sync_now(const char *why) {
         unsigned namespaces = 0;
         int lock, r;
 
@@ -100,22 +102,17 @@ int verb_nat_sync(int argc, char **argv) {
         (void) safe_close(lock);
         if (r < 0)
                 return r;
-        log_debug("Table " NFT_NAT_FAMILY " " NFT_NAT_TABLE " rebuilt for %u namespace(s).", namespaces);
-        return 0;
+        if (why && namespaces > 0)
+                log_notice("%s; restored NAT of %u namespace(s).", why, namespaces);
+        else if (!why)
+                log_debug("Table " NFT_NAT_FAMILY " " NFT_NAT_TABLE " rebuilt for %u namespace(s).", namespaces);
+        return r;
 }
 
-static int sync_now(const char *why) {
-        unsigned namespaces = 0;
-        int lock, r;
+int verb_nat_sync(int argc, char **argv) {
+        int r = sync_now(NULL);
 
-        lock = netns_lock();
-        if (lock < 0)
-                return lock;
-        r = sync_locked(&namespaces);
-        (void) safe_close(lock);
-        if (r >= 0 && why && namespaces > 0)
-                log_notice("%s; restored NAT of %u namespace(s).", why, namespaces);
-        return r;
+        return r < 0 ? r : 0;
 }
 
 static uint64_t now_ms(void) {
