@@ -388,10 +388,6 @@ static const struct record_key_info {
         [RECORD_MNTNS]      = { "mntns",      parse_no_args,    undo_mntns },
 };
 
-const char *record_key_to_string(enum record_key key) {
-        return key >= 0 && key < _RECORD_KEY_MAX ? record_keys[key].name : NULL;
-}
-
 int record_entry_parse(const char *line, struct record_entry *ret, const char **ret_reason) {
         char buf[RECORD_LINE_MAX], *w[16];
         size_t len = strlen(line), n = 0;

@@ -127,9 +127,6 @@ struct record_entry {
  */
 int record_entry_parse(const char *line, struct record_entry *ret, const char **ret_reason);
 
-/* The spelling of @key in a record ("link-moved"); NULL for RECORD_UNKNOWN */
-const char *record_key_to_string(enum record_key key);
-
 /* Writers, one per key: the only way the steps spell a record line. 0 or -errno (-EINVAL:
  * an argument the grammar refuses). */
 /* complete, pin, sysfs, resolv, mntns: the keys without arguments */
