@@ -2,8 +2,9 @@
 /* execd.c - netnsctl-execd: runs one user's "netnsctl exec NAME -- CMD" as that user, if policy allows */
 
 /*
- * Socket-activated with Accept=yes (netnsctl-exec.socket): one instance per connection, fd 3,
- * root without capabilities, sandboxed, no state kept. It reads one request (exec-request.h),
+ * Socket-activated (netnsctl-exec.socket), root without capabilities, sandboxed: one process
+ * per connection, forked from the one that accepts, keeping nothing once its request is done.
+ * It reads one request (exec-request.h),
  * takes who the caller is from the socket (SO_PEERCRED, SO_PEERGROUPS; nothing in the request
  * names a user), checks [Namespace] ExecUsers=/ExecGroups= of /etc/netns/NAME.conf (StrictModes
  * apply: a file others can write is refused), and asks systemd for a transient service
@@ -20,6 +21,7 @@
 #include <pwd.h>
 #include <stdarg.h>
 #include <sys/mount.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <systemd/sd-daemon.h>
@@ -542,8 +544,88 @@ out:
         return r;
 }
 
+/* How long without a connection and without a request in progress before exiting; the socket
+ * stays with systemd and starts us again. */
+#define IDLE_EXIT_SEC 60
+/* Requests served at once (each holds a process until its command ends); more are refused. */
+#define WORKERS_MAX 1024
+
+static void reap(unsigned *n_workers) {
+        pid_t pid;
+
+        while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+                if (*n_workers > 0)
+                        (*n_workers)--;
+}
+
+/*
+ * The listening socket: accept, fork, serve the connection in the child, which exits when its
+ * request is done. The parent keeps nothing of a request (it never reads one, never talks to
+ * systemd); only the sandbox set-up is shared, which is what made a process per connection
+ * (Accept=yes) cost several times a "systemd-run --wait".
+ */
+static int serve_listening(int listen_fd) {
+        unsigned n_workers = 0;
+        sigset_t mask;
+        int sfd;
+
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGCHLD);
+        (void) sigprocmask(SIG_BLOCK, &mask, NULL);
+        sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+        if (sfd < 0)
+                return log_error_errno(errno, "Failed to watch the workers: %m");
+        for (;;) {
+                struct pollfd pfd[2] = { { .fd = listen_fd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+                int r, conn;
+                pid_t pid;
+
+                r = poll(pfd, 2, n_workers > 0 ? -1 : IDLE_EXIT_SEC * 1000);
+                if (r < 0 && errno != EINTR)
+                        return log_error_errno(errno, "poll() failed: %m");
+                if (r == 0) {
+                        log_debug("Idle for %d s, exiting.", IDLE_EXIT_SEC);
+                        return 0;
+                }
+                if (pfd[1].revents) {
+                        struct signalfd_siginfo si;
+
+                        while (read(sfd, &si, sizeof(si)) > 0)
+                                ;
+                        reap(&n_workers);
+                }
+                if (!(pfd[0].revents & POLLIN))
+                        continue;
+                conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+                if (conn < 0)
+                        continue;
+                if (n_workers >= WORKERS_MAX) {
+                        log_warning("%u requests in progress, refusing another.", n_workers);
+                        reply(conn, "error too many requests in progress");
+                        (void) safe_close(conn);
+                        continue;
+                }
+                pid = fork();
+                if (pid < 0) {
+                        log_error_errno(errno, "Failed to fork a worker: %m");
+                        reply(conn, "error internal error");
+                        (void) safe_close(conn);
+                        continue;
+                }
+                if (pid == 0) {
+                        (void) sigprocmask(SIG_UNBLOCK, &mask, NULL);
+                        (void) safe_close(sfd);
+                        (void) safe_close(listen_fd);
+                        _exit(serve(conn) < 0 ? 1 : 0);
+                }
+                n_workers++;
+                (void) safe_close(conn);
+        }
+}
+
 int main(int argc, char *argv[]) {
-        int n;
+        int n, listening = 0;
+        socklen_t len = sizeof(listening);
 
         (void) argv;
         log_parse_environment();
@@ -553,8 +635,13 @@ int main(int argc, char *argv[]) {
         }
         n = sd_listen_fds(true);
         if (n != 1) {
-                log_error("Expected one connection from socket activation (Accept=yes), got %d.", n);
+                log_error("Expected one socket from socket activation, got %d.", n);
                 return 1;
         }
+        /* the listening socket (netnsctl-exec.socket), or one connection (Accept=yes) */
+        if (getsockopt(SD_LISTEN_FDS_START, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0)
+                return log_error_errno(errno, "Failed to inspect the socket: %m"), 1;
+        if (listening)
+                return serve_listening(SD_LISTEN_FDS_START) < 0 ? 1 : 0;
         return serve(SD_LISTEN_FDS_START) < 0 ? 1 : 0;
 }

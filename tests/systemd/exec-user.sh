@@ -4,7 +4,7 @@
 # capabilities, NoNewPrivs, the namespace's links, /etc files and DNS, the allow-listed
 # environment, exit status and signals passed back, bound to netns@NAME.service); everyone else
 # gets one line and a non-zero exit; crafted requests (another uid, LD_PRELOAD, another or a ".."
-# name, a huge one, no descriptors) are refused; the service instance itself has no capabilities.
+# name, a huge one, no descriptors) are refused; the service itself has no capabilities.
 . "$(dirname "$0")/lib.sh"
 
 ct_setup
@@ -142,13 +142,16 @@ unit=$(in_ct sed -n 's|^0::.*/||p' "/proc/$spid/cgroup")
 case "$unit" in netns-vpn-*.service) ok "alice's command runs in $unit" ;; *) fail "alice's command in '$unit'" ;; esac
 assert_eq "BindsTo= of $unit" netns@vpn.service "$(in_ct systemctl show -P BindsTo "$unit")"
 assert_eq "User= of $unit" "$uid_alice" "$(in_ct systemctl show -P User "$unit")"
-# the service instance serving it: root, no capabilities, NoNewPrivs
-inst=$(in_ct systemctl list-units --plain --no-legend 'netnsctl-exec@*.service' | awk '{print $1}' | head -1)
-ipid=$(in_ct systemctl show -P MainPID "$inst")
-ist=$(in_ct grep -E '^(Uid|CapEff|CapBnd|NoNewPrivs):' "/proc/$ipid/status")
-assert_eq "CapEff of $inst" 0000000000000000 "$(awk '$1 == "CapEff:" {print $2}' <<<"$ist")"
-assert_eq "CapBnd of $inst" 0000000000000000 "$(awk '$1 == "CapBnd:" {print $2}' <<<"$ist")"
-assert_eq "NoNewPrivs of $inst" 1 "$(awk '$1 == "NoNewPrivs:" {print $2}' <<<"$ist")"
+# the service and the worker serving this request: root, no capabilities, NoNewPrivs
+mpid=$(in_ct systemctl show -P MainPID netnsctl-exec.service)
+wpid=$(in_ct pgrep -P "$mpid" | head -1)
+for p in "$mpid" "$wpid"; do
+        ist=$(in_ct grep -E '^(Uid|CapEff|CapBnd|NoNewPrivs):' "/proc/$p/status")
+        assert_eq "CapEff of netnsctl-execd $p" 0000000000000000 "$(awk '$1 == "CapEff:" {print $2}' <<<"$ist")"
+        assert_eq "CapBnd of netnsctl-execd $p" 0000000000000000 "$(awk '$1 == "CapBnd:" {print $2}' <<<"$ist")"
+        assert_eq "NoNewPrivs of netnsctl-execd $p" 1 "$(awk '$1 == "NoNewPrivs:" {print $2}' <<<"$ist")"
+done
+[ -n "$wpid" ] && ok "worker $wpid serves the request" || fail "no worker process under netnsctl-execd $mpid"
 # SIGTERM to the client (inside: nsenter forks) reaches the command; the client reports 128+15
 client_pid() { # COMMAND: the netnsctl client of alice running COMMAND
         in_ct pgrep -u alice -x -f "$nnc exec vpn -- $1" | head -1
