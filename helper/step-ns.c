@@ -59,6 +59,26 @@ int step_loopback(struct up_ctx *c) {
         return 0;
 }
 
+/**
+ * plan_sysctl() - the read-only part of the "sysctl" step: each Sysctl= is one this kernel has
+ * @c: the up context
+ *
+ * Asked in the host's namespace (netns_sysctl_known(): a per-link key as "default"), as
+ * "check NAME" asks it; a setting the kernel lacks fails here, before anything is made.
+ * Return: 0, or -ENOENT after naming the Sysctl= line.
+ */
+int plan_sysctl(struct up_ctx *c) {
+        for (size_t i = 0; i < c->cfg->n_sysctls; i++) {
+                const struct netns_sysctl *s = &c->cfg->sysctls[i];
+
+                /* < 0: cannot be told here; the step finds out */
+                if (netns_sysctl_known(s->key) == 0)
+                        return log_error_errno(ENOENT, "%s:%u: Sysctl=%s: no such sysctl in the namespace",
+                                               s->origin.file, s->origin.line, s->key);
+        }
+        return 0;
+}
+
 int step_sysctl(struct up_ctx *c) {
         /* Nothing to record: sysctls live in the namespace and go away with it. */
         for (size_t i = 0; i < c->cfg->n_sysctls; i++) {

@@ -75,6 +75,7 @@ int undo_nl_ns(struct undo_ctx *u, struct nl_sock **ret); /* -ESRCH when the nam
 /* step-ns.c */
 int step_namespace(struct up_ctx *c);
 int step_loopback(struct up_ctx *c);
+int plan_sysctl(struct up_ctx *c);
 int step_sysctl(struct up_ctx *c);
 int undo_pin(struct undo_ctx *u, const struct record_entry *e);
 int undo_netns(struct undo_ctx *u, const struct record_entry *e);

@@ -20,7 +20,7 @@ static const struct up_step up_steps[] = {
         { "namespace", step_namespace },
         { "mntns",     step_mntns },      /* starts it; the steps below run meanwhile */
         { "loopback",  step_loopback },
-        { "sysctl",    step_sysctl },
+        { "sysctl",    step_sysctl, plan_sysctl },
         { "veth",      step_veth,  plan_veth },
         { "links",     step_links, plan_links },
         { "routes",    step_routes, plan_routes },

@@ -1,7 +1,7 @@
 #!/bin/bash
 # updown-plan.sh - "up" plans every step before it makes anything: a [Link] whose Parent= is
-# not on the host, two [Link]s whose derived names clash and a veth host name that is taken
-# fail before the namespace exists. Shown by SIGKILL after the first step: up is not killed,
+# not on the host, two [Link]s whose derived names clash, a veth host name that is taken and
+# a Sysctl= the kernel lacks fail before the namespace exists. Shown by SIGKILL after the first step: up is not killed,
 # so that step never ran; and nothing is left (no pin, no state, no veth), with the error
 # naming FILE:LINE once.
 . "$(dirname "$0")/lib.sh"
@@ -71,6 +71,16 @@ Parent=dummy0
 X
 planned_fail v "veth host name taken" "'dummy0w' .*/etc/netns/v.conf:1"
 pass "veth host name taken: refused before anything is made"
+
+# --- a Sysctl= this kernel does not have
+conf s <<'X'
+[Namespace]
+Sysctl=net.ipv4.conf.all.forwarding=1
+Sysctl=net.ipv4.no_such_setting_here=1
+[Veth]
+X
+planned_fail s "unknown sysctl" "/etc/netns/s.conf:3: Sysctl=net.ipv4.no_such_setting_here"
+pass "unknown sysctl: refused before anything is made"
 
 # --- and an up that plans fine runs every step: killed after "namespace" as asked
 conf ok <<'X'
