@@ -440,7 +440,26 @@ int step_nat(struct up_ctx *c) {
                                                c->host_ifname, nl_extack(nl));
         }
 
-        if (p.forward4) {
+        return host_forwarding_hold(c, p.forward4, p.forward6, "IPv6 Masquerade= and Port= from other hosts need it");
+}
+
+/**
+ * host_forwarding_hold() - the host forwards IPv4 and/or IPv6 for as long as this namespace is up
+ * @c: the up context
+ * @v4: hold net.ipv4.ip_forward at 1
+ * @v6: hold net.ipv6.conf.all.forwarding at 1, unless that would cost the host its default
+ *      route from router advertisements (then a warning naming @why, and no IPv6 forwarding)
+ * @why: what needs IPv6 forwarding, for that warning
+ *
+ * Each hold is a "nat sysctl KEY" record line; the last namespace to let go restores the value
+ * from before (hold_host_sysctl()). Holding twice is harmless.
+ * Return: 0, or -errno (logged).
+ */
+int host_forwarding_hold(struct up_ctx *c, bool v4, bool v6, const char *why) {
+        struct nl_sock *nl;
+        int r;
+
+        if (v4) {
                 r = record_add_nat_sysctl(c->rec, "net.ipv4.ip_forward");
                 if (r < 0)
                         return log_error_errno(r, "Failed to write state record: %m");
@@ -448,7 +467,7 @@ int step_nat(struct up_ctx *c) {
                 if (r < 0)
                         return log_error_errno(r, "Failed to turn on IPv4 forwarding on the host (net.ipv4.ip_forward=1): %m");
         }
-        if (p.forward6) {
+        if (v6) {
                 char ifname[IF_NAMESIZE], cur[16];
 
                 r = netns_sysctl_get(-1, "net.ipv6.conf.all.forwarding", cur, sizeof(cur));
@@ -462,8 +481,8 @@ int step_nat(struct up_ctx *c) {
                                 return log_error_errno(r, "Failed to list the host's IPv6 routes: %m");
                         if (r > 0) {
                                 log_warning("Not turning on IPv6 forwarding for '%s': the host's IPv6 default route on %s comes from router advertisements, which the kernel stops accepting when forwarding is on. "
-                                            "IPv6 Masquerade= and Port= from other hosts need it: set net.ipv6.conf.%s.accept_ra=2, then net.ipv6.conf.all.forwarding=1.",
-                                            c->name, ifname, ifname);
+                                            "%s: set net.ipv6.conf.%s.accept_ra=2, then net.ipv6.conf.all.forwarding=1.",
+                                            c->name, ifname, why, ifname);
                                 return 0;
                         }
                 }

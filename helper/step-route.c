@@ -12,7 +12,8 @@
 /*
  * Routes inside the namespace need no record line: they live in its tables and die with it
  * (and with the link they are on), so "down" and the undo of a failed "up" remove them with
- * the namespace.
+ * the namespace. The host's routes of HostRoute= are on the host end of the veth and die with
+ * it ("veth" line); the forwarding they need is a "nat sysctl KEY" hold (step-nat.c).
  */
 
 static const uint8_t rtn_types[_NETNS_ROUTE_TYPE_MAX] = {
@@ -52,6 +53,81 @@ static int report_failed(int r, struct up_ctx *c, struct nl_sock *ns, const stru
                                addr_prefix_to_string(&rt->destination, dst), via, c->name, nl_extack(ns));
 }
 
+/* The next hop inside for HostRoute= @hr: the veth's first address inside of its family. */
+static const struct netns_prefix *host_route_via(const struct up_ctx *c, const struct netns_prefix *hr) {
+        for (size_t i = 0; i < c->n_peer_addrs; i++) {
+                const struct netns_prefix *a = &c->peer_addrs[i];
+
+                if (a->family == hr->family &&
+                    !(a->family == AF_INET6 && a->addr.bytes[0] == 0xfe && (a->addr.bytes[1] & 0xc0) == 0x80))
+                        return a;
+        }
+        return NULL;
+}
+
+static int host_route_missing_via(const struct up_ctx *c, const struct netns_prefix *hr) {
+        char buf[ADDR_PREFIX_STRLEN];
+
+        return log_error_errno(EADDRNOTAVAIL, "%s:%u: HostRoute=%s: the veth of namespace '%s' has no IPv%c address inside to route it to.",
+                               strempty(hr->origin.file), hr->origin.line, addr_prefix_to_string(hr, buf), c->name,
+                               hr->family == AF_INET6 ? '6' : '4');
+}
+
+/*
+ * [Veth] HostRoute=: the host routes each prefix to the veth's address inside, through its host
+ * end, and forwards the families it routes. Nothing else of the host changes: no NAT, no
+ * firewall rule; the namespace answers from the routed addresses through its default route.
+ */
+static int host_routes(struct up_ctx *c) {
+        const struct netns_veth *v = &c->cfg->veth;
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 256 * (v->n_host_routes + 1);
+        bool fwd[2] = {};
+        unsigned failed = 0;
+        struct nl_sock *host;
+        struct nl_batch b;
+        int ifindex, r;
+
+        if (!c->cfg->has_veth || v->n_host_routes == 0)
+                return 0;
+        r = ctx_nl_host(c, &host);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open netlink socket on the host: %m");
+        ifindex = nl_link_ifindex(host, c->host_ifname);
+        if (ifindex < 0)
+                return log_error_errno(ifindex, "Failed to find host interface %s: %m", c->host_ifname);
+        buf = malloc(size);
+        if (!buf)
+                return log_oom();
+        nl_batch_init(&b, host, buf, size);
+        for (size_t i = 0; i < v->n_host_routes; i++) {
+                const struct netns_prefix *hr = &v->host_routes[i], *via = host_route_via(c, hr);
+
+                if (!via)
+                        return host_route_missing_via(c, hr);
+                fwd[hr->family == AF_INET6] = true;
+                (void) nl_batch_route_add(&b, &(struct nl_route) {
+                        .family = hr->family,
+                        .dst = hr,
+                        .gateway = &via->addr,
+                        .ifindex = ifindex,
+                });
+        }
+        if (b.overflow)
+                return log_error_errno(ENOBUFS, "Failed to add the HostRoute= of namespace '%s': too many for one request.", c->name);
+        r = nl_batch_run(&b, &failed);
+        if (r < 0) {
+                const struct netns_prefix *hr = &v->host_routes[failed < v->n_host_routes ? failed : 0];
+                char p[ADDR_PREFIX_STRLEN];
+
+                return log_error_errno(r, "%s:%u: Failed to add host route %s dev %s for namespace '%s': %m%s%s",
+                                       strempty(hr->origin.file), hr->origin.line, addr_prefix_to_string(hr, p),
+                                       c->host_ifname, c->name, nl_extack(host),
+                                       r == -EEXIST ? " (the host routes it elsewhere already)" : "");
+        }
+        return host_forwarding_hold(c, fwd[0], fwd[1], "HostRoute= of IPv6 prefixes needs it");
+}
+
 /**
  * plan_routes() - the plan of step "routes": every gateway is on a link, with the veth's
  * addresses as plan_veth() chose them (nothing stored: step_routes() resolves them again,
@@ -60,6 +136,9 @@ static int report_failed(int r, struct up_ctx *c, struct nl_sock *ns, const stru
  * Return: 0, or -errno after logging which [Route] cannot be added.
  */
 int plan_routes(struct up_ctx *c) {
+        for (size_t i = 0; c->cfg->has_veth && i < c->cfg->veth.n_host_routes; i++)
+                if (!host_route_via(c, &c->cfg->veth.host_routes[i]))
+                        return host_route_missing_via(c, &c->cfg->veth.host_routes[i]);
         for (size_t i = 0; i < c->cfg->n_routes; i++) {
                 char ifname[IFNAMSIZ];
                 int r;
@@ -91,8 +170,9 @@ int step_routes(struct up_ctx *c) {
         struct nl_batch b;
         int r;
 
-        if (n == 0)
-                return 0;
+        r = host_routes(c);
+        if (r < 0 || n == 0)
+                return r;
         r = ctx_nl_ns(c, &ns);
         if (r < 0)
                 return log_error_errno(r, "Failed to open netlink socket in namespace '%s': %m", c->name);

@@ -98,6 +98,7 @@ int step_routes(struct up_ctx *c);
 /* step-nat.c: Masquerade= and Port= (elements of "table inet netnsctl"), host forwarding */
 int step_nat(struct up_ctx *c);
 int undo_nat(struct undo_ctx *u, const struct record_entry *e);
+int host_forwarding_hold(struct up_ctx *c, bool v4, bool v6, const char *why);
 /**
  * nat_check_host_listeners() - refuse Port=s onto host ports a socket of the host listens on
  * @cfg: a loaded configuration; with OverrideHostListeners=yes nothing is refused

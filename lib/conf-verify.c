@@ -392,6 +392,16 @@ int netns_config_verify(struct netns_config *c) {
                 }
         }
 
+        /* HostRoute=: the host routes to the veth's address inside of the prefix's family */
+        for (size_t i = 0; c->has_veth && i < c->veth.n_host_routes; i++) {
+                const struct netns_prefix *hr = &c->veth.host_routes[i];
+                char buf[ADDR_PREFIX_STRLEN];
+
+                if (!c->veth.address_auto && !prefixes_have_family(c->veth.addresses, c->veth.n_addresses, hr->family))
+                        (void) verify_fail(&failed, hr->origin, "HostRoute=%s needs an IPv%c Address= in [Veth]: the host routes it there.",
+                                           addr_prefix_to_string(hr, buf), hr->family == AF_INET6 ? '6' : '4');
+        }
+
         r = verify_routes(c, &failed, route_owner, route_what);
         if (r < 0)
                 return r;

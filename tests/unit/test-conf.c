@@ -754,6 +754,7 @@ static void test_route(void) {
         c = parse_ok("[Veth]\nHostRoute=198.51.100.0/24 2001:db8:100::/48\nHostRoute=203.0.113.7\n");
         CHECK(c->veth.n_host_routes == 3 && c->veth.host_routes[2].prefixlen == 32);
         netns_config_free(c);
+        CHECK(bad("[Veth]\nAddress=192.0.2.1/31\nHostRoute=2001:db8::/64\n", "t.conf:3: HostRoute=2001:db8::/64 needs an IPv6 Address= in [Veth]"));
         CHECK(bad("[Veth]\nHostRoute=198.51.100.1/24\n", "t.conf:2: HostRoute=198.51.100.1/24: host bits are set; the network is 198.51.100.0/24."));
 }
 
