@@ -94,4 +94,15 @@ for args in "up" "down a b" "status a b" "list x" "exec web" "gc x"; do
                 echo "ok: netnsctl $args: $out"
         fi
 done
+
+# exec as a user without netnsctl-exec.socket: one line that says what is missing, exit 1
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && [ ! -e /run/netnsctl-exec.sock ]; then
+        out=$(setpriv --reuid=65534 --regid=65534 --clear-groups -- "$NETNSCTL" exec web -- true 2>&1); rc=$?
+        if [ "$rc" != 1 ] || [ "$(printf '%s\n' "$out" | wc -l)" != 1 ] || [[ $out != *"netnsctl-exec.socket"* ]]; then
+                echo "FAIL: netnsctl exec as nobody without the socket: exit $rc: $out"
+                fail=1
+        else
+                echo "ok: netnsctl exec as nobody without the socket: $out"
+        fi
+fi
 exit $fail
