@@ -9,6 +9,7 @@
 #include "conf.h"
 #include "log.h"
 #include "name.h"
+#include "nft.h"
 #include "ns.h"
 #include "steps.h"
 #include "util.h"
@@ -315,7 +316,7 @@ static void check_ports(struct checked *k) {
                                         /* the first port both forward */
                                         (void) log_syntax(q->origin.file ?: b->name, q->origin.line,
                                                           "Port=: %s port %u on %s is also forwarded by namespace %s (%s:%u); the second to start would be refused.",
-                                                          q->protocol == IPPROTO_UDP ? "udp" : q->protocol == IPPROTO_SCTP ? "sctp" : "tcp",
+                                                          nat_proto_name(q->protocol),
                                                           (unsigned) (p->host_port > q->host_port ? p->host_port : q->host_port),
                                                           host, a->name, p->origin.file ?: "?", p->origin.line);
                                         k->failed = true;

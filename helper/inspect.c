@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include "addr.h"
 #include "inspect.h"
 #include "log.h"
 #include "name.h"
@@ -184,4 +185,28 @@ const char *rtprot_to_string(uint8_t protocol, char buf[static 8]) {
                 (void) snprintf(buf, 8, "%u", protocol);
                 return buf;
         }
+}
+
+const char *record_host_veth(char **record) {
+        STRV_FOREACH(l, record) {
+                struct record_entry e;
+
+                if (record_entry_parse(*l, &e, NULL) >= 0 && e.key == RECORD_VETH)
+                        return e.args; /* the rest of the line: the name */
+        }
+        return NULL;
+}
+
+void json_nat_forward(struct json *j, const struct nat_elem *e) {
+        char buf[INET6_ADDRSTRLEN];
+
+        json_object_begin(j, NULL);
+        json_string(j, "family", e->family == AF_INET ? "ipv4" : "ipv6");
+        json_string(j, "protocol", nat_proto_name(e->protocol));
+        json_string(j, "host_address", e->has_host_addr ? addr_to_string(e->family, &e->host_addr, buf) : NULL);
+        json_uint(j, "host_port", e->port);
+        json_uint(j, "host_port_end", e->port_end);
+        json_string(j, "address", addr_to_string(e->family, &e->ns_addr, buf));
+        json_uint(j, "port", e->ns_port);
+        json_object_end(j);
 }

@@ -11,6 +11,8 @@
 #include "bus.h"
 
 #include "conf.h"
+#include "json.h"
+#include "nft.h"
 #include "nl.h"
 
 /* What a namespace looks like to list/status. */
@@ -57,3 +59,10 @@ int ns_names(char ***ret);
 const char *operstate_to_string(uint8_t operstate);
 /* "kernel"/"boot"/"static"/... for RTPROT_*, or the number in @buf */
 const char *rtprot_to_string(uint8_t protocol, char buf[static 8]);
+
+/* The host end of the veth a state record names ("veth IFNAME"), or NULL */
+const char *record_host_veth(char **record);
+
+/* A forward as list --json and status --json show it: family, protocol, host_address,
+ * host_port, host_port_end, address, port */
+void json_nat_forward(struct json *j, const struct nat_elem *e);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* list.c - netnsctl list: every namespace under /run/netns (netnsctl's and others'), one line each */
 
+#include <arpa/inet.h>
+
 #include "addr.h"
 #include "inspect.h"
 #include "json.h"
@@ -9,6 +11,7 @@
 #include "ns.h"
 #include "output.h"
 #include "proc.h"
+#include "record.h"
 #include "util.h"
 #include "verbs.h"
 
@@ -20,7 +23,38 @@ struct list_entry {
         size_t procs;
         bool have_addrs;
         char **addrs;          /* global addresses inside, "ADDR/LEN" */
+        bool have_nat;         /* the record was read: host_veth and fwds are known */
+        const char *host_veth; /* the host end of its veth (points into info.record), or NULL */
+        struct nat_elem *fwds; /* the port forwards its record lists */
+        size_t n_fwds;
 };
+
+/* "tcp:8080,udp:192.0.2.1:53-54": the host side of the forwards, each once (a forward on every
+ * host address is one element per family). NULL when there are none. */
+static char *forwards_string(const struct list_entry *x) {
+        _cleanup_strv_free_ char **l = NULL;
+
+        for (size_t i = 0; i < x->n_fwds; i++) {
+                const struct nat_elem *e = &x->fwds[i];
+                _cleanup_free_ char *one = NULL;
+                char host[INET6_ADDRSTRLEN + 3] = "", a[INET6_ADDRSTRLEN], range[8] = "";
+                bool dup = false;
+
+                if (e->has_host_addr)
+                        (void) snprintf(host, sizeof(host), e->family == AF_INET6 ? "[%s]:" : "%s:",
+                                        addr_to_string(e->family, &e->host_addr, a));
+                if (e->port_end != e->port)
+                        (void) snprintf(range, sizeof(range), "-%u", e->port_end);
+                one = strdup_printf("%s:%s%u%s", nat_proto_name(e->protocol), host, e->port, range);
+                if (!one)
+                        return NULL;
+                STRV_FOREACH(o, l)
+                        dup = dup || streq(*o, one);
+                if (!dup && strv_consume(&l, TAKE_PTR(one)) < 0)
+                        return NULL;
+        }
+        return strv_join(l, ",");
+}
 
 /* The global (scope universe) addresses inside the namespace pinned at @name. */
 static int read_addresses(const char *name, char ***ret) {
@@ -104,35 +138,32 @@ static void print_json(const struct list_entry *e, size_t n) {
                         json_strv(&j, "addresses", x->addrs);
                 else
                         json_null(&j, "addresses");
+                json_string(&j, "host_veth", x->have_nat ? x->host_veth : NULL);
+                if (x->have_nat) {
+                        json_array_begin(&j, "forwards");
+                        for (size_t k = 0; k < x->n_fwds; k++)
+                                json_nat_forward(&j, &x->fwds[k]);
+                        json_array_end(&j);
+                } else
+                        json_null(&j, "forwards");
                 json_object_end(&j);
         }
         json_array_end(&j);
 }
 
 static int print_table(const struct list_entry *e, size_t n) {
-        static const char *const header[] = { "NAME", "STATE", "PIN", "UNIT", "PROCESSES", "ADDRESSES", NULL };
+        static const char *const header[] = { "NAME", "STATE", "PIN", "UNIT", "PROCESSES", "HOST-VETH", "PORTS", "ADDRESSES", NULL };
         _cleanup_(table_freep) struct table *t = table_new(header);
 
         if (!t)
                 return log_oom();
         for (size_t i = 0; i < n; i++) {
                 const struct list_entry *x = &e[i];
-                _cleanup_free_ char *addrs = NULL;
-                size_t len = 0;
+                _cleanup_free_ char *addrs = NULL, *ports = NULL;
                 int r = 0;
 
-                STRV_FOREACH(a, x->addrs)
-                        len += strlen(*a) + 1;
-                if (x->have_addrs && len > 0) {
-                        addrs = calloc(1, len);
-                        if (!addrs)
-                                return log_oom();
-                        STRV_FOREACH(a, x->addrs) {
-                                if (a != x->addrs)
-                                        strcat(addrs, " ");
-                                strcat(addrs, *a);
-                        }
-                }
+                if (x->have_addrs && !(addrs = strv_join(x->addrs, " ")))
+                        return log_oom();
 
                 r = table_add(t, COLOR_NONE, x->info.name);
                 if (r >= 0)
@@ -145,7 +176,13 @@ static int print_table(const struct list_entry *e, size_t n) {
                 if (r >= 0)
                         r = x->have_procs ? table_addf(t, COLOR_NONE, "%zu", x->procs) : table_add(t, COLOR_NONE, NULL);
                 if (r >= 0)
-                        r = table_add(t, COLOR_NONE, x->have_addrs ? (addrs ?: "") : NULL);
+                        r = table_add(t, COLOR_NONE, x->have_nat ? (x->host_veth ?: "") : NULL);
+                if (r >= 0 && x->n_fwds > 0 && !(ports = forwards_string(x)))
+                        r = -ENOMEM;
+                if (r >= 0)
+                        r = table_add(t, COLOR_NONE, x->have_nat ? (ports ?: "") : NULL);
+                if (r >= 0)
+                        r = table_add(t, COLOR_NONE, x->have_addrs ? addrs : NULL);
                 if (r < 0)
                         return log_oom();
         }
@@ -188,6 +225,22 @@ int verb_list(int argc, char **argv) {
                         goto finish;
                 }
                 n++;
+                /* what netnsctl made on the host for it: known from its record, nothing without one */
+                x->have_nat = x->info.has_record || !x->info.managed;
+                if (x->info.has_record) {
+                        x->host_veth = record_host_veth(x->info.record);
+                        if (record_nat_elems(x->info.record, &x->fwds, &x->n_fwds) < 0) {
+                                r = log_oom();
+                                goto finish;
+                        }
+                        /* masquerade and link elements are not forwards */
+                        size_t kept = 0;
+
+                        for (size_t k = 0; k < x->n_fwds; k++)
+                                if (x->fwds[k].type == NAT_ELEM_FWD)
+                                        x->fwds[kept++] = x->fwds[k];
+                        x->n_fwds = kept;
+                }
                 if (bus && netns_name_is_valid(*name)) {
                         unit = strdup_printf("netns@%s.service", *name);
                         if (!unit) {
@@ -223,6 +276,7 @@ finish:
         for (size_t i = 0; i < n; i++) {
                 ns_info_done(&e[i].info);
                 strv_free(e[i].addrs);
+                free(e[i].fwds);
         }
         free(e);
         proc_table_done(&procs);

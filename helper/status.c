@@ -365,10 +365,6 @@ static bool link_peer_on_host(const struct status *s, const struct nl_link *l, c
         return if_indextoname((unsigned) l->parent_ifindex, name) != NULL;
 }
 
-static const char *proto_str(uint8_t p) {
-        return p == IPPROTO_TCP ? "tcp" : p == IPPROTO_UDP ? "udp" : p == IPPROTO_SCTP ? "sctp" : "?";
-}
-
 static void print_json(const struct status *s) {
         char buf[ADDR_PREFIX_STRLEN], buf2[INET6_ADDRSTRLEN], pb[8];
         struct json j = json_new(stdout);
@@ -496,15 +492,7 @@ static void print_json(const struct status *s) {
 
                 if (e->type != NAT_ELEM_FWD)
                         continue;
-                json_object_begin(&j, NULL);
-                json_string(&j, "family", family_name(e->family));
-                json_string(&j, "protocol", proto_str(e->protocol));
-                json_string(&j, "host_address", e->has_host_addr ? addr_to_string(e->family, &e->host_addr, buf2) : NULL);
-                json_uint(&j, "host_port", e->port);
-                json_uint(&j, "host_port_end", e->port_end);
-                json_string(&j, "address", addr_to_string(e->family, &e->ns_addr, buf2));
-                json_uint(&j, "port", e->ns_port);
-                json_object_end(&j);
+                json_nat_forward(&j, e);
         }
         json_array_end(&j);
         json_object_end(&j);
@@ -696,7 +684,7 @@ static void print_text(const struct status *s) {
                         char ns[INET6_ADDRSTRLEN];
                         bool v6 = e->family == AF_INET6;
 
-                        printf("forward %s %s%s%s:%u", proto_str(e->protocol), v6 && e->has_host_addr ? "[" : "", host,
+                        printf("forward %s %s%s%s:%u", nat_proto_name(e->protocol), v6 && e->has_host_addr ? "[" : "", host,
                                v6 && e->has_host_addr ? "]" : "", e->port);
                         if (e->port_end != e->port)
                                 printf("-%u", e->port_end);

@@ -52,10 +52,6 @@ static bool is_loopback(int family, const union in_addr_union *a) {
         return IN6_IS_ADDR_LOOPBACK(&a->in6);
 }
 
-static const char *proto_str(uint8_t p) {
-        return p == IPPROTO_UDP ? "udp" : p == IPPROTO_SCTP ? "sctp" : "tcp";
-}
-
 /* ---- IPv6 forwarding safety ----
  *
  * Turning on net.ipv6.conf.all.forwarding makes the host a router: the kernel drops the
@@ -315,7 +311,7 @@ static int report_conflict(struct up_ctx *c, const struct plan *p, const char *e
                 else
                         (void) snprintf(ports, sizeof(ports), "%u", e->port);
                 return log_error_errno(EADDRINUSE, "%s:%u: Port=: %s port %s on %s%s is already forwarded by namespace '%s'; choose another host port.",
-                                       strempty(o ? o->file : NULL), o ? o->line : 0, proto_str(e->protocol), ports,
+                                       strempty(o ? o->file : NULL), o ? o->line : 0, nat_proto_name(e->protocol), ports,
                                        e->has_host_addr ? host : "all host addresses",
                                        e->has_host_addr ? "" : e->family == AF_INET ? " (IPv4)" : " (IPv6)", owner);
         }
@@ -356,7 +352,7 @@ int nat_check_host_listeners(const struct netns_config *cfg) {
                         (void) snprintf(ports, sizeof(ports), "%u", p->host_port);
                 log_error("%s:%u: Port=: %s port %s is in use on the host by %s; forwarding it would take its traffic. "
                           "Choose another host port, or set OverrideHostListeners=yes in [NAT].",
-                          strempty(p->origin.file), p->origin.line, proto_str(p->protocol), ports, who);
+                          strempty(p->origin.file), p->origin.line, nat_proto_name(p->protocol), ports, who);
                 ret = -EADDRINUSE;
         }
         return ret;

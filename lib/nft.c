@@ -24,7 +24,7 @@
 
 /* ---- elements as record text ---- */
 
-static const char *proto_name(uint8_t p) {
+const char *nat_proto_name(uint8_t p) {
         switch (p) {
         case IPPROTO_TCP:
                 return "tcp";
@@ -70,7 +70,7 @@ static int elem_check(const struct nat_elem *e) {
         case NAT_ELEM_MASQ:
                 return ifname_ok(e->ifname) && family_ok(e->family) ? 0 : -EINVAL;
         case NAT_ELEM_FWD:
-                if (!family_ok(e->family) || !proto_name(e->protocol))
+                if (!family_ok(e->family) || !nat_proto_name(e->protocol))
                         return -EINVAL;
                 if (e->port == 0 || e->port_end < e->port || e->ns_port == 0 ||
                     (unsigned) e->ns_port + (e->port_end - e->port) > 65535)
@@ -103,7 +103,7 @@ int nat_elem_format(const struct nat_elem *e, char *buf, size_t size) {
                 else
                         (void) snprintf(ports, sizeof(ports), "%u", e->port);
                 n = snprintf(buf, size, "fwd %c %s %s %s %s %u", e->family == AF_INET ? '4' : '6',
-                             proto_name(e->protocol), host, ports, ns, e->ns_port);
+                             nat_proto_name(e->protocol), host, ports, ns, e->ns_port);
                 break;
         default:
                 return -EINVAL;

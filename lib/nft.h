@@ -48,6 +48,9 @@ struct nat_elem {
         uint16_t ns_port;                /* FWD: first port inside; the range keeps its offsets */
 };
 
+/* "tcp", "udp", "sctp"; NULL for any other protocol */
+const char *nat_proto_name(uint8_t protocol);
+
 /**
  * nat_elem_format() - the element as text, as it is written to a state record
  * @e: the element

@@ -272,3 +272,21 @@ uint64_t now_usec(clockid_t clock) {
                 return 0;
         return (uint64_t) ts.tv_sec * 1000000U + (uint64_t) ts.tv_nsec / 1000U;
 }
+
+char *strv_join(char **l, const char *sep) {
+        size_t len = 1, k = 0;
+        char *s;
+
+        STRV_FOREACH(x, l)
+                len += strlen(*x) + strlen(sep);
+        s = malloc(len);
+        if (!s)
+                return NULL;
+        s[0] = 0;
+        STRV_FOREACH(x, l) {
+                if (k++ > 0)
+                        strcat(s, sep);
+                strcat(s, *x);
+        }
+        return s;
+}

@@ -13,6 +13,8 @@
 int strv_extend(char ***l, const char *s);
 /* Append @s, taking ownership (freed on failure). 0 or -ENOMEM. */
 int strv_consume(char ***l, char *s);
+/* The strings of @l, @sep between them; "" for an empty list; malloc'd or NULL on OOM */
+char *strv_join(char **l, const char *sep);
 bool strv_contains(char *const *l, const char *s);
 /* Sort a NULL-terminated list in place (strcmp order). */
 void strv_sort(char **l);

@@ -22,6 +22,16 @@ def array(t):
     return ("array", t)
 
 
+FORWARD = {
+    "family": enum("ipv4", "ipv6"),
+    "protocol": enum("tcp", "udp", "sctp"),
+    "host_address": opt(STR),
+    "host_port": INT,
+    "host_port_end": INT,
+    "address": STR,
+    "port": INT,
+}
+
 LIST_ENTRY = {
     "name": STR,
     "managed": BOOL,
@@ -31,6 +41,8 @@ LIST_ENTRY = {
     "unit": opt(STR),
     "processes": opt(INT),
     "addresses": opt(array(STR)),
+    "host_veth": opt(STR),
+    "forwards": opt(array(FORWARD)),
 }
 
 STATUS = {
@@ -63,15 +75,7 @@ STATUS = {
     })),
     "nat": {
         "masquerade": array({"family": enum("ipv4", "ipv6"), "link": STR}),
-        "forwards": array({
-            "family": enum("ipv4", "ipv6"),
-            "protocol": enum("tcp", "udp", "sctp"),
-            "host_address": opt(STR),
-            "host_port": INT,
-            "host_port_end": INT,
-            "address": STR,
-            "port": INT,
-        }),
+        "forwards": array(FORWARD),
     },
     "sysctls": array({"key": STR, "configured": STR, "value": opt(STR)}),
     "processes": opt(array({"pid": INT, "unit": opt(STR), "command": opt(STR)})),

@@ -20,6 +20,9 @@ conf a <<'X'
 [Namespace]
 Sysctl=net.ipv4.ip_forward=1
 [Veth]
+[NAT]
+Port=tcp:8080:80
+Port=udp:127.0.0.1:5353:53
 X
 nnc up a
 ip netns add foreign
@@ -58,6 +61,15 @@ assert_eq "$(py "sorted([e for e in d if e['name']=='a'][0]['addresses'])" <"$T/
 assert_eq "$(entry foreign managed) $(entry foreign state) $(entry foreign pin)" "False unmanaged ok" "foreign: managed, state, pin"
 assert_eq "$(entry foreign addresses)" "['192.0.2.5/24', '2001:db8::5/64']" "foreign: addresses"
 assert_eq "$(entry foreign processes)" 1 "foreign: processes"
+# the host end and the forwards, as the record lists them and nftables has them
+assert_eq "$(entry a host_veth)" "nn-a" "a: host_veth"
+ip link show nn-a >/dev/null || fail "a: no host veth nn-a"
+assert_eq "$(py "sorted((f['protocol'], f['family'], f['host_address'], f['host_port'], f['port']) for f in [e for e in d if e['name']=='a'][0]['forwards'])" <"$T/list.json")" \
+        "[('tcp', 'ipv4', None, 8080, 80), ('tcp', 'ipv6', None, 8080, 80), ('udp', 'ipv4', '127.0.0.1', 5353, 53)]" "a: forwards"
+[[ $(nft list map inet netnsctl fwd4) == *"tcp . 8080 :"* ]] || fail "a: tcp 8080 not in nftables: $(nft list map inet netnsctl fwd4)"
+assert_eq "$(entry foreign host_veth) $(entry foreign forwards)" "None []" "foreign: no host veth, no forwards"
+"$NETNSCTL" list --no-legend | awk '$1 == "a" {print $6, $7}' >"$T/list-a.txt"
+assert_eq "$(cat "$T/list-a.txt")" "nn-a tcp:8080,udp:127.0.0.1:5353" "list: HOST-VETH and PORTS columns"
 assert_eq "$(entry k managed) $(entry k state) $(entry k pin)" "True incomplete ok" "k (killed up): managed, state, pin"
 assert_eq "$(entry stale state) $(entry stale pin) $(entry stale inode)" "unmanaged stale None" "stale placeholder"
 assert_eq "$(entry a unit)" None "unit without a system manager"
@@ -65,7 +77,7 @@ pass "list --json"
 
 # --- the table: a header, one line per namespace, a footer; --no-legend: only the lines
 "$NETNSCTL" list >"$T/list.txt" || fail "list failed"
-head -1 "$T/list.txt" | grep -q '^NAME  *STATE  *PIN  *UNIT  *PROCESSES  *ADDRESSES$' || fail "list header: $(head -1 "$T/list.txt")"
+head -1 "$T/list.txt" | grep -q '^NAME  *STATE  *PIN  *UNIT  *PROCESSES  *HOST-VETH  *PORTS  *ADDRESSES$' || fail "list header: $(head -1 "$T/list.txt")"
 grep -q '^4 namespaces listed\.$' "$T/list.txt" || fail "list footer missing"
 grep -qE '^foreign +unmanaged +ok +- +1 +192\.0\.2\.5/24 2001:db8::5/64$' "$T/list.txt" || fail "list line of foreign: $(grep ^foreign "$T/list.txt")"
 grep -q $'\033' "$T/list.txt" && fail "colour codes written to a file"

@@ -83,7 +83,7 @@ Port=2222
 OverrideHostListeners=yes
 X
 nnc up a
-nft -j list map inet netnsctl fwd4 | grep -q '2222' || fail "OverrideHostListeners=yes: no forward of 2222 in table inet netnsctl"
+nft -j list map inet netnsctl fwd4 | grep '2222' >/dev/null || fail "OverrideHostListeners=yes: no forward of 2222 in table inet netnsctl"
 nnc down a
 snapshot "$T/after"
 assert_same_snapshot "$T/before" "$T/after"

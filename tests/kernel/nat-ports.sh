@@ -79,7 +79,7 @@ import json, sys
 elems = [e for o in json.load(sys.stdin)["nftables"] if "map" in o for e in o["map"].get("elem", [])]
 keys = [tuple(e[0]["concat"]) for e in elems]
 sys.exit(0 if ["sctp", 3868] in [list(k) for k in keys] else 1)' || fail "sctp:3868 not in map fwd4: $(nft list map inet netnsctl fwd4)"
-nft list map inet netnsctl fwd4a | grep -q 'sctp . 3870' || fail "sctp:198.51.100.1:3870 not in map fwd4a: $(nft list map inet netnsctl fwd4a)"
+nft list map inet netnsctl fwd4a | grep 'sctp . 3870' >/dev/null || fail "sctp:198.51.100.1:3870 not in map fwd4a: $(nft list map inet netnsctl fwd4a)"
 "$NETNSCTL" status s --json | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
