@@ -17,8 +17,9 @@ static bool is_pid(const char *s) {
         return true;
 }
 
-/* The walk; @denied (if not NULL) is set when a process's namespace was not ours to look at. */
-static int netns_walk(int (*f)(const struct proc_netns *p, void *userdata), void *userdata, bool *denied) {
+/* Every process directory of /proc: @f(pid, its name in /proc, @userdata) until it returns
+ * other than 0. Return: what @f returned then, 0 after the last, -errno */
+static int pids_walk(int (*f)(pid_t pid, const char *dname, void *userdata), void *userdata) {
         struct dirent *de;
         DIR *d;
         int r = 0;
@@ -27,20 +28,9 @@ static int netns_walk(int (*f)(const struct proc_netns *p, void *userdata), void
         if (!d)
                 return -errno;
         while ((errno = 0, de = readdir(d))) {
-                char path[STRLEN("/proc//ns/net") + sizeof(de->d_name)];
-                struct stat st;
-
                 if (!is_pid(de->d_name))
                         continue;
-                (void) snprintf(path, sizeof(path), "/proc/%s/ns/net", de->d_name);
-                if (stat(path, &st) < 0) {
-                        /* gone meanwhile (ENOENT, ESRCH), or not ours to look at */
-                        if (denied && (errno == EACCES || errno == EPERM))
-                                *denied = true;
-                        continue;
-                }
-                r = f(&(struct proc_netns) { .pid = (pid_t) atol(de->d_name), .dev = st.st_dev, .ino = st.st_ino, .path = path },
-                      userdata);
+                r = f((pid_t) atol(de->d_name), de->d_name, userdata);
                 if (r != 0)
                         break;
         }
@@ -48,6 +38,34 @@ static int netns_walk(int (*f)(const struct proc_netns *p, void *userdata), void
                 r = -errno;
         (void) closedir(d);
         return r;
+}
+
+struct netns_walk {
+        int (*f)(const struct proc_netns *p, void *userdata);
+        void *userdata;
+        bool *denied;
+};
+
+static int netns_walk_one(pid_t pid, const char *dname, void *userdata) {
+        struct netns_walk *w = userdata;
+        char path[STRLEN("/proc//ns/net") + 256];
+        struct stat st;
+
+        (void) snprintf(path, sizeof(path), "/proc/%s/ns/net", dname);
+        if (stat(path, &st) < 0) {
+                /* gone meanwhile (ENOENT, ESRCH), or not ours to look at */
+                if (w->denied && (errno == EACCES || errno == EPERM))
+                        *w->denied = true;
+                return 0;
+        }
+        return w->f(&(struct proc_netns) { .pid = pid, .dev = st.st_dev, .ino = st.st_ino, .path = path }, w->userdata);
+}
+
+/* The walk; @denied (if not NULL) is set when a process's namespace was not ours to look at. */
+static int netns_walk(int (*f)(const struct proc_netns *p, void *userdata), void *userdata, bool *denied) {
+        struct netns_walk w = { f, userdata, denied };
+
+        return pids_walk(netns_walk_one, &w);
 }
 
 int proc_netns_foreach(int (*f)(const struct proc_netns *p, void *userdata), void *userdata) {
@@ -176,48 +194,47 @@ char *proc_comm(pid_t pid) {
         return s;
 }
 
-pid_t proc_socket_owner(unsigned long long inode) {
-        char want[64];
-        struct dirent *de;
-        pid_t found = 0;
-        DIR *d;
+struct socket_owner {
+        char want[64];  /* "socket:[INODE]" */
+        pid_t found;
+};
 
-        (void) snprintf(want, sizeof(want), "socket:[%llu]", inode);
-        d = opendir("/proc");
-        if (!d)
-                return -errno;
-        while ((de = readdir(d))) {
-                char path[STRLEN("/proc//fd") + sizeof(de->d_name)];
-                struct dirent *fe;
-                pid_t pid;
-                DIR *fds;
+static int socket_owner_try(pid_t pid, const char *dname, void *userdata) {
+        struct socket_owner *o = userdata;
+        char path[STRLEN("/proc//fd") + 256];
+        struct dirent *fe;
+        DIR *fds;
 
-                if (!is_pid(de->d_name))
+        if (o->found > 0 && pid > o->found)
+                return 0;
+        (void) snprintf(path, sizeof(path), "/proc/%s/fd", dname);
+        fds = opendir(path);
+        if (!fds)
+                return 0; /* gone, or not ours to look into */
+        while ((fe = readdir(fds))) {
+                char link[64];
+                ssize_t k;
+
+                if (fe->d_name[0] == '.')
                         continue;
-                pid = (pid_t) atol(de->d_name);
-                if (found > 0 && pid > found)
+                k = readlinkat(dirfd(fds), fe->d_name, link, sizeof(link) - 1);
+                if (k <= 0)
                         continue;
-                (void) snprintf(path, sizeof(path), "/proc/%s/fd", de->d_name);
-                fds = opendir(path);
-                if (!fds)
-                        continue; /* gone, or not ours to look into */
-                while ((fe = readdir(fds))) {
-                        char link[64];
-                        ssize_t k;
-
-                        if (fe->d_name[0] == '.')
-                                continue;
-                        k = readlinkat(dirfd(fds), fe->d_name, link, sizeof(link) - 1);
-                        if (k <= 0)
-                                continue;
-                        link[k] = 0;
-                        if (streq(link, want)) {
-                                found = pid;
-                                break;
-                        }
+                link[k] = 0;
+                if (streq(link, o->want)) {
+                        o->found = pid;
+                        break;
                 }
-                (void) closedir(fds);
         }
-        (void) closedir(d);
-        return found;
+        (void) closedir(fds);
+        return 0;
+}
+
+pid_t proc_socket_owner(unsigned long long inode) {
+        struct socket_owner o = {};
+        int r;
+
+        (void) snprintf(o.want, sizeof(o.want), "socket:[%llu]", inode);
+        r = pids_walk(socket_owner_try, &o);
+        return r < 0 ? r : o.found;
 }
