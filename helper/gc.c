@@ -138,9 +138,9 @@ static int claim(struct gc *g, char **lines) {
         return 0;
 }
 
-/* Phase 1: the records. Undone (unless --dry-run) before anything else is looked at, because
- * undoing one removes its pin, links and NAT, which would otherwise show up as leftovers. */
-static int gc_records(struct gc *g) {
+/* Call @f for every name under the pin directory and the run directory, with what
+ * ns_info_load() found there. */
+static int gc_foreach_namespace(struct gc *g, int (*f)(struct gc *g, const char *name, const struct ns_info *info)) {
         _cleanup_strv_free_ char **names = NULL;
         int r;
 
@@ -149,50 +149,53 @@ static int gc_records(struct gc *g) {
                 return log_error_errno(r, "Failed to read %s and %s: %m", netns_run_dir(), netnsctl_run_dir());
         STRV_FOREACH(name, names) {
                 _cleanup_(ns_info_done) struct ns_info info = {};
-                struct item *it;
 
-                if (!netns_name_is_valid(*name))
-                        continue;
                 r = ns_info_load(*name, &info);
                 if (r < 0)
                         return log_oom();
-                if (!info.managed)
-                        continue;
-                if (!info.has_record) {
-                        _cleanup_strv_free_ char **lines = NULL;
-
-                        /* refused (unsafe owner or mode, a bad line): never acted on; say why */
-                        (void) record_load_full(*name, LOG_WARNING, &lines);
-                        log_warning("Leaving the state of '%s' alone.", *name);
-                        continue;
-                }
-                if (info.state == NS_UP) {
-                        if (claim(g, info.record) < 0)
-                                return log_oom();
-                        continue;
-                }
-                it = item_add(g, ITEM_RECORD, *name, "%s; undoing its %zu entries",
-                              !info.complete ? "incomplete: an 'up' that was interrupted" :
-                              info.pin == PIN_NSFS ? "its namespace is no longer the one pinned" :
-                                                     "its namespace is gone",
-                              strv_length(info.record));
-                if (!it)
-                        return log_oom();
-                if (arg.dry_run) {
-                        /* what a real run would undo is not listed again as a leftover of its
-                         * own: its links, and the NAT table (removed with the last elements) */
-                        if (claim(g, info.record) < 0)
-                                return log_oom();
-                        continue;
-                }
-                log_set_namespace(*name);
-                r = netns_undo_record(*name);
-                log_set_namespace(NULL);
+                r = f(g, *name, &info);
                 if (r < 0)
-                        it->error = r;
-                else
-                        it->removed = true;
+                        return r;
         }
+        return 0;
+}
+
+/* Phase 1: the records. Undone (unless --dry-run) before anything else is looked at, because
+ * undoing one removes its pin, links and NAT, which would otherwise show up as leftovers. */
+static int gc_record(struct gc *g, const char *name, const struct ns_info *info) {
+        struct item *it;
+        int r;
+
+        if (!netns_name_is_valid(name) || !info->managed)
+                return 0;
+        if (!info->has_record) {
+                _cleanup_strv_free_ char **lines = NULL;
+
+                /* refused (unsafe owner or mode, a bad line): never acted on; say why */
+                (void) record_load_full(name, LOG_WARNING, &lines);
+                log_warning("Leaving the state of '%s' alone.", name);
+                return 0;
+        }
+        if (info->state == NS_UP)
+                return claim(g, info->record) < 0 ? log_oom() : 0;
+        it = item_add(g, ITEM_RECORD, name, "%s; undoing its %zu entries",
+                      !info->complete ? "incomplete: an 'up' that was interrupted" :
+                      info->pin == PIN_NSFS ? "its namespace is no longer the one pinned" :
+                                              "its namespace is gone",
+                      strv_length(info->record));
+        if (!it)
+                return log_oom();
+        if (arg.dry_run)
+                /* what a real run would undo is not listed again as a leftover of its own: its
+                 * links, and the NAT table (removed with the last elements) */
+                return claim(g, info->record) < 0 ? log_oom() : 0;
+        log_set_namespace(name);
+        r = netns_undo_record(name);
+        log_set_namespace(NULL);
+        if (r < 0)
+                it->error = r;
+        else
+                it->removed = true;
         return 0;
 }
 
@@ -236,61 +239,50 @@ static int umount_below(const char *dir) {
 }
 
 /* Phase 2: pins, state dirs, links, the NAT table, as they are after phase 1. */
-static int gc_pins_and_dirs(struct gc *g) {
-        _cleanup_strv_free_ char **names = NULL;
+static int gc_pin_and_dir(struct gc *g, const char *name, const struct ns_info *info) {
+        _cleanup_free_ char *pin = netns_pin_path(name), *dir = record_dir(name);
         time_t now = time(NULL);
+        struct stat st;
+        struct item *it;
         int r;
 
-        r = ns_names(&names);
-        if (r < 0)
-                return log_error_errno(r, "Failed to read %s and %s: %m", netns_run_dir(), netnsctl_run_dir());
-        STRV_FOREACH(name, names) {
-                _cleanup_(ns_info_done) struct ns_info info = {};
-                _cleanup_free_ char *pin = netns_pin_path(*name), *dir = record_dir(*name);
-                struct stat st;
-                struct item *it;
+        if (!pin || !dir)
+                return log_oom();
+        /* a record (kept, or listed for undo in a dry run) owns its pin and its dir */
+        if (info->managed)
+                return 0;
 
-                if (!pin || !dir)
-                        return log_oom();
-                r = ns_info_load(*name, &info);
-                if (r < 0)
-                        return log_oom();
-                /* a record (kept, or listed for undo in a dry run) owns its pin and its dir */
-                if (info.managed)
-                        continue;
-
-                if (info.pin == PIN_STALE && lstat(pin, &st) >= 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
-                        if (now - st.st_mtime < PIN_MIN_AGE_SEC)
-                                log_debug("%s is a placeholder made %llds ago, maybe by an 'ip netns add' in progress; leaving it.",
-                                          pin, (long long) (now - st.st_mtime));
-                        else {
-                                it = item_add(g, ITEM_PIN, pin, "stale: no namespace is mounted on it");
-                                if (!it)
-                                        return log_oom();
-                                if (!arg.dry_run) {
-                                        r = netns_unpin(pin);
-                                        if (r < 0)
-                                                it->error = r;
-                                        else
-                                                it->removed = true;
-                                }
-                        }
-                }
-
-                if (netns_name_is_valid(*name) && lstat(dir, &st) >= 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
-                    info.pin != PIN_NSFS) {
-                        it = item_add(g, ITEM_DIR, dir, "state directory without a record, no namespace pinned");
+        if (info->pin == PIN_STALE && lstat(pin, &st) >= 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
+                if (now - st.st_mtime < PIN_MIN_AGE_SEC)
+                        log_debug("%s is a placeholder made %llds ago, maybe by an 'ip netns add' in progress; leaving it.",
+                                  pin, (long long) (now - st.st_mtime));
+                else {
+                        it = item_add(g, ITEM_PIN, pin, "stale: no namespace is mounted on it");
                         if (!it)
                                 return log_oom();
                         if (!arg.dry_run) {
-                                r = umount_below(dir);
-                                if (r >= 0)
-                                        r = rm_rf(dir);
+                                r = netns_unpin(pin);
                                 if (r < 0)
                                         it->error = r;
                                 else
                                         it->removed = true;
                         }
+                }
+        }
+
+        if (netns_name_is_valid(name) && lstat(dir, &st) >= 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+            info->pin != PIN_NSFS) {
+                it = item_add(g, ITEM_DIR, dir, "state directory without a record, no namespace pinned");
+                if (!it)
+                        return log_oom();
+                if (!arg.dry_run) {
+                        r = umount_below(dir);
+                        if (r >= 0)
+                                r = rm_rf(dir);
+                        if (r < 0)
+                                it->error = r;
+                        else
+                                it->removed = true;
                 }
         }
         return 0;
@@ -475,9 +467,9 @@ int verb_gc(int argc, char **argv) {
         lock = netns_lock();
         if (lock < 0)
                 return lock;
-        r = gc_records(&g);
+        r = gc_foreach_namespace(&g, gc_record);
         if (r >= 0)
-                r = gc_pins_and_dirs(&g);
+                r = gc_foreach_namespace(&g, gc_pin_and_dir);
         if (r >= 0)
                 r = gc_links(&g);
         if (r >= 0)
