@@ -250,14 +250,30 @@ struct nl_route_entry {
         unsigned flags;               /* RTM_F_* */
 };
 
-/*
- * The parsers: one per message type, for every reader (lookups, dumps, monitor's
- * notifications). Attributes are validated before use; what is missing or malformed is left
- * at its default. Return: 0, or -EBADMSG for a message of another type, too short, or whose
- * attributes do not parse.
+/**
+ * nl_link_parse() - read one RTM_NEWLINK or RTM_DELLINK message (a lookup's, a dump's, a notification's)
+ * @h: the message, validated as a netlink message (nl_msg_ok())
+ * @ret: the link; attributes that are missing or malformed stay at their defaults
+ *
+ * The one link parser: every reader of links (lookups, dumps, "monitor") goes through it.
+ * Return: 0, or -EBADMSG for a message of another type, too short, or whose attributes do not parse
  */
 int nl_link_parse(const struct nlmsghdr *h, struct nl_link *ret);
+
+/**
+ * nl_addr_parse() - read one RTM_NEWADDR or RTM_DELADDR message
+ * @h: the message, validated as a netlink message
+ * @ret: the address; IFA_LOCAL and IFA_ADDRESS only for AF_INET and AF_INET6, with the family's length
+ * Return: as nl_link_parse()
+ */
 int nl_addr_parse(const struct nlmsghdr *h, struct nl_addr *ret);
+
+/**
+ * nl_route_parse() - read one RTM_NEWROUTE or RTM_DELROUTE message
+ * @h: the message, validated as a netlink message
+ * @ret: the route; RTA_TABLE over rtm_table; RTA_DST and RTA_GATEWAY only with the family's length
+ * Return: as nl_link_parse()
+ */
 int nl_route_parse(const struct nlmsghdr *h, struct nl_route_entry *ret);
 
 /**
@@ -266,9 +282,16 @@ int nl_route_parse(const struct nlmsghdr *h, struct nl_route_entry *ret);
  */
 int nl_link_get(struct nl_sock *s, const char *name, struct nl_link *ret);
 
-/*
- * Dumps of @s's namespace into arrays (malloc'd, appended to): every link; every address or
- * route of @family (AF_UNSPEC: all), routes of every table and type, as the kernel has them.
+/**
+ * nl_dump_links() - every link of @s's namespace, parsed by nl_link_parse()
+ * @s: socket
+ * @ret: array, malloc'd, appended to
+ * @ret_n: its length, appended to
+ *
+ * nl_dump_addrs() and nl_dump_routes() do the same for the addresses and routes of @family
+ * (AF_UNSPEC: all; routes of every table and type, as the kernel has them). A link message
+ * that does not parse is left out; an address or route message that does not parse fails
+ * the dump.
  * Return: 0 or -errno
  */
 int nl_dump_links(struct nl_sock *s, struct nl_link **ret, size_t *ret_n);
