@@ -142,32 +142,19 @@ static int check_arg(struct checked *k, const char *a) {
 
 static int check_dir(struct checked *k, const char *dir) {
         _cleanup_strv_free_ char **files = NULL;
-        DIR *d;
-        struct dirent *de;
-        int r = 0;
+        int r;
 
-        d = opendir(dir);
-        if (!d) {
-                if (errno == ENOENT)
-                        return 0; /* nothing configured: nothing wrong */
-                log_error_errno(errno, "%s: failed to open: %m", dir);
+        /* the generator's list: *.conf, hidden ones (an editor's ".#web.conf") skipped */
+        r = netns_conf_files_list(dir, 0, &files);
+        if (r == -ENOENT)
+                return 0; /* nothing configured: nothing wrong */
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0) {
+                log_error_errno(r, "%s: failed to read: %m", dir);
                 k->failed = true;
                 return 0;
         }
-        while ((errno = 0, de = readdir(d)))
-                if (str_endswith(de->d_name, ".conf") && strv_extend(&files, de->d_name) < 0) {
-                        r = -ENOMEM;
-                        break;
-                }
-        if (r == 0 && errno != 0) {
-                log_error_errno(errno, "%s: failed to read: %m", dir);
-                k->failed = true;
-        }
-        closedir(d);
-        if (r < 0)
-                return log_oom();
-        strv_sort(files);
-
         STRV_FOREACH(f, files) {
                 _cleanup_free_ char *name = strndup(*f, strlen(*f) - STRLEN(".conf"));
 

@@ -14,10 +14,12 @@ int conf_syntax(struct conf_parser *p, const char *fmt, ...) {
         char msg[1024];
         va_list ap;
 
+        p->failed = true;
+        if (++p->n_problems > CONF_MAX_PROBLEMS)
+                return -EINVAL;
         va_start(ap, fmt);
         (void) vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
-        p->failed = true;
         return log_syntax(p->file, p->line, "%s", msg);
 }
 
@@ -298,6 +300,8 @@ int conf_parse_text(struct conf_parser *p, const char *text, size_t size) {
         }
         p->line = phys;
         section_end(p);
+        if (p->n_problems > CONF_MAX_PROBLEMS)
+                (void) log_syntax(p->file, 0, "… and %u more problems.", p->n_problems - CONF_MAX_PROBLEMS);
         /* values may be keys (PrivateKey=): nothing of them stays in freed memory */
         explicit_bzero(buf, size + 1);
         return p->failed ? -EINVAL : 0;

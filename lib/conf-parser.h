@@ -61,6 +61,10 @@ struct conf_deferred {
         unsigned line;
 };
 
+/* Problems reported per file; the rest are counted and summed up in one line ("... and N
+ * more"): a binary file would otherwise print a line per byte run. */
+#define CONF_MAX_PROBLEMS 20
+
 struct conf_parser {
         const struct conf_section *sections;
         size_t n_sections;
@@ -70,6 +74,7 @@ struct conf_parser {
         const struct conf_section *section; /* the open section, NULL outside any */
         bool ignored;     /* in an unknown or X- section: its keys are skipped */
         bool failed;
+        unsigned n_problems; /* reported so far; after CONF_MAX_PROBLEMS only counted */
         struct conf_deferred *deferred;
         size_t n_deferred;
 };

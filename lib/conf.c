@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <linux/rtnetlink.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
@@ -13,6 +14,24 @@
 #include "log.h"
 #include "name.h"
 #include "util.h"
+
+static bool is_dangling_symlink(const char *path) {
+        struct stat st;
+
+        return lstat(path, &st) >= 0 && S_ISLNK(st.st_mode) && stat(path, &st) < 0 && errno == ENOENT;
+}
+
+/* The target of symlink @path; 0 or -errno */
+static int readlink_malloc(const char *path, char **ret) {
+        char buf[PATH_MAX];
+        ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+
+        if (n < 0)
+                return -errno;
+        buf[n] = 0;
+        *ret = strdup(buf);
+        return *ret ? 0 : -ENOMEM;
+}
 
 #define CONF_FILE_MAX (1024 * 1024)
 
@@ -926,11 +945,10 @@ int netns_conf_files_list(const char *dir, enum conf_files_flags flags, char ***
                 _cleanup_free_ char *e = NULL;
                 struct stat st;
 
-                if (!str_endswith(de->d_name, ".conf"))
+                /* hidden files (".#web.conf", an editor's lock) are skipped, as systemd skips them */
+                if (!str_endswith(de->d_name, ".conf") || de->d_name[0] == '.')
                         continue;
                 if (flags & CONF_FILES_DROPINS) {
-                        if (de->d_name[0] == '.')
-                                continue;
                         e = strdup_printf("%s/%s", dir, de->d_name);
                         if (!e) {
                                 r = -ENOMEM;
@@ -984,6 +1002,16 @@ static int load(const char *dir, const char *name, const char *shown, struct net
         c = netns_config_new(name);
         if (!path || !ddir || !c)
                 return log_oom();
+
+        /* a dangling symlink is a configuration that says where it is and is not there: say so
+         * (also for "up", which would otherwise report no configuration at all) */
+        if (is_dangling_symlink(path)) {
+                _cleanup_free_ char *target = NULL;
+
+                if (readlink_malloc(path, &target) == -ENOMEM)
+                        return log_oom();
+                return log_syntax(path, 0, "a symlink to %s, which does not exist.", target ?: "?");
+        }
 
         /* StrictModes: the directories first; nothing is read from an unsafe one */
         r = netns_path_check(path, dir);

@@ -108,6 +108,29 @@ expect 1 "@D@/b.conf:2: Address=10.66.0.130/25 overlaps HostAddress=10.66.0.1/24
 @D@/b.conf:6: Port=: udp port 5005 on every host address is also forwarded by namespace a (@D@/a.conf:6); the second to start would be refused." a b
 rm "$NETNSCTL_CONF_DIR/a.conf" "$NETNSCTL_CONF_DIR/b.conf"
 
+# a file of garbage: 20 problems, then one line with the count of the rest
+head -c 200000 /dev/urandom | tr '\0' x >"$NETNSCTL_CONF_DIR/junk.conf"
+out=$(cd "$d" && "$NETNSCTL" check junk 2>&1); rc=$?
+n=$(printf '%s\n' "$out" | wc -l)
+last=$(printf '%s\n' "$out" | tail -n1)
+if [ "$rc" != 1 ] || [ "$n" -gt 21 ] || [[ $last != "$NETNSCTL_CONF_DIR/junk.conf: … and "*" more problems." ]]; then
+        echo "FAIL: check junk: exit $rc, $n lines, last: $last"
+        fail=1
+fi
+rm "$NETNSCTL_CONF_DIR/junk.conf"
+
+# hidden files (an editor's lock, a backup) are no configurations: skipped, as systemd does
+printf 'garbage\n' >"$NETNSCTL_CONF_DIR/.#web.conf"
+printf 'garbage\n' >"$NETNSCTL_CONF_DIR/.web.conf"
+expect 0 ""
+rm "$NETNSCTL_CONF_DIR/.#web.conf" "$NETNSCTL_CONF_DIR/.web.conf"
+
+# a dangling symlink says that its target is missing
+ln -s /nonexistent/web.conf "$NETNSCTL_CONF_DIR/web.conf"
+expect 1 "@D@/web.conf: a symlink to /nonexistent/web.conf, which does not exist." web
+expect 1 "@D@/web.conf: a symlink to /nonexistent/web.conf, which does not exist."
+rm "$NETNSCTL_CONF_DIR/web.conf"
+
 # "check NAME" adds what the running host says: a Parent= that does not exist, a sysctl the
 # kernel does not have (a per-link one is looked up as "default": the link may be inside);
 # "check" alone reads the files only
