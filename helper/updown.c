@@ -10,6 +10,7 @@
 #include "log.h"
 #include "name.h"
 #include "ns.h"
+#include "proc.h"
 #include "steps.h"
 #include "util.h"
 #include "verbs.h"
@@ -326,29 +327,64 @@ int verb_up(int argc, char **argv) {
         return 0;
 }
 
+/* The processes in the namespace with inode @ino, for down: "1234 (sleep), 1240 (nginx)". */
+struct stranded {
+        unsigned long long ino;
+        size_t n;
+        char text[512];
+};
+
+static int stranded_add(const struct proc_netns *p, void *userdata) {
+        struct stranded *s = userdata;
+        _cleanup_free_ char *comm = NULL;
+        size_t len = strlen(s->text);
+
+        if (p->ino != s->ino)
+                return 0;
+        if (s->n++ >= 10)
+                return 0; /* counted; ten are enough to name */
+        comm = proc_comm(p->pid);
+        (void) snprintf(s->text + len, sizeof(s->text) - len, "%s%d (%s)", len ? ", " : "", (int) p->pid, comm ?: "?");
+        return 0;
+}
+
 int verb_down(int argc, char **argv) {
         _cleanup_free_ char *pin = NULL;
         const char *name = argv[1];
+        unsigned long long ino = 0;
         int lock, r, state;
 
         r = check_name(name);
         if (r < 0)
                 return r;
+        pin = netns_pin_path(name);
+        if (!pin)
+                return log_oom();
         lock = take_lock();
         if (lock < 0)
                 return lock;
+        /* the namespace pinned now: processes still in it after down keep it alive, unreachable */
+        if (netns_pin_inspect(pin, &ino) != PIN_NSFS)
+                ino = 0;
         r = undo_existing(name);
         if (r < 0)
                 return r;
         if (r == 0) {
-                pin = netns_pin_path(name);
-                if (!pin)
-                        return log_oom();
                 state = netns_pin_inspect(pin, NULL);
                 if (state == PIN_NSFS)
                         log_notice("Namespace '%s' was not made by netnsctl; leaving %s alone.", name, pin);
-        } else
-                log_full(log_target_is_journal() ? LOG_INFO : LOG_DEBUG, "Namespace '%s' is down.", name);
+                return 0;
+        }
+        log_full(log_target_is_journal() ? LOG_INFO : LOG_DEBUG, "Namespace '%s' is down.", name);
+        if (ino != 0) {
+                struct stranded s = { .ino = ino };
+
+                if (proc_netns_foreach(stranded_add, &s) >= 0 && s.n > 0)
+                        log_warning("Namespace '%s' is unpinned, but %zu process%s still in it keep%s it alive, with its "
+                                    "addresses and ports, out of reach of netnsctl: PID %s%s. Stop %s (kill PID).",
+                                    name, s.n, s.n == 1 ? "" : "es", s.n == 1 ? "s" : "", s.text,
+                                    s.n > 10 ? ", ..." : "", s.n == 1 ? "it" : "them");
+        }
         return 0;
 }
 
