@@ -2,6 +2,9 @@
 # lib.sh - helpers for the systemd tier: boot systemd 252 in a throw-away
 # systemd-nspawn container (overlay over / on tmpfs, private network) with the
 # current build installed, run commands inside, tear everything down on exit.
+# With NETNS_CT_RELEASE=trixie (meson test --setup trixie), the overlay is over the
+# Debian 13 root release-prepare.sh made (systemd 257) instead of the machine's /, and
+# what is installed is the build release-build.sh makes inside that root.
 #
 # Source it from a test script, then:
 #   ct_setup                  # temp dir, overlay root, build installed, masks
@@ -10,7 +13,8 @@
 #   in_ct CMD...              # run CMD in all of the container's namespaces
 #   ct_daemon_reload; ct_reboot
 # Assertions: ok/fail/assert_eq/assert_ne/assert_active/... (print "ok"/"FAIL").
-# Environment: BUILD_DIR (set by tests/meson.build), KEEP=1 (leave the container
+# Environment: BUILD_DIR (set by tests/meson.build), NETNS_CT_RELEASE (see above),
+# KEEP=1 (leave the container
 # running at the end, print how to enter it, wait for Enter/Ctrl-C),
 # CT_TIMEOUT (seconds for every wait, default 30), V=1 (trace).
 #
@@ -52,6 +56,20 @@ command -v nsenter >/dev/null || skip "nsenter missing (util-linux)"
 grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null || true
 grep -qw overlay /proc/filesystems || skip "kernel has no overlayfs"
 
+# shellcheck source=release-lib.sh
+. "$(dirname -- "${BASH_SOURCE[0]}")/release-lib.sh"
+# CT_LOWER: the root the containers' overlay is over. CT_RELEASE_OUT: for another release,
+# where release-build.sh built and installed the tree inside that release's root.
+CT_LOWER=/
+CT_RELEASE_OUT=
+if [ -n "${NETNS_CT_RELEASE:-}" ]; then
+        CT_LOWER=$(release_root "$NETNS_CT_RELEASE")
+        CT_RELEASE_OUT=$BUILD_DIR/release-$NETNS_CT_RELEASE
+        # systemd >= 256 does not boot on the legacy/hybrid cgroup hierarchy this machine may mount;
+        # nspawn gives the container cgroup v2 with this
+        export SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1
+fi
+
 # Run the whole test in a private mount namespace: the overlay root, its tmpfs and
 # the tmpfs nspawn wants on /run/systemd/nspawn never appear on (or leak into) the
 # machine's mount table, even if this shell is SIGKILLed. The trap below still
@@ -59,6 +77,17 @@ grep -qw overlay /proc/filesystems || skip "kernel has no overlayfs"
 if [ -z "${NETNS_CT_UNSHARED:-}" ]; then
         export NETNS_CT_UNSHARED=1
         exec unshare --mount --propagation private -- "$BASH" "$0" "$@"
+fi
+
+# Another release: the tree built inside its root (incremental: only what changed since the
+# last test recompiles). Missing root: skip with the reason. A failed build fails the test.
+if [ -n "$CT_RELEASE_OUT" ]; then
+        _rb_out=$(bash "$(dirname -- "${BASH_SOURCE[0]}")/release-build.sh" "$NETNS_CT_RELEASE" "$BUILD_DIR" 2>&1)
+        case $? in
+        0) ;;
+        77) skip "${_rb_out##*SKIP: }" ;;
+        *) echo "$_rb_out"; echo "FAIL - building in the $NETNS_CT_RELEASE root"; exit 1 ;;
+        esac
 fi
 
 # --- teardown ---------------------------------------------------------------------
@@ -239,7 +268,7 @@ netns_list() {
 
 # --- the container ----------------------------------------------------------------
 
-# ct_setup: temp dir with an overlay root over /, the build installed in
+# ct_setup: temp dir with an overlay root over / (or the release's root), the build installed in
 # it, slow/irrelevant services masked, machine-id removed. Nothing is booted yet.
 ct_setup() {
         local base
@@ -254,7 +283,7 @@ ct_setup() {
         mount -t tmpfs -o mode=0755 tmpfs "$CT_DIR/upper" || die "mount tmpfs on $CT_DIR/upper"
         mkdir -p "$CT_DIR/upper/u" "$CT_DIR/upper/w"
         mount -t overlay overlay \
-                -o "lowerdir=/,upperdir=$CT_DIR/upper/u,workdir=$CT_DIR/upper/w" "$CT_ROOT" ||
+                -o "lowerdir=$CT_LOWER,upperdir=$CT_DIR/upper/u,workdir=$CT_DIR/upper/w" "$CT_ROOT" ||
                 die "mount overlay on $CT_ROOT"
 
         # nspawn needs /run/systemd/nspawn on a tmpfs to clean up after itself;
@@ -313,10 +342,16 @@ ct_mask_slow() {
 # (bindir/netnsctl in the unit's ExecStart=, the generator and unit dirs from
 # pkg-config) are all ones the container's systemd reads, since its root is /.
 ct_install() {
-        DESTDIR=$CT_ROOT meson install -C "$BUILD_DIR" --no-rebuild --quiet >"$CT_DIR/install.log" 2>&1 || {
-                cat "$CT_DIR/install.log"
-                die "meson install into $CT_ROOT failed"
-        }
+        if [ -n "$CT_RELEASE_OUT" ]; then
+                # what release-build.sh installed (meson install --destdir inside the release's root)
+                tar -C "$CT_RELEASE_OUT/dest" -cf - . | tar -C "$CT_ROOT" -xf - --keep-directory-symlink ||
+                        die "copying the $NETNS_CT_RELEASE build into $CT_ROOT failed"
+        else
+                DESTDIR=$CT_ROOT meson install -C "$BUILD_DIR" --no-rebuild --quiet >"$CT_DIR/install.log" 2>&1 || {
+                        cat "$CT_DIR/install.log"
+                        die "meson install into $CT_ROOT failed"
+                }
+        fi
         local exe
         exe=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$(ct_unit_path netns@.service)" 2>/dev/null)
         [ -n "$exe" ] || die "installed netns@.service not found or has no ExecStart="
@@ -328,6 +363,20 @@ ct_install() {
                 [ -x "$CT_ROOT$d/netns-generator" ] && found=$d
         done
         [ -n "$found" ] || die "netns-generator not installed in a directory systemd runs generators from"
+}
+
+# ct_host_run DIR CMD...: CMD with cwd DIR, run with the programs and libraries of the root
+# the containers boot: the machine's own, or chrooted into the release's (DIR then mounted
+# at /build: CMD must name files in it by relative paths). For building what a test
+# installs (the .deb) with the compiler and packages of that release.
+ct_host_run() {
+        local dir=$1
+        shift
+        if [ -n "$CT_RELEASE_OUT" ]; then
+                release_chroot "$CT_LOWER" "$dir" "$@"
+        else
+                (cd "$dir" && "$@")
+        fi
 }
 
 # ct_unit_path UNIT: path of UNIT as installed in the root (host side)

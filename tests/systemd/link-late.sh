@@ -92,11 +92,14 @@ assert_no_pin late
 
 # --- part 2: device units
 udev_deb() {
-        local v d
-        v=$(dpkg-query -W -f='${Version}' libudev1 2>/dev/null) || return 1
-        for d in ${NETNSCTL_UDEV_DEB:-} /var/cache/apt/archives/udev_"${v//:/%3a}"_*.deb; do
+        local v d lower=${CT_LOWER%/}
+        # the version of the root the container runs (the machine's, or the release's)
+        v=$(dpkg-query --admindir="$lower/var/lib/dpkg" -W -f='${Version}' libudev1 2>/dev/null) || return 1
+        for d in ${NETNSCTL_UDEV_DEB:-} "$lower"/var/cache/apt/archives/udev_"${v//:/%3a}"_*.deb; do
                 [ -f "$d" ] && { echo "$d"; return 0; }
         done
+        # (release-prepare.sh leaves it in the release root's archives)
+        [ "$CT_LOWER" = / ] || return 1
         (cd "$CT_DIR" && apt-get download -q "udev=$v" >/dev/null 2>&1) || return 1
         ls "$CT_DIR"/udev_*.deb 2>/dev/null | head -1
 }
