@@ -6,9 +6,10 @@
 . "$(dirname -- "$0")/lib.sh" || exit 1
 
 SRC=${SOURCE_DIR:-$(cd "$(dirname -- "$0")/../.." && pwd)}
-command -v dpkg-buildpackage >/dev/null || skip "dpkg-buildpackage missing (apt-get install dpkg-dev debhelper)"
+ct_host_run "$SRC" sh -c "command -v dpkg-buildpackage" >/dev/null || skip "dpkg-buildpackage missing (apt-get install dpkg-dev debhelper)"
 [ -f "$SRC/debian/control" ] || skip "no debian/ in $SRC"
-missing=$(cd "$SRC" && dpkg-checkbuilddeps 2>&1) ||
+# (built with the tools of the root the container boots: on another release, inside its root)
+missing=$(ct_host_run "$SRC" dpkg-checkbuilddeps 2>&1) ||
         skip "build dependencies missing: ${missing#*: }"
 
 # the package, not "meson install", goes into this container's root
@@ -28,7 +29,7 @@ else
                 die "copying the source tree failed"
 fi
 start=$SECONDS
-if (cd "$W/netnsctl" && timeout 600 dpkg-buildpackage -us -uc -b -j"$(nproc)") >"$W/build.log" 2>&1; then
+if ct_host_run "$W" sh -c "cd netnsctl && timeout 600 dpkg-buildpackage -us -uc -b -j$(nproc)" >"$W/build.log" 2>&1; then
         ok "dpkg-buildpackage -us -uc -b ($((SECONDS - start)) s)"
 else
         tail -40 "$W/build.log"
@@ -37,9 +38,9 @@ fi
 deb=$(ls "$W"/netnsctl_*.deb 2>/dev/null | head -1)
 [ -n "$deb" ] || die "no netnsctl_*.deb next to the source tree"
 
-if command -v lintian >/dev/null; then
+if ct_host_run "$W" sh -c 'command -v lintian' >/dev/null; then
         # E: and W: tags fail the test; I: and pedantic ones are overridden in debian/ with reasons
-        tags=$(lintian --fail-on none "$W"/netnsctl_*.changes 2>&1 | grep -E '^[EW]: ' || true)
+        tags=$(ct_host_run "$W" sh -c 'lintian --fail-on none netnsctl_*.changes' 2>&1 | grep -E '^[EW]: ' || true)
         assert_eq "lintian errors and warnings" "" "$tags"
 else
         log "lintian not installed; not checked"
@@ -47,9 +48,10 @@ fi
 
 # what the package holds: systemd's own directories, prefix /usr
 contents=$(dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|')
-unitdir=$(pkg-config --variable=systemdsystemunitdir systemd)
-generatordir=$(pkg-config --variable=systemdsystemgeneratordir systemd)
-tmpfilesdir=$(pkg-config --variable=tmpfilesdir systemd)
+unitdir=$(ct_host_run "$W" pkg-config --variable=systemdsystemunitdir systemd)
+generatordir=$(ct_host_run "$W" pkg-config --variable=systemdsystemgeneratordir systemd)
+tmpfilesdir=$(ct_host_run "$W" pkg-config --variable=tmpfilesdir systemd)
+[ -n "$unitdir" ] && [ -n "$generatordir" ] && [ -n "$tmpfilesdir" ] || die "pkg-config systemd knows no unit, generator or tmpfiles dir"
 for f in /usr/bin/netnsctl "$unitdir/netns@.service" "$unitdir/run-netns.mount" "$generatordir/netns-generator" "$tmpfilesdir/netnsctl.conf" \
         /usr/share/man/man8/netnsctl.8.gz /usr/share/man/man5/netns.conf.5.gz \
         /usr/share/bash-completion/completions/netnsctl; do
