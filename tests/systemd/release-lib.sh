@@ -20,7 +20,10 @@ release_chroot() {
         shift 2
         unshare --mount --propagation private -- sh -c '
                 root=$1 dir=$2; shift 2
-                mount -t proc proc "$root/proc" && mount --rbind /sys "$root/sys" &&
+                # the root a mount point of its own, as on a machine (unshare --propagation and
+                # the like fail on a "/" that is none)
+                mount --bind "$root" "$root" &&
+                        mount -t proc proc "$root/proc" && mount --rbind /sys "$root/sys" &&
                         mount --rbind /dev "$root/dev" && mount -t tmpfs tmpfs "$root/tmp" || exit 1
                 [ -f /etc/resolv.conf ] && mount --bind /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null
                 cwd=/
