@@ -10,11 +10,13 @@
 #include <sys/un.h>
 
 #include "log.h"
+#include "util.h"
 
 static int max_level = LOG_INFO;
 static enum log_target target = LOG_TARGET_AUTO;
 static const char *prefix;
 static char netns_field[80];
+static char unit_field[96]; /* OBJECT_SYSTEMD_UNIT=netns@NAME.service */
 static int journal_checked = -1; /* -1 unknown, 0 no, 1 yes */
 
 void log_set_max_level(int level) {
@@ -39,6 +41,12 @@ void log_set_namespace(const char *name) {
                 (void) snprintf(netns_field, sizeof(netns_field), "NETNS=%s", name);
         else
                 netns_field[0] = 0;
+        /* "journalctl -u netns@NAME.service" matches this field (with _UID=0) too. It finds the
+         * line also when journald could not tell the unit of the process, which it reads from
+         * /proc when the datagram arrives: a netnsctl that logged its failure and exited at
+         * once is gone by then on a busy machine. */
+        if (!name || !snprintf_ok(unit_field, sizeof(unit_field), "netns@%s.service", name))
+                unit_field[0] = 0;
 }
 
 void log_parse_environment(void) {
@@ -141,6 +149,8 @@ static int journal_send(int level, int error, const char *file, int line, const 
         }
         if (netns_field[0])
                 at = field_put(buf, at, sizeof(buf), "NETNS", netns_field + STRLEN("NETNS="));
+        if (unit_field[0])
+                at = field_put(buf, at, sizeof(buf), "OBJECT_SYSTEMD_UNIT", unit_field);
         at = field_put(buf, at, sizeof(buf), "CODE_FILE", file);
         (void) snprintf(num, sizeof(num), "%d", line);
         at = field_put(buf, at, sizeof(buf), "CODE_LINE", num);

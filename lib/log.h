@@ -17,7 +17,8 @@ void log_set_max_level(int level);
 int log_get_max_level(void);
 void log_set_target(enum log_target target);
 void log_set_prefix(const char *prefix);
-/* Structured field attached to every journal entry, e.g. "NETNS=vpn". NULL clears. */
+/* Structured fields attached to every journal entry: "NETNS=vpn" and
+ * "OBJECT_SYSTEMD_UNIT=netns@vpn.service" (found by journalctl -u). NULL clears. */
 void log_set_namespace(const char *name);
 void log_parse_environment(void);
 /* true when messages go to the journal (stderr connected to it, as under systemd) */

@@ -196,5 +196,17 @@ else
         fail "no error naming never.conf:4 and nic9"
 fi
 assert_no_pin never
+# found by the unit's name also when journald cannot tell the unit of the process (it has
+# exited when the line arrives): netnsctl names the unit in the entry. Shown with a run in
+# another unit, whose lines journald files under that one.
+in_ct sh -c 'systemd-run --wait --quiet --collect "$(command -v netnsctl)" up never' >/dev/null 2>&1 &&
+        fail "netnsctl up never succeeded without its parent"
+n=0
+for ((i = 0; i < 100 && n < 2; i++)); do
+        n=$(in_ct journalctl -b --no-pager -o cat -u netns@never.service 2>/dev/null |
+                grep -cF "/etc/netns/never.conf:4: [Link] Parent=nic9: no such link on the host")
+        [ "$n" -ge 2 ] || sleep 0.1
+done
+assert_eq "the failure of 'netnsctl up never' in another unit, in journalctl -u netns@never.service" 2 "$n"
 
 ct_finish
