@@ -5,7 +5,12 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* root, or whoever runs netnsctl (a user checking own files trusts them, as sshd trusts ~/.ssh) */
+/**
+ * netns_owner_is_trusted() - may netnsctl trust what @uid owns
+ * @uid: an owner
+ * Return: true for root and for whoever runs netnsctl (a user checking own files trusts
+ * them, as sshd trusts the user's ~/.ssh); run as root, that is root only.
+ */
 bool netns_owner_is_trusted(uid_t uid);
 
 /**
@@ -38,7 +43,13 @@ int netns_path_is_safe(const char *path);
  */
 int netns_etc_dir_check(const char *name);
 
-/* netns_etc_dir_check() for CONFDIR @dir instead of netns_conf_dir() */
+/**
+ * netns_etc_dir_check_in() - netns_etc_dir_check() for the config directory @dir
+ * @dir: the config directory (netns_etc_dir_check() passes netns_conf_dir())
+ * @name: namespace name
+ * Return: as netns_etc_dir_check(); -ENOMEM too.
+ */
 int netns_etc_dir_check_in(const char *dir, const char *name);
 
+/* StrictModes for @path, reported under the name @shown (kernel-doc in path-safety.c) */
 int netns_path_check(const char *shown, const char *path);
