@@ -44,12 +44,16 @@ static int verify_ifnames(struct netns_config *c, bool *failed) {
         _cleanup_free_ struct ifname_use *u = NULL;
         size_t n = 0;
 
-        u = calloc(c->n_links * 2 + 2, sizeof(*u));
+        u = calloc(c->n_links * 2 + 3, sizeof(*u));
         if (!u)
                 return -ENOMEM;
         if (c->has_veth) {
                 u[n] = (struct ifname_use) { c->veth.name ?: NETNS_PEER_NAME_DEFAULT, "[Veth] Name=",
                                              c->veth.origin, n };
+                n++;
+        }
+        if (c->has_wireguard) {
+                u[n] = (struct ifname_use) { c->wg.name ?: NETNS_WG_NAME_DEFAULT, "[WireGuard] Name=", c->wg.origin, n };
                 n++;
         }
         for (size_t i = 0; i < c->n_links; i++) {
@@ -322,6 +326,49 @@ static int verify_routes(struct netns_config *c, bool *failed, struct conf_origi
         return 0;
 }
 
+/* [WireGuard] and its peers: one source of keys, and peers from one place. */
+static void verify_wireguard(struct netns_config *c, bool *failed) {
+        const struct netns_wireguard *w = &c->wg;
+        int keys = w->has_private_key + !!w->private_key_file + !!w->config_file;
+
+        if (!c->has_wireguard) {
+                if (c->n_wg_peers > 0)
+                        (void) verify_fail(failed, c->wg_peers[0].origin, "[WireGuardPeer] needs a [WireGuard] section.");
+                return;
+        }
+        if (keys == 0)
+                (void) verify_fail(failed, w->origin, "[WireGuard] needs PrivateKey=, PrivateKeyFile= or ConfigFile=.");
+        else if (keys > 1)
+                (void) verify_fail(failed, w->origin,
+                                   "[WireGuard]: PrivateKey=, PrivateKeyFile= and ConfigFile= exclude each other "
+                                   "(a ConfigFile= has its own PrivateKey).");
+        if (w->config_file) {
+                if (c->n_wg_peers > 0)
+                        (void) verify_fail(failed, c->wg_peers[0].origin,
+                                           "[WireGuardPeer] with ConfigFile=%s: the peers come from that file's [Peer] sections.",
+                                           w->config_file);
+                if (w->n_addresses > 0 || w->listen_port || w->fwmark)
+                        (void) verify_fail(failed, w->config_file_origin,
+                                           "ConfigFile=%s: Address=, ListenPort= and FirewallMark= come from its [Interface]; set them there.",
+                                           w->config_file);
+        }
+        for (size_t i = 0; i < c->n_wg_peers; i++) {
+                const struct netns_wireguard_peer *p = &c->wg_peers[i];
+
+                if (!p->has_public_key)
+                        (void) verify_fail(failed, p->origin, "[WireGuardPeer] without PublicKey=.");
+                if (p->has_preshared_key && p->preshared_key_file)
+                        (void) verify_fail(failed, p->origin, "[WireGuardPeer]: PresharedKey= and PresharedKeyFile= exclude each other.");
+                for (size_t j = 0; j < i; j++)
+                        if (p->has_public_key && c->wg_peers[j].has_public_key &&
+                            memcmp(p->public_key, c->wg_peers[j].public_key, NETNS_WG_KEY_SIZE) == 0) {
+                                (void) verify_fail(failed, p->origin, "[WireGuardPeer] with the PublicKey= of the one at %s:%u.",
+                                                   c->wg_peers[j].origin.file ?: "?", c->wg_peers[j].origin.line);
+                                break;
+                        }
+        }
+}
+
 int netns_config_verify(struct netns_config *c) {
         struct conf_origin route_owner[2] = {}; /* who adds the default route, IPv4 / IPv6 */
         const char *route_what[2] = {};
@@ -421,6 +468,8 @@ int netns_config_verify(struct netns_config *c) {
                         (void) verify_fail(&failed, p->origin, "Port= needs an%s Address= in [Veth] to forward to.",
                                            f == AF_INET ? " IPv4" : f == AF_INET6 ? " IPv6" : "");
         }
+
+        verify_wireguard(c, &failed);
 
         r = units_dedup(c);
         if (r < 0)

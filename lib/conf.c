@@ -14,6 +14,7 @@
 #include "log.h"
 #include "name.h"
 #include "util.h"
+#include "wgquick.h"
 
 static bool is_dangling_symlink(const char *path) {
         struct stat st;
@@ -797,7 +798,151 @@ static void link_done(void *base) {
         free(l->gateways);
 }
 
+/* PrivateKey=, PublicKey=, PresharedKey=: base64; @k->data is the offset of the "has" flag */
+static int config_parse_wg_key(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
+        uint8_t *key = CONF_FIELD(base, k, uint8_t);
+        bool *has = (bool *) ((char *) base + k->data);
+
+        if (!*value) {
+                explicit_bzero(key, NETNS_WG_KEY_SIZE);
+                *has = false;
+                return 0;
+        }
+        /* given, if wrong: no second message that it is missing */
+        *has = true;
+        if (wg_key_from_base64(value, key) < 0)
+                /* the value is not shown: it may be a secret with a typo */
+                return conf_syntax(p, "%s=: not a WireGuard key (44 characters of base64, as \"wg genkey\" writes).", k->key);
+        return 0;
+}
+
+/* PrivateKeyFile=, PresharedKeyFile=, ConfigFile=: an absolute path, read at up; @k->data:
+ * the offset of the origin to keep, 0 = none */
+static int config_parse_abs_path(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
+        char **f = CONF_FIELD(base, k, char *);
+        char *n;
+
+        if (!*value) {
+                free(*f);
+                *f = NULL;
+                return 0;
+        }
+        if (value[0] != '/' || strstr(value, "/../") || str_endswith(value, "/..") || str_endswith(value, "/"))
+                return conf_syntax(p, "%s=%s: expected an absolute path to a file.", k->key, value);
+        for (const char *q = value; *q; q++)
+                if ((unsigned char) *q < ' ' || *q == 127)
+                        return conf_syntax(p, "%s=: control characters in the path.", k->key);
+        n = strdup(value);
+        if (!n)
+                return -ENOMEM;
+        free(*f);
+        *f = n;
+        if (k->data)
+                *(struct conf_origin *) ((char *) base + k->data) = conf_origin(p);
+        return 0;
+}
+
+/* ListenPort=, PersistentKeepalive= (@k->data 1: "off" = 0 too): 0...65535 */
+static int config_parse_u16(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
+        uint16_t *f = CONF_FIELD(base, k, uint16_t);
+        uint32_t v;
+
+        if (!*value || (k->data == 1 && strcasecmp(value, "off") == 0)) {
+                *f = 0;
+                return 0;
+        }
+        if (parse_range(value, 0, 65535, &v) < 0)
+                return conf_syntax(p, "%s=%s: expected a number 0...65535%s.", k->key, value, k->data == 1 ? " or off" : "");
+        *f = (uint16_t) v;
+        return 0;
+}
+
+static int config_parse_wg_endpoint(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
+        struct netns_wireguard_peer *peer = base;
+        struct wg_peer scratch = {};
+        const char *reason;
+        char *n;
+        int r;
+
+        if (!*value) {
+                free(peer->endpoint);
+                peer->endpoint = NULL;
+                return 0;
+        }
+        r = wg_parse_endpoint(value, &scratch, &reason);
+        wg_peer_done(&scratch);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return conf_syntax(p, "%s=%s: %s.", k->key, value, reason);
+        n = strdup(value);
+        if (!n)
+                return -ENOMEM;
+        free(peer->endpoint);
+        peer->endpoint = n;
+        peer->endpoint_origin = conf_origin(p);
+        return 0;
+}
+
+static int allowed_ip_word(struct conf_parser *p, const struct conf_key *k, const char *word, void *base) {
+        struct netns_wireguard_peer *peer = base;
+
+        return wg_allowed_ip_add(p, k->key, word, &peer->allowed_ips, &peer->n_allowed_ips);
+}
+
+/* AllowedIPs=: separated by white space and/or commas, as wg-quick writes them */
+static int config_parse_allowed_ips(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
+        _cleanup_free_ char *v = NULL;
+
+        if (!*value) {
+                array_reset(k, base);
+                return 0;
+        }
+        v = strdup(value);
+        if (!v)
+                return -ENOMEM;
+        for (char *q = v; *q; q++)
+                if (*q == ',')
+                        *q = ' ';
+        return conf_foreach_word(p, k, v, base, allowed_ip_word);
+}
+
+static int wireguard_section_start(struct conf_parser *p, void *base) {
+        struct netns_config *c = p->object;
+
+        if (!c->has_wireguard)
+                c->wg.origin = conf_origin(p);
+        c->has_wireguard = true;
+        return 0;
+}
+
+static int wireguard_peer_section_start(struct conf_parser *p, void *base) {
+        ((struct netns_wireguard_peer *) base)->origin = conf_origin(p);
+        return 0;
+}
+
+static void wireguard_done(void *base) {
+        struct netns_wireguard *w = base;
+
+        free(w->name);
+        free(w->private_key_file);
+        free(w->addresses);
+        free(w->config_file);
+        explicit_bzero(w, sizeof(*w));
+}
+
+static void wireguard_peer_done(void *base) {
+        struct netns_wireguard_peer *p = base;
+
+        free(p->preshared_key_file);
+        free(p->endpoint);
+        free(p->allowed_ips);
+        explicit_bzero(p, sizeof(*p));
+}
+
 #define NS(f) offsetof(struct netns_config, f)
+#define WG(f) offsetof(struct netns_wireguard, f)
+#define WP(f) offsetof(struct netns_wireguard_peer, f)
 #define VE(f) offsetof(struct netns_veth, f)
 #define LK(f) offsetof(struct netns_link, f)
 #define RT(f) offsetof(struct netns_route, f)
@@ -854,6 +999,28 @@ static const struct conf_key route_keys[] = {
         { "Type",            config_parse_route_type,  RT(type),              0,                    0 },
 };
 
+/* systemd-networkd's names ([WireGuard] and [WireGuardPeer] of a .netdev) */
+static const struct conf_key wireguard_keys[] = {
+        { "Name",         config_parse_ifname,        WG(name),                 0,                    0 },
+        { "PrivateKey",   config_parse_wg_key,        WG(private_key),          0,                    WG(has_private_key) },
+        { "PrivateKeyFile", config_parse_abs_path,    WG(private_key_file),     0,                    0 },
+        { "ListenPort",   config_parse_u16,           WG(listen_port),          0,                    0 },
+        { "FirewallMark", config_parse_u32,           WG(fwmark),               0,                    0 },
+        { "MTU",          config_parse_mtu,           WG(mtu),                  0,                    0 },
+        { "MTUBytes",     config_parse_mtu,           WG(mtu),                  0,                    0 },
+        { "Address",      config_parse_prefixes,      WG(addresses),            WG(n_addresses),      0 },
+        { "ConfigFile",   config_parse_abs_path,      WG(config_file),          0,                    WG(config_file_origin) },
+};
+
+static const struct conf_key wireguard_peer_keys[] = {
+        { "PublicKey",    config_parse_wg_key,        WP(public_key),           0,                    WP(has_public_key) },
+        { "PresharedKey", config_parse_wg_key,        WP(preshared_key),        0,                    WP(has_preshared_key) },
+        { "PresharedKeyFile", config_parse_abs_path,  WP(preshared_key_file),   0,                    0 },
+        { "Endpoint",     config_parse_wg_endpoint,   WP(endpoint),             0,                    0 },
+        { "AllowedIPs",   config_parse_allowed_ips,   WP(allowed_ips),          WP(n_allowed_ips),    0 },
+        { "PersistentKeepalive", config_parse_u16,    WP(keepalive),            0,                    1 },
+};
+
 /* A new section: its entry here, its struct in conf.h, its step in the helper. */
 static const struct conf_section sections[] = {
         { .name = "Namespace", .keys = namespace_keys, .n_keys = ELEMENTSOF(namespace_keys), .done = namespace_done },
@@ -867,6 +1034,12 @@ static const struct conf_section sections[] = {
         { .name = "Route", .repeatable = true, .size = sizeof(struct netns_route), .offset = NS(routes),
           .offset_n = NS(n_routes), .keys = route_keys, .n_keys = ELEMENTSOF(route_keys),
           .start = route_section_start },
+        { .name = "WireGuard", .offset = NS(wg), .keys = wireguard_keys, .n_keys = ELEMENTSOF(wireguard_keys),
+          .start = wireguard_section_start, .done = wireguard_done },
+        { .name = "WireGuardPeer", .repeatable = true, .size = sizeof(struct netns_wireguard_peer),
+          .offset = NS(wg_peers), .offset_n = NS(n_wg_peers), .keys = wireguard_peer_keys,
+          .n_keys = ELEMENTSOF(wireguard_peer_keys), .start = wireguard_peer_section_start,
+          .done = wireguard_peer_done },
 };
 
 static void sections_free(struct netns_config *c) {

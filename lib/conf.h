@@ -132,6 +132,39 @@ struct netns_route {
  */
 const char *netns_route_type_to_string(enum netns_route_type t);
 
+/* [WireGuard]: a tunnel born in the host namespace and moved in (netns.conf(5)) */
+#define NETNS_WG_KEY_SIZE 32
+struct netns_wireguard {
+        char *name;                  /* Name=, NULL = NETNS_WG_NAME_DEFAULT */
+        uint8_t private_key[NETNS_WG_KEY_SIZE]; /* PrivateKey= (secret: wiped when freed) */
+        bool has_private_key;
+        char *private_key_file;      /* PrivateKeyFile=, read at up */
+        uint16_t listen_port;        /* ListenPort=, 0 = any */
+        uint32_t fwmark;             /* FirewallMark= */
+        uint32_t mtu;                /* MTU=, 0 = the kernel's (1420) or ConfigFile='s */
+        struct netns_prefix *addresses; /* Address=, inside */
+        size_t n_addresses;
+        char *config_file;           /* ConfigFile=: a wg-quick file, read at up */
+        struct conf_origin origin;   /* the [WireGuard] header line */
+        struct conf_origin config_file_origin;
+};
+
+/* one [WireGuardPeer] */
+struct netns_wireguard_peer {
+        uint8_t public_key[NETNS_WG_KEY_SIZE];
+        bool has_public_key;
+        uint8_t preshared_key[NETNS_WG_KEY_SIZE]; /* secret */
+        bool has_preshared_key;
+        char *preshared_key_file;    /* PresharedKeyFile=, read at up */
+        char *endpoint;              /* Endpoint= as written, checked; resolved at up */
+        uint16_t keepalive;          /* PersistentKeepalive=, 0 = off */
+        struct netns_prefix *allowed_ips; /* AllowedIPs=, networks (host bits cleared) */
+        size_t n_allowed_ips;
+        struct conf_origin origin;   /* the [WireGuardPeer] header line */
+        struct conf_origin endpoint_origin;
+};
+
+#define NETNS_WG_NAME_DEFAULT "wg0"
 #define NETNS_PEER_NAME_DEFAULT "host0"
 #define NETNS_AUTO_POOL_DEFAULT "10.250.0.0/16"
 
@@ -172,6 +205,12 @@ struct netns_config {
         /* [Route], repeatable */
         struct netns_route *routes;
         size_t n_routes;
+
+        /* [WireGuard], [WireGuardPeer] (repeatable) */
+        bool has_wireguard;
+        struct netns_wireguard wg;
+        struct netns_wireguard_peer *wg_peers;
+        size_t n_wg_peers;
 };
 
 /**

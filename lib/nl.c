@@ -938,6 +938,26 @@ const char *nl_extack(const struct nl_sock *s) {
  * Links that enter a namespace: moved in and given back, or created on a parent
  */
 
+int nl_link_add_kind(struct nl_sock *s, const char *kind, const char *name) {
+        char buf[512];
+        struct nl_batch b;
+        struct nlmsghdr *nlh;
+        struct nlattr *info;
+        bool ok;
+
+        nl_batch_init(&b, s, buf, sizeof(buf));
+        nlh = batch_msg(&b, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+        if (!nlh)
+                return -ENOBUFS;
+        ((struct ifinfomsg *) mnl_nlmsg_get_payload(nlh))->ifi_family = AF_UNSPEC;
+        ok = mnl_attr_put_strz_check(nlh, sizeof(buf), IFLA_IFNAME, name);
+        ok = ok && (info = mnl_attr_nest_start_check(nlh, sizeof(buf), IFLA_LINKINFO));
+        ok = ok && mnl_attr_put_strz_check(nlh, sizeof(buf), IFLA_INFO_KIND, kind);
+        if (ok)
+                mnl_attr_nest_end(nlh, info);
+        return run_one(&b, batch_end(&b, nlh, ok));
+}
+
 int nl_link_move(struct nl_sock *s, int ifindex, int netns_fd, const char *name, uint32_t mtu, int up) {
         char buf[512];
         struct nl_batch b;

@@ -376,6 +376,15 @@ const char *nl_extack(const struct nl_sock *s);
  */
 int nl_link_move(struct nl_sock *s, int ifindex, int netns_fd, const char *name, uint32_t mtu, int up);
 
+/**
+ * nl_link_add_kind() - create a link of @kind with no parent and no options (wireguard, dummy)
+ * @s: socket in the namespace to create it in
+ * @kind: IFLA_INFO_KIND
+ * @name: its name; NLM_F_EXCL: a name taken is -EEXIST
+ * Return: 0 or the kernel's -errno (-EOPNOTSUPP: the kernel has no such kind)
+ */
+int nl_link_add_kind(struct nl_sock *s, const char *kind, const char *name);
+
 /* A device to create on a parent link (a [Link] of a kind born on a parent, link-kind.h). */
 struct nl_link_new {
         const char *kind;        /* IFLA_INFO_KIND */

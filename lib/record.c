@@ -294,6 +294,14 @@ static int parse_veth(char *const *w, size_t n, const char *args, struct record_
         return 0;
 }
 
+/* wg IFNAME, wg-host IFNAME */
+static int parse_wg(char *const *w, size_t n, const char *args, struct record_entry *e, const char **ret_reason) {
+        if (n != 2 || !ifname_is_valid(w[1]))
+                return bad(ret_reason, "expected \"wg IFNAME\" or \"wg-host IFNAME\" with a valid interface name");
+        ifname_copy(e->wg, w[1]);
+        return 0;
+}
+
 static int parse_link_moved(char *const *w, size_t n, const char *args, struct record_entry *e, const char **ret_reason) {
         int mac_len = -1;
 
@@ -365,6 +373,8 @@ UNDO_HANDLER(undo_netns);
 UNDO_HANDLER(undo_veth);
 UNDO_HANDLER(undo_link_moved);
 UNDO_HANDLER(undo_link_new);
+UNDO_HANDLER(undo_wg);
+UNDO_HANDLER(undo_wg_host);
 UNDO_HANDLER(undo_nat);
 UNDO_HANDLER(undo_sysfs);
 UNDO_HANDLER(undo_resolv);
@@ -382,6 +392,8 @@ static const struct record_key_info {
         [RECORD_VETH]       = { "veth",       parse_veth,       undo_veth },
         [RECORD_LINK_MOVED] = { "link-moved", parse_link_moved, undo_link_moved },
         [RECORD_LINK_NEW]   = { "link-new",   parse_link_new,   undo_link_new },
+        [RECORD_WG_HOST]    = { "wg-host",    parse_wg,         undo_wg_host },
+        [RECORD_WG]         = { "wg",         parse_wg,         undo_wg },
         [RECORD_NAT]        = { "nat",        parse_nat,        undo_nat },
         [RECORD_SYSFS]      = { "sysfs",      parse_no_args,    undo_sysfs },
         [RECORD_RESOLV]     = { "resolv",     parse_no_args,    undo_resolv },

@@ -68,6 +68,8 @@ enum record_key {
         RECORD_VETH,            /* veth IFNAME: the host end of the veth pair */
         RECORD_LINK_MOVED,      /* link-moved ORIGNAME NAMEINSIDE MAC|- MTU up|down: a host link moved in */
         RECORD_LINK_NEW,        /* link-new NAMEINSIDE KIND: a device made inside */
+        RECORD_WG_HOST,         /* wg-host TMPNAME: a WireGuard device made on the host, before its move */
+        RECORD_WG,              /* wg NAME: that device inside, after the move */
         RECORD_NAT,             /* nat ...: see enum record_nat */
         RECORD_SYSFS,           /* sysfs: the namespace's sysfs mount below the state dir */
         RECORD_RESOLV,          /* resolv: the namespace's resolv.conf below the state dir */
@@ -109,6 +111,7 @@ struct record_entry {
                         char ifname[IFNAMSIZ];
                         char kind[16];
                 } link_new;                             /* RECORD_LINK_NEW */
+                char wg[IFNAMSIZ];                      /* RECORD_WG, RECORD_WG_HOST */
                 struct {
                         enum record_nat what;
                         struct nat_elem elem;           /* RECORD_NAT_ELEM */

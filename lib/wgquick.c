@@ -217,18 +217,23 @@ static int dns_entry(struct conf_parser *p, const struct conf_key *k, const char
         return strv_extend(&q->domains, e);
 }
 
+int wg_allowed_ip_add(struct conf_parser *p, const char *key, const char *word, struct netns_prefix **arr, size_t *n) {
+        struct netns_prefix a, *e;
+
+        if (wg_parse_allowed_ip(word, &a) < 0)
+                return conf_syntax(p, "%s=%s: expected ADDRESS[/PREFIXLENGTH] (IPv4 prefix 0...32, IPv6 0...128).", key, word);
+        e = array_grow_append((void **) arr, n, sizeof(**arr));
+        if (!e)
+                return -ENOMEM;
+        *e = a;
+        e->origin = conf_origin(p);
+        return 0;
+}
+
 static int allowed_ip_entry(struct conf_parser *p, const struct conf_key *k, const char *e, void *base) {
         struct wg_peer *peer = base;
-        struct netns_prefix a, *n;
 
-        if (wg_parse_allowed_ip(e, &a) < 0)
-                return conf_syntax(p, "%s = %s: expected ADDRESS[/PREFIXLENGTH].", k->key, e);
-        n = GROW_APPEND(peer->allowed_ips, peer->n_allowed_ips);
-        if (!n)
-                return -ENOMEM;
-        *n = a;
-        n->origin = conf_origin(p);
-        return 0;
+        return wg_allowed_ip_add(p, k->key, e, &peer->allowed_ips, &peer->n_allowed_ips);
 }
 
 static int wgq_parse_addresses(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {

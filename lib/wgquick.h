@@ -59,6 +59,17 @@ int wgquick_load(const char *path, struct wgquick *q);
 int wg_parse_endpoint(const char *s, struct wg_peer *p, const char **reason);
 
 /**
+ * wg_allowed_ip_add() - append one AllowedIPs= entry (wg_parse_allowed_ip()) with its origin
+ * @p: the parser, for the origin and the message ("KEY=WORD: expected ...")
+ * @key: the key's name
+ * @word: the entry
+ * @arr: the array
+ * @n: its length
+ * Return: 0, -EINVAL (reported), -ENOMEM.
+ */
+int wg_allowed_ip_add(struct conf_parser *p, const char *key, const char *word, struct netns_prefix **arr, size_t *n);
+
+/**
  * wg_parse_allowed_ip() - an AllowedIPs= entry: ADDRESS[/LENGTH], host bits cleared (the
  * kernel's tunnel keeps only the network, and a route inside needs it)
  * Return: 0 or -EINVAL.

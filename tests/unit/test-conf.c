@@ -1095,6 +1095,50 @@ static void test_man_examples(void) {
         free(man);
 }
 
+#define WG_KEY1 "mNt+dqTTJQcleEIrsUZL7GcqFTzBzCOO1Y58m583r38="
+#define WG_KEY2 "9U0Egs+NN2GhC8HP0dA4dh/fT117qUym9VKowIdJ9U0="
+
+static void test_wireguard(void) {
+        struct netns_config *c;
+
+        c = parse_ok("[WireGuard]\nPrivateKey=" WG_KEY1 "\nListenPort=51820\nFirewallMark=66\nMTU=1380\n"
+                     "Address=10.64.0.2/32 fd00:64::2/128\n"
+                     "[WireGuardPeer]\nPublicKey=" WG_KEY2 "\nPresharedKey=" WG_KEY1 "\n"
+                     "Endpoint=vpn.example.net:51820\nAllowedIPs=0.0.0.0/0, ::/0\nPersistentKeepalive=25\n"
+                     "[WireGuardPeer]\nPublicKey=" WG_KEY1 "\nEndpoint=[2001:db8::1]:4500\nAllowedIPs=10.1.2.3/24\n");
+        CHECK(c->has_wireguard && !c->wg.name && c->wg.has_private_key);
+        CHECK(c->wg.listen_port == 51820 && c->wg.fwmark == 66 && c->wg.mtu == 1380 && c->wg.n_addresses == 2);
+        CHECK(c->n_wg_peers == 2);
+        if (c->n_wg_peers == 2) {
+                CHECK(c->wg_peers[0].has_public_key && c->wg_peers[0].has_preshared_key);
+                CHECK_STREQ(c->wg_peers[0].endpoint, "vpn.example.net:51820");
+                CHECK(c->wg_peers[0].n_allowed_ips == 2 && c->wg_peers[0].keepalive == 25);
+                /* host bits cleared: the route inside needs the network */
+                CHECK(c->wg_peers[1].n_allowed_ips == 1 && c->wg_peers[1].allowed_ips[0].prefixlen == 24 &&
+                      c->wg_peers[1].allowed_ips[0].addr.bytes[3] == 0);
+        }
+        netns_config_free(c);
+
+        CHECK(ok("[WireGuard]\nName=vpn0\nConfigFile=/etc/wireguard/provider.conf\nMTU=1400\n"));
+        CHECK(ok("[WireGuard]\nPrivateKeyFile=/etc/netns/vpn.key\n[WireGuardPeer]\nPublicKey=" WG_KEY2
+                 "\nPresharedKeyFile=/etc/netns/vpn.psk\nPersistentKeepalive=off\n"));
+
+        CHECK(bad("[WireGuard]\nPrivateKey=nope\n", "t.conf:2: PrivateKey=: not a WireGuard key"));
+        CHECK(bad("[WireGuard]\nListenPort=70000\nPrivateKey=" WG_KEY1 "\n", "t.conf:2: ListenPort=70000"));
+        CHECK(bad("[WireGuard]\nPrivateKeyFile=relative.key\n", "t.conf:2: PrivateKeyFile=relative.key: expected an absolute path"));
+        CHECK(bad("[WireGuard]\nAddress=10.0.0.1\n", "t.conf:1: [WireGuard] needs PrivateKey=, PrivateKeyFile= or ConfigFile=."));
+        CHECK(bad("[WireGuard]\nPrivateKey=" WG_KEY1 "\nPrivateKeyFile=/k\n", "t.conf:1: [WireGuard]: PrivateKey=, PrivateKeyFile= and ConfigFile= exclude each other"));
+        CHECK(bad("[WireGuard]\nConfigFile=/p.conf\nAddress=10.0.0.1\n", "t.conf:2: ConfigFile=/p.conf: Address=, ListenPort= and FirewallMark= come from its [Interface]"));
+        CHECK(bad("[WireGuard]\nConfigFile=/p.conf\n[WireGuardPeer]\nPublicKey=" WG_KEY2 "\n", "t.conf:3: [WireGuardPeer] with ConfigFile=/p.conf"));
+        CHECK(bad("[WireGuardPeer]\nPublicKey=" WG_KEY2 "\n", "t.conf:1: [WireGuardPeer] needs a [WireGuard] section."));
+        CHECK(bad("[WireGuard]\nPrivateKey=" WG_KEY1 "\n[WireGuardPeer]\nAllowedIPs=::/0\n", "t.conf:3: [WireGuardPeer] without PublicKey=."));
+        CHECK(bad("[WireGuard]\nPrivateKey=" WG_KEY1 "\n[WireGuardPeer]\nPublicKey=" WG_KEY2 "\nEndpoint=2001:db8::1:51820\n",
+                  "t.conf:5: Endpoint=2001:db8::1:51820: an IPv6 address goes in brackets"));
+        CHECK(bad("[WireGuard]\nPrivateKey=" WG_KEY1 "\n[WireGuardPeer]\nPublicKey=" WG_KEY2 "\n[WireGuardPeer]\nPublicKey=" WG_KEY2 "\n",
+                  "t.conf:5: [WireGuardPeer] with the PublicKey= of the one at t.conf:3."));
+        CHECK(bad("[Veth]\nPeerName=wg0\n[WireGuard]\nPrivateKey=" WG_KEY1 "\n", NULL));
+}
+
 int main(void) {
         log_set_target(LOG_TARGET_CONSOLE);
         log_set_max_level(LOG_INFO);
@@ -1111,6 +1155,7 @@ int main(void) {
         test_nat();
         test_link();
         test_route();
+        test_wireguard();
         test_load();
         test_big();
         test_man_examples();

@@ -177,7 +177,7 @@ static void test_refusals(void) {
         CHECK(bad("[Interface]\nPrivateKey=" PRIV "\n[Peer]\nPublicKey=" PUB1 "\nEndpoint=host:0\n",
                   "wg.conf:5: Endpoint = host:0: the port is a number"));
         CHECK(bad("[Interface]\nPrivateKey=" PRIV "\n[Peer]\nPublicKey=" PUB1 "\nAllowedIPs=0.0.0.0/0, nope\n",
-                  "wg.conf:5: AllowedIPs = nope: expected"));
+                  "wg.conf:5: AllowedIPs=nope: expected"));
         CHECK(bad("[Interface]\nPrivateKey=" PRIV "\n[Peer]\nPublicKey=" PUB1 "\nPersistentKeepalive=-1\n",
                   "wg.conf:5: PersistentKeepalive = -1"));
 
