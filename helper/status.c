@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* status.c - netnsctl status NAME: configuration, unit, pin, wiring, NAT, sysctls, processes, journal */
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <net/if.h>
 #include <sys/stat.h>
 #include <systemd/sd-journal.h>
@@ -19,6 +21,7 @@
 #include "record.h"
 #include "util.h"
 #include "verbs.h"
+#include "wireguard.h"
 
 struct status_proc {
         pid_t pid;
@@ -70,6 +73,8 @@ struct status {
         size_t n_routes;
         int host_nsid;               /* the id the namespace gives the host's namespace, -1 if none */
         int netns_fd;                /* the namespace, while we look at it; -1 */
+        struct wg_device *tunnels;   /* its WireGuard devices (no private key) */
+        size_t n_tunnels;
 
         struct nat_elem *nat;        /* from the record */
         size_t n_nat;
@@ -97,6 +102,9 @@ static void status_done(struct status *s) {
         free(s->links);
         free(s->addrs);
         free(s->routes);
+        for (size_t i = 0; i < s->n_tunnels; i++)
+                wg_device_done(&s->tunnels[i]);
+        free(s->tunnels);
         free(s->nat);
         free(s->sysctls);
         for (size_t i = 0; i < s->n_procs; i++) {
@@ -184,6 +192,28 @@ static int load_inside(struct status *s) {
         if (r < 0)
                 return log_debug_errno(r, "Cannot read links, addresses or routes inside '%s': %m", s->name), 0;
         s->have_inside = true;
+
+        /* WireGuard devices: keys, peers, handshakes (a kernel without WireGuard has none) */
+        for (size_t i = 0; i < s->n_links; i++) {
+                _cleanup_nl_close_ struct nl_sock *genl = NULL;
+                struct wg_device *d;
+                uint16_t family;
+
+                if (!streq(s->links[i].kind, "wireguard"))
+                        continue;
+                if (wg_genl_open(fd, &genl, &family) < 0)
+                        break;
+                d = ARRAY_APPEND(s->tunnels, s->n_tunnels);
+                if (!d)
+                        return -ENOMEM;
+                r = wg_device_get(genl, family, s->links[i].name, d);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0) {
+                        log_debug_errno(r, "Cannot read WireGuard device %s inside '%s': %m", s->links[i].name, s->name);
+                        s->n_tunnels--;
+                }
+        }
 
         /* For a veth whose peer is on the host: the id the namespace knows the host by. */
         self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -365,6 +395,64 @@ static bool link_peer_on_host(const struct status *s, const struct nl_link *l, c
         return if_indextoname((unsigned) l->parent_ifindex, name) != NULL;
 }
 
+/* "ADDR:PORT", "[ADDR6]:PORT", or NULL for none */
+static const char *endpoint_str(const union wg_endpoint *e, char buf[static INET6_ADDRSTRLEN + 8]) {
+        char a[INET6_ADDRSTRLEN];
+
+        if (e->sa.sa_family == AF_INET)
+                (void) snprintf(buf, INET6_ADDRSTRLEN + 8, "%s:%u", inet_ntop(AF_INET, &e->in.sin_addr, a, sizeof(a)) ?: "?",
+                                ntohs(e->in.sin_port));
+        else if (e->sa.sa_family == AF_INET6)
+                (void) snprintf(buf, INET6_ADDRSTRLEN + 8, "[%s]:%u", inet_ntop(AF_INET6, &e->in6.sin6_addr, a, sizeof(a)) ?: "?",
+                                ntohs(e->in6.sin6_port));
+        else
+                return NULL;
+        return buf;
+}
+
+static void print_json_wireguard(struct json *j, const struct status *s) {
+        char key[WG_KEY_B64_LEN + 1], ep[INET6_ADDRSTRLEN + 8], buf[ADDR_PREFIX_STRLEN];
+
+        if (!s->have_inside) {
+                json_null(j, "wireguard");
+                return;
+        }
+        json_array_begin(j, "wireguard");
+        for (size_t i = 0; i < s->n_tunnels; i++) {
+                const struct wg_device *d = &s->tunnels[i];
+
+                json_object_begin(j, NULL);
+                json_string(j, "ifname", d->ifname);
+                wg_key_to_base64(d->public_key, key);
+                json_string(j, "public_key", d->has_public_key ? key : NULL);
+                json_uint(j, "listen_port", d->listen_port);
+                json_array_begin(j, "peers");
+                for (size_t k = 0; k < d->n_peers; k++) {
+                        const struct wg_peer *p = &d->peers[k];
+
+                        json_object_begin(j, NULL);
+                        wg_key_to_base64(p->public_key, key);
+                        json_string(j, "public_key", key);
+                        json_string(j, "endpoint", endpoint_str(&p->endpoint, ep));
+                        json_array_begin(j, "allowed_ips");
+                        for (size_t a = 0; a < p->n_allowed_ips; a++)
+                                json_string(j, NULL, addr_prefix_to_string(&p->allowed_ips[a], buf));
+                        json_array_end(j);
+                        if (p->last_handshake.tv_sec > 0)
+                                json_int(j, "latest_handshake", (long long) p->last_handshake.tv_sec);
+                        else
+                                json_null(j, "latest_handshake");
+                        json_uint(j, "rx_bytes", p->rx_bytes);
+                        json_uint(j, "tx_bytes", p->tx_bytes);
+                        json_uint(j, "persistent_keepalive", p->keepalive);
+                        json_object_end(j);
+                }
+                json_array_end(j);
+                json_object_end(j);
+        }
+        json_array_end(j);
+}
+
 static void print_json(const struct status *s) {
         char buf[ADDR_PREFIX_STRLEN], buf2[INET6_ADDRSTRLEN], pb[8];
         struct json j = json_new(stdout);
@@ -474,6 +562,8 @@ static void print_json(const struct status *s) {
                 }
                 json_array_end(&j);
         }
+
+        print_json_wireguard(&j, s);
 
         json_object_begin(&j, "nat");
         json_array_begin(&j, "masquerade");
@@ -663,6 +753,32 @@ static void print_text(const struct status *s) {
                         if (r->table != RT_TABLE_MAIN)
                                 printf(" table %u", r->table);
                         printf(" proto %s\n", rtprot_to_string(r->protocol, pb));
+                }
+                for (size_t i = 0; i < s->n_tunnels; i++) {
+                        const struct wg_device *d = &s->tunnels[i];
+                        char key[WG_KEY_B64_LEN + 1], ep[INET6_ADDRSTRLEN + 8];
+
+                        label(i == 0 ? "WireGuard" : "");
+                        wg_key_to_base64(d->public_key, key);
+                        printf("%s: public key %s, port %u (on the host)\n", d->ifname, d->has_public_key ? key : "-",
+                               d->listen_port);
+                        for (size_t k = 0; k < d->n_peers; k++) {
+                                const struct wg_peer *p = &d->peers[k];
+                                long long ago = p->last_handshake.tv_sec > 0 ? (long long) time(NULL) - p->last_handshake.tv_sec : -1;
+
+                                wg_key_to_base64(p->public_key, key);
+                                label("");
+                                printf("  peer %s endpoint %s\n", key, endpoint_str(&p->endpoint, ep) ?: "-");
+                                label("");
+                                printf("    allowed");
+                                for (size_t a = 0; a < p->n_allowed_ips; a++)
+                                        printf(" %s", addr_prefix_to_string(&p->allowed_ips[a], buf));
+                                if (ago >= 0)
+                                        printf("; handshake %llds ago", ago);
+                                else
+                                        printf("; %sno handshake%s", color_on(COLOR_YELLOW), color_off());
+                                printf("; rx %" PRIu64 " B, tx %" PRIu64 " B\n", p->rx_bytes, p->tx_bytes);
+                        }
                 }
         } else if (s->info.pin == PIN_NSFS) {
                 label("Links");

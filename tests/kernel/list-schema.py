@@ -73,6 +73,20 @@ STATUS = {
         "protocol": STR,
         "type": enum("unicast", "blackhole", "unreachable", "prohibit", "throw"),
     })),
+    "wireguard": opt(array({
+        "ifname": STR,
+        "public_key": opt(STR),
+        "listen_port": INT,
+        "peers": array({
+            "public_key": STR,
+            "endpoint": opt(STR),
+            "allowed_ips": array(STR),
+            "latest_handshake": opt(INT),
+            "rx_bytes": INT,
+            "tx_bytes": INT,
+            "persistent_keepalive": INT,
+        }),
+    })),
     "nat": {
         "masquerade": array({"family": enum("ipv4", "ipv6"), "link": STR}),
         "forwards": array(FORWARD),
