@@ -512,7 +512,9 @@ int step_veth(struct up_ctx *c) {
                           host_link_local(&l, &ll) ? &ll : NULL, false);
         if (r < 0)
                 return r;
-        return configure_end(c, ns, &peer, c->name, c->peer_addrs, c->n_peer_addrs, NULL, v->default_route);
+        /* a tunnel that owns a default route is the only way out (kill switch) */
+        return configure_end(c, ns, &peer, c->name, c->peer_addrs, c->n_peer_addrs, NULL,
+                             v->default_route && !c->tunnel_default);
 }
 
 

@@ -20,6 +20,8 @@
  * names.
  */
 
+struct wgquick;
+
 struct up_ctx {
         const char *name;
         struct netns_config *cfg;
@@ -41,6 +43,11 @@ struct up_ctx {
 
         /* step-link.c: what plan_links() resolved, one per [Link], for step_links() */
         struct link_plan *link_plans;
+
+        /* step-wireguard.c: what plan_wireguard() loaded (keys, peers, resolved endpoints), and
+         * whether the tunnel owns a default route, so the veth adds none */
+        struct wgquick *wg_plan;
+        bool tunnel_default;
 
         /* step-mount.c: the prepared mount namespace, from "mntns" to "mntns-pin" */
         struct mntns_job mntns;
@@ -94,6 +101,22 @@ int undo_link_new(struct undo_ctx *u, const struct record_entry *e);
 /* step-route.c: [Route] sections; no record lines (the routes die with the namespace) */
 int plan_routes(struct up_ctx *c);
 int step_routes(struct up_ctx *c);
+
+/**
+ * up_test_hook() - the tests' SIGKILL or failure at a point of "up"
+ * @step: a step's name, or a point inside one ("wireguard-created")
+ *
+ * $NETNSCTL_TEST_KILL_AFTER=POINT raises SIGKILL there; $NETNSCTL_TEST_FAIL_STEP=POINT fails.
+ * Return: 0, or -EIO (logged) for an injected failure.
+ */
+int up_test_hook(const char *step);
+
+/* step-wireguard.c: [WireGuard]; "wg-host TMPNAME" and "wg NAME" record lines */
+int plan_wireguard(struct up_ctx *c);
+int step_wireguard(struct up_ctx *c);
+void wireguard_plan_free(struct up_ctx *c);
+int undo_wg(struct undo_ctx *u, const struct record_entry *e);
+int undo_wg_host(struct undo_ctx *u, const struct record_entry *e);
 
 /* step-nat.c: Masquerade= and Port= (elements of "table inet netnsctl"), host forwarding */
 int step_nat(struct up_ctx *c);

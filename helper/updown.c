@@ -22,6 +22,7 @@ static const struct up_step up_steps[] = {
         { "mntns",     step_mntns },      /* starts it; the steps below run meanwhile */
         { "loopback",  step_loopback },
         { "sysctl",    step_sysctl, plan_sysctl },
+        { "wireguard", step_wireguard, plan_wireguard }, /* before the veth: it decides its default route */
         { "veth",      step_veth,  plan_veth },
         { "links",     step_links, plan_links },
         { "routes",    step_routes, plan_routes },
@@ -178,7 +179,7 @@ static int undo_existing(const char *name) {
         return r < 0 ? r : 1;
 }
 
-static int test_hook(const char *step) {
+int up_test_hook(const char *step) {
         const char *fail = secure_getenv("NETNSCTL_TEST_FAIL_STEP");
         const char *kill_after = secure_getenv("NETNSCTL_TEST_KILL_AFTER");
 
@@ -292,7 +293,7 @@ int verb_up(int argc, char **argv) {
                 if (r >= 0)
                         log_debug("Step '%s' done in %" PRIu64 " us.", up_steps[i].name, now_usec(CLOCK_MONOTONIC) - t0);
                 if (r >= 0)
-                        r = test_hook(up_steps[i].name);
+                        r = up_test_hook(up_steps[i].name);
                 if (r < 0) {
                         log_error("Failed to bring up namespace '%s' at step '%s'; undoing what was done.", name, up_steps[i].name);
                         break;
@@ -308,6 +309,7 @@ int verb_up(int argc, char **argv) {
         free(c.host_addrs);
         free(c.peer_addrs);
         free(c.link_plans);
+        wireguard_plan_free(&c);
         if (r < 0 && !rec)
                 return r; /* failed before anything was made: nothing to undo */
         if (r < 0) {

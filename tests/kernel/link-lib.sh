@@ -19,7 +19,15 @@ link_probe() { # KIND
         *) args=(type "$1") ;;
         esac
         ip link add nnprobe0 type veth peer name nnprobe1 2>/dev/null || { echo "no veth"; return; }
-        if ip link add link nnprobe0 name nnprobe2 "${args[@]}" 2>"$T/probe"; then
+        if [ "$1" = wireguard ]; then
+                # a device of its own, on no parent
+                if ip link add nnprobe2 type wireguard 2>"$T/probe"; then
+                        echo ok
+                        ip link del nnprobe2
+                else
+                        tr '\n' ' ' <"$T/probe"
+                fi
+        elif ip link add link nnprobe0 name nnprobe2 "${args[@]}" 2>"$T/probe"; then
                 echo ok
         else
                 tr '\n' ' ' <"$T/probe"
