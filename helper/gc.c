@@ -14,6 +14,7 @@
 #include "nft.h"
 #include "ns.h"
 #include "output.h"
+#include "proc.h"
 #include "record.h"
 #include "steps.h"
 #include "util.h"
@@ -43,6 +44,7 @@ enum item_type {
         ITEM_DIR,
         ITEM_LINK,
         ITEM_NFT,
+        ITEM_STRANDED,
 };
 
 static const char *const item_type_names[] = {
@@ -51,6 +53,7 @@ static const char *const item_type_names[] = {
         [ITEM_DIR] = "dir",
         [ITEM_LINK] = "link",
         [ITEM_NFT] = "nft",
+        [ITEM_STRANDED] = "stranded",
 };
 
 struct item {
@@ -429,7 +432,7 @@ static int print_table(const struct gc *g) {
                 if (r >= 0)
                         r = table_add(t, COLOR_NONE, it->object);
                 if (r >= 0) {
-                        if (arg.dry_run)
+                        if (arg.dry_run && it->error == 0)
                                 r = table_add(t, COLOR_YELLOW, "would remove");
                         else if (it->removed)
                                 r = table_add(t, COLOR_GREEN, "removed");
@@ -459,6 +462,67 @@ static int print_table(const struct gc *g) {
         return 0;
 }
 
+struct pid_list {
+        unsigned long long ino;
+        size_t n;
+        char text[256];
+};
+
+static int pid_list_add(const struct proc_netns *p, void *userdata) {
+        struct pid_list *l = userdata;
+        size_t len = strlen(l->text);
+
+        if (p->ino != l->ino)
+                return 0;
+        if (l->n++ < 10)
+                (void) snprintf(l->text + len, sizeof(l->text) - len, "%s%d", len ? " " : "", (int) p->pid);
+        return 0;
+}
+
+/* Namespaces "down" unpinned while processes were in them: a note whose namespace has no
+ * process left is removed; one that still has processes is reported (gc cannot end them). */
+static int gc_stranded(struct gc *g) {
+        struct stranded_ns *l = NULL;
+        size_t m = 0;
+        int r;
+
+        r = stranded_load(&l, &m);
+        if (r < 0)
+                return r == -ENOMEM ? log_oom() : 0;
+        for (size_t i = 0; i < m; i++) {
+                struct pid_list p = { .ino = l[i].ino };
+                struct item *it;
+
+                r = proc_netns_foreach(pid_list_add, &p);
+                if (r < 0)
+                        continue; /* cannot tell: leave it */
+                if (p.n > 0)
+                        it = item_add(g, ITEM_STRANDED, l[i].name,
+                                      "unpinned by 'netnsctl down', %zu process%s still in it: PID %s%s (end them)",
+                                      p.n, p.n == 1 ? "" : "es", p.text, p.n > 10 ? " ..." : "");
+                else
+                        it = item_add(g, ITEM_STRANDED, l[i].name, "the note of a namespace 'netnsctl down' unpinned; no process is left in it");
+                if (!it) {
+                        r = log_oom();
+                        break;
+                }
+                if (p.n > 0)
+                        it->error = -EBUSY;
+                else if (!arg.dry_run) {
+                        r = stranded_forget(l[i].name);
+                        if (r < 0)
+                                it->error = r;
+                        else
+                                it->removed = true;
+                }
+                r = 0;
+        }
+        for (size_t i = 0; i < m; i++)
+                free(l[i].name);
+        free(l);
+        return r;
+}
+
 int verb_gc(int argc, char **argv) {
         _cleanup_(gc_done) struct gc g = {};
         int lock, r;
@@ -474,6 +538,8 @@ int verb_gc(int argc, char **argv) {
                 r = gc_links(&g);
         if (r >= 0)
                 r = gc_nft(&g);
+        if (r >= 0)
+                r = gc_stranded(&g);
         (void) safe_close(lock);
         if (r < 0)
                 return r;

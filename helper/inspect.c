@@ -26,6 +26,8 @@ const char *ns_state_to_string(enum ns_state s) {
                 return "incomplete";
         case NS_UNMANAGED:
                 return "unmanaged";
+        case NS_STRANDED:
+                return "stranded";
         case NS_UNKNOWN:
         default:
                 return "unknown";
@@ -209,4 +211,52 @@ void json_nat_forward(struct json *j, const struct nat_elem *e) {
         json_string(j, "address", addr_to_string(e->family, &e->ns_addr, buf));
         json_uint(j, "port", e->ns_port);
         json_object_end(j);
+}
+
+int stranded_load(struct stranded_ns **ret, size_t *ret_n) {
+        _cleanup_free_ char *dir = strdup_printf("%s/.stranded", netnsctl_run_dir());
+        struct stranded_ns *l = NULL;
+        size_t n = 0;
+        struct dirent *de;
+        DIR *d;
+
+        *ret = NULL;
+        *ret_n = 0;
+        if (!dir)
+                return -ENOMEM;
+        d = opendir(dir);
+        if (!d)
+                return errno == ENOENT ? 0 : -errno;
+        while ((de = readdir(d))) {
+                _cleanup_free_ char *path = NULL, *text = NULL;
+                unsigned long long ino;
+                struct stranded_ns *x;
+
+                if (!netns_name_is_valid(de->d_name))
+                        continue;
+                path = strdup_printf("%s/%s", dir, de->d_name);
+                if (!path || read_full_file(path, 64, &text, NULL) < 0 || sscanf(text, "%llu", &ino) != 1)
+                        continue;
+                x = ARRAY_APPEND(l, n);
+                if (!x || !(x->name = strdup(de->d_name))) {
+                        (void) closedir(d);
+                        for (size_t i = 0; i < n; i++)
+                                free(l[i].name);
+                        free(l);
+                        return -ENOMEM;
+                }
+                x->ino = ino;
+        }
+        (void) closedir(d);
+        *ret = l;
+        *ret_n = n;
+        return 0;
+}
+
+int stranded_forget(const char *name) {
+        _cleanup_free_ char *path = strdup_printf("%s/.stranded/%s", netnsctl_run_dir(), name);
+
+        if (!path)
+                return -ENOMEM;
+        return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
 }

@@ -21,6 +21,7 @@ enum ns_state {
         NS_INCOMPLETE,  /* a record, but not complete, or its namespace is not (or no longer) pinned */
         NS_UNMANAGED,   /* no record: made by "ip netns add" or another tool */
         NS_UNKNOWN,     /* the record exists but cannot be read (not root) */
+        NS_STRANDED,    /* unpinned by "down" while processes were in it, which still are */
 };
 
 struct ns_info {
@@ -66,3 +67,18 @@ const char *record_host_veth(char **record);
 /* A forward as list --json and status --json show it: family, protocol, host_address,
  * host_port, host_port_end, address, port */
 void json_nat_forward(struct json *j, const struct nat_elem *e);
+
+/* A namespace "down" unpinned while processes were in it (RUNDIR/.stranded/NAME). */
+struct stranded_ns {
+        char *name;
+        unsigned long long ino;
+};
+
+/**
+ * stranded_load() - the namespaces "down" noted as stranded
+ * @ret: array (free each name, then the array), @ret_n its length
+ * Return: 0 (none is not an error) or -errno
+ */
+int stranded_load(struct stranded_ns **ret, size_t *ret_n);
+/* Forget the note of @name (its namespace has no process left). 0 or -errno */
+int stranded_forget(const char *name);

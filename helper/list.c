@@ -96,6 +96,7 @@ static enum color state_color(enum ns_state s) {
         case NS_INCOMPLETE:
                 return COLOR_RED;
         case NS_UNKNOWN:
+        case NS_STRANDED:
                 return COLOR_YELLOW;
         case NS_UNMANAGED:
         default:
@@ -125,7 +126,7 @@ static void print_json(const struct list_entry *e, size_t n) {
                 json_bool(&j, "managed", x->info.managed);
                 json_string(&j, "state", ns_state_to_string(x->info.state));
                 json_string(&j, "pin", pin_state_to_string(x->info.pin));
-                if (x->info.pin == PIN_NSFS)
+                if (x->info.pin == PIN_NSFS || x->info.state == NS_STRANDED)
                         json_uint(&j, "inode", x->info.ino);
                 else
                         json_null(&j, "inode");
@@ -191,6 +192,49 @@ static int print_table(const struct list_entry *e, size_t n) {
         if (!arg.no_legend)
                 printf("\n%zu namespace%s listed.\n", n, n == 1 ? "" : "s");
         return 0;
+}
+
+static int entry_cmp(const void *a, const void *b) {
+        const struct list_entry *x = a, *y = b;
+
+        return strcmp(x->info.name, y->info.name);
+}
+
+/* Namespaces "down" unpinned while processes were in them, which still are: listed as
+ * "stranded", with those processes; a note whose namespace has no process left is gc's. Not
+ * knowing the processes (not root), nothing is added. Return: 0 or -ENOMEM */
+static int add_stranded(struct list_entry **e, size_t *n, const struct proc_table *procs) {
+        struct stranded_ns *l = NULL;
+        size_t m = 0;
+        int r = 0;
+
+        if (!procs || stranded_load(&l, &m) < 0 || m == 0)
+                return 0;
+        for (size_t i = 0; i < m && r >= 0; i++) {
+                size_t count = proc_table_count(procs, l[i].ino);
+                struct list_entry *x;
+
+                if (count == 0)
+                        continue;
+                /* (realloc: *e was sized by calloc, not grown by array_grow()) */
+                x = realloc(*e, (*n + 1) * sizeof(**e));
+                if (!x) {
+                        r = -ENOMEM;
+                        break;
+                }
+                *e = x;
+                x = &(*e)[(*n)++];
+                *x = (struct list_entry) {
+                        .info = { .name = TAKE_PTR(l[i].name), .pin = PIN_ABSENT, .ino = l[i].ino, .state = NS_STRANDED },
+                        .have_procs = true,
+                        .procs = count,
+                };
+        }
+        for (size_t i = 0; i < m; i++)
+                free(l[i].name);
+        free(l);
+        qsort(*e, *n, sizeof(**e), entry_cmp);
+        return r;
 }
 
 int verb_list(int argc, char **argv) {
@@ -265,6 +309,12 @@ int verb_list(int argc, char **argv) {
                         x->have_procs = true;
                         x->have_addrs = true;
                 }
+        }
+
+        r = add_stranded(&e, &n, have_procs ? &procs : NULL);
+        if (r < 0) {
+                r = log_oom();
+                goto finish;
         }
 
         if (arg.json) {

@@ -350,6 +350,22 @@ static int stranded_add(const struct proc_netns *p, void *userdata) {
         return 0;
 }
 
+/* RUNDIR/.stranded/NAME: "INODE", the namespace down unpinned while processes were in it */
+static int stranded_note(const char *name, unsigned long long ino) {
+        _cleanup_free_ char *dir = strdup_printf("%s/.stranded", netnsctl_run_dir());
+        _cleanup_free_ char *path = NULL, *text = NULL;
+
+        if (!dir)
+                return -ENOMEM;
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+                return -errno;
+        path = strdup_printf("%s/%s", dir, name);
+        text = strdup_printf("%llu\n", ino);
+        if (!path || !text)
+                return -ENOMEM;
+        return write_file_atomic(path, text);
+}
+
 int verb_down(int argc, char **argv) {
         _cleanup_free_ char *pin = NULL;
         const char *name = argv[1];
@@ -381,11 +397,16 @@ int verb_down(int argc, char **argv) {
         if (ino != 0) {
                 struct stranded s = { .ino = ino };
 
-                if (proc_netns_foreach(stranded_add, &s) >= 0 && s.n > 0)
+                if (proc_netns_foreach(stranded_add, &s) >= 0 && s.n > 0) {
+                        /* for list and gc: the name of a namespace that is no longer pinned */
+                        r = stranded_note(name, ino);
+                        if (r < 0)
+                                log_debug_errno(r, "Failed to note the stranded namespace '%s': %m", name);
                         log_warning("Namespace '%s' is unpinned, but %zu process%s still in it keep%s it alive, with its "
                                     "addresses and ports, out of reach of netnsctl: PID %s%s. Stop %s (kill PID).",
                                     name, s.n, s.n == 1 ? "" : "es", s.n == 1 ? "s" : "", s.text,
                                     s.n > 10 ? ", ..." : "", s.n == 1 ? "it" : "them");
+                }
         }
         return 0;
 }

@@ -33,6 +33,22 @@ grep -qF "Namespace 'web' is unpinned, but 1 process still in it keeps it alive"
 grep -qF "PID $sleeper (sleep)" "$T/err" || fail "down does not name PID $sleeper: $(cat "$T/err")"
 pass "down names the processes it strands"
 
+# list (and status without a name) show it, gc reports it and cannot end it
+SCHEMA="$(dirname "$0")/list-schema.py"
+"$NETNSCTL" list --json >"$T/list.json" || fail "list --json failed"
+python3 "$SCHEMA" list <"$T/list.json" || fail "list JSON with a stranded namespace"
+assert_eq "$(python3 -c 'import json,sys; print([(e["state"], e["pin"], e["inode"], e["processes"]) for e in json.load(sys.stdin) if e["name"] == "web"])' <"$T/list.json")" \
+        "[('stranded', 'absent', $ino, 1)]" "list: web stranded"
+"$NETNSCTL" list --no-legend | grep -q "^web  *stranded " || fail "list table: no stranded web: $("$NETNSCTL" list)"
+"$NETNSCTL" gc --json >"$T/gc.json" && fail "gc succeeded with a stranded namespace it cannot end"
+python3 "$SCHEMA" gc <"$T/gc.json" || fail "gc JSON with a stranded namespace"
+grep -q "PID $sleeper" "$T/gc.json" || fail "gc does not name PID $sleeper: $(cat "$T/gc.json")"
+kill "$sleeper"
+wait "$sleeper" 2>/dev/null || true
+nnc gc >/dev/null
+"$NETNSCTL" list --json | grep -q '"stranded"' && fail "list still shows a stranded namespace after its process ended"
+pass "list and gc show a stranded namespace until its processes end"
+
 # without processes inside: nothing said
 nnc up web
 "$NETNSCTL" down web 2>"$T/err" || fail "down web failed"

@@ -35,7 +35,7 @@ FORWARD = {
 LIST_ENTRY = {
     "name": STR,
     "managed": BOOL,
-    "state": enum("up", "incomplete", "unmanaged", "unknown"),
+    "state": enum("up", "incomplete", "unmanaged", "unknown", "stranded"),
     "pin": enum("ok", "stale", "absent", "error"),
     "inode": opt(INT),
     "unit": opt(STR),
@@ -98,7 +98,7 @@ STATUS = {
 }
 
 GC_ITEM = {
-    "type": enum("record", "pin", "dir", "link", "nft"),
+    "type": enum("record", "pin", "dir", "link", "nft", "stranded"),
     "object": STR,
     "reason": STR,
     "removed": BOOL,
