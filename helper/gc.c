@@ -462,23 +462,6 @@ static int print_table(const struct gc *g) {
         return 0;
 }
 
-struct pid_list {
-        unsigned long long ino;
-        size_t n;
-        char text[256];
-};
-
-static int pid_list_add(const struct proc_netns *p, void *userdata) {
-        struct pid_list *l = userdata;
-        size_t len = strlen(l->text);
-
-        if (p->ino != l->ino)
-                return 0;
-        if (l->n++ < 10)
-                (void) snprintf(l->text + len, sizeof(l->text) - len, "%s%d", len ? " " : "", (int) p->pid);
-        return 0;
-}
-
 /* Namespaces "down" unpinned while processes were in them: a note whose namespace has no
  * process left is removed; one that still has processes is reported (gc cannot end them). */
 static int gc_stranded(struct gc *g) {
@@ -490,23 +473,27 @@ static int gc_stranded(struct gc *g) {
         if (r < 0)
                 return r == -ENOMEM ? log_oom() : 0;
         for (size_t i = 0; i < m; i++) {
-                struct pid_list p = { .ino = l[i].ino };
+                pid_t pids[10];
+                char text[128] = "";
+                size_t n = 0;
                 struct item *it;
 
-                r = proc_netns_foreach(pid_list_add, &p);
+                r = proc_netns_pids(l[i].ino, pids, ELEMENTSOF(pids), &n);
                 if (r < 0)
                         continue; /* cannot tell: leave it */
-                if (p.n > 0)
+                for (size_t k = 0; k < n && k < ELEMENTSOF(pids); k++)
+                        (void) snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s%d", k ? " " : "", (int) pids[k]);
+                if (n > 0)
                         it = item_add(g, ITEM_STRANDED, l[i].name,
                                       "unpinned by 'netnsctl down', %zu process%s still in it: PID %s%s (end them)",
-                                      p.n, p.n == 1 ? "" : "es", p.text, p.n > 10 ? " ..." : "");
+                                      n, n == 1 ? "" : "es", text, n > ELEMENTSOF(pids) ? " ..." : "");
                 else
                         it = item_add(g, ITEM_STRANDED, l[i].name, "the note of a namespace 'netnsctl down' unpinned; no process is left in it");
                 if (!it) {
                         r = log_oom();
                         break;
                 }
-                if (p.n > 0)
+                if (n > 0)
                         it->error = -EBUSY;
                 else if (!arg.dry_run) {
                         r = stranded_forget(l[i].name);

@@ -329,27 +329,6 @@ int verb_up(int argc, char **argv) {
         return 0;
 }
 
-/* The processes in the namespace with inode @ino, for down: "1234 (sleep), 1240 (nginx)". */
-struct stranded {
-        unsigned long long ino;
-        size_t n;
-        char text[512];
-};
-
-static int stranded_add(const struct proc_netns *p, void *userdata) {
-        struct stranded *s = userdata;
-        _cleanup_free_ char *comm = NULL;
-        size_t len = strlen(s->text);
-
-        if (p->ino != s->ino)
-                return 0;
-        if (s->n++ >= 10)
-                return 0; /* counted; ten are enough to name */
-        comm = proc_comm(p->pid);
-        (void) snprintf(s->text + len, sizeof(s->text) - len, "%s%d (%s)", len ? ", " : "", (int) p->pid, comm ?: "?");
-        return 0;
-}
-
 /* RUNDIR/.stranded/NAME: "INODE", the namespace down unpinned while processes were in it */
 static int stranded_note(const char *name, unsigned long long ino) {
         _cleanup_free_ char *dir = strdup_printf("%s/.stranded", netnsctl_run_dir());
@@ -395,18 +374,26 @@ int verb_down(int argc, char **argv) {
         }
         log_full(log_target_is_journal() ? LOG_INFO : LOG_DEBUG, "Namespace '%s' is down.", name);
         if (ino != 0) {
-                struct stranded s = { .ino = ino };
+                pid_t pids[10];
+                char text[512] = "";
+                size_t n = 0;
 
-                if (proc_netns_foreach(stranded_add, &s) >= 0 && s.n > 0) {
-                        /* for list and gc: the name of a namespace that is no longer pinned */
-                        r = stranded_note(name, ino);
-                        if (r < 0)
-                                log_debug_errno(r, "Failed to note the stranded namespace '%s': %m", name);
-                        log_warning("Namespace '%s' is unpinned, but %zu process%s still in it keep%s it alive, with its "
-                                    "addresses and ports, out of reach of netnsctl: PID %s%s. Stop %s (kill PID).",
-                                    name, s.n, s.n == 1 ? "" : "es", s.n == 1 ? "s" : "", s.text,
-                                    s.n > 10 ? ", ..." : "", s.n == 1 ? "it" : "them");
+                if (proc_netns_pids(ino, pids, ELEMENTSOF(pids), &n) < 0 || n == 0)
+                        return 0;
+                for (size_t i = 0; i < (n < ELEMENTSOF(pids) ? n : ELEMENTSOF(pids)); i++) {
+                        _cleanup_free_ char *comm = proc_comm(pids[i]);
+                        size_t len = strlen(text);
+
+                        (void) snprintf(text + len, sizeof(text) - len, "%s%d (%s)", i ? ", " : "", (int) pids[i], comm ?: "?");
                 }
+                /* for list and gc: the name of a namespace that is no longer pinned */
+                r = stranded_note(name, ino);
+                if (r < 0)
+                        log_debug_errno(r, "Failed to note the stranded namespace '%s': %m", name);
+                log_warning("Namespace '%s' is unpinned, but %zu process%s still in it keep%s it alive, with its "
+                            "addresses and ports, out of reach of netnsctl: PID %s%s. Stop %s (kill PID).",
+                            name, n, n == 1 ? "" : "es", n == 1 ? "s" : "", text,
+                            n > ELEMENTSOF(pids) ? ", ..." : "", n == 1 ? "it" : "them");
         }
         return 0;
 }

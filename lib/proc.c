@@ -238,3 +238,30 @@ pid_t proc_socket_owner(unsigned long long inode) {
         r = pids_walk(socket_owner_try, &o);
         return r < 0 ? r : o.found;
 }
+
+struct pids_in {
+        unsigned long long ino;
+        pid_t *pids;
+        size_t max, n;
+};
+
+static int pids_in_add(const struct proc_netns *p, void *userdata) {
+        struct pids_in *x = userdata;
+
+        if (p->ino != x->ino)
+                return 0;
+        if (x->n < x->max)
+                x->pids[x->n] = p->pid;
+        x->n++;
+        return 0;
+}
+
+int proc_netns_pids(unsigned long long ino, pid_t *pids, size_t max, size_t *ret_n) {
+        struct pids_in x = { .ino = ino, .pids = pids, .max = max };
+        int r = proc_netns_foreach(pids_in_add, &x);
+
+        if (r < 0)
+                return r;
+        *ret_n = x.n;
+        return 0;
+}

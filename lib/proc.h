@@ -61,3 +61,13 @@ char *proc_comm(pid_t pid);
  * Return: the lowest such PID, 0 when none was found, -errno when /proc cannot be read
  */
 pid_t proc_socket_owner(unsigned long long inode);
+
+/**
+ * proc_netns_pids() - the processes in the network namespace with inode @ino
+ * @ino: the namespace's inode
+ * @pids: filled with the first @max PIDs found
+ * @max: room in @pids
+ * @ret_n: how many processes there are (may exceed @max)
+ * Return: 0 or -errno (see proc_netns_foreach())
+ */
+int proc_netns_pids(unsigned long long ino, pid_t *pids, size_t max, size_t *ret_n);
