@@ -99,6 +99,10 @@ int plan_links(struct up_ctx *c) {
                 if (moves_in && c->cfg->has_veth && streq(l->parent, c->host_ifname))
                         return log_error_errno(EINVAL, "%s: [Link] Parent=%s is the host end of this namespace's own veth.",
                                                where(l, w, sizeof(w)), l->parent);
+                /* the kernel says only EINVAL for this: name the cause before anything is made */
+                if (!moves_in && l->mtu > 0 && p[i].host.mtu > 0 && l->mtu > p[i].host.mtu)
+                        return log_error_errno(EINVAL, "%s: [Link] MTU=%u is above the MTU of its parent %s (%u): a %s cannot be larger than its parent.",
+                                               where(l, w, sizeof(w)), l->mtu, l->parent, p[i].host.mtu, p[i].kind->name);
         }
         return 0;
 }

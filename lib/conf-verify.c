@@ -453,6 +453,35 @@ int netns_config_verify(struct netns_config *c) {
         if (r < 0)
                 return r;
 
+        /* IPv6 needs an MTU of 1280: below it the kernel turns IPv6 off on the link, and an
+         * explicit IPv6 address would fail at up with a bare EINVAL */
+        for (size_t i = 0; i <= c->n_links; i++) {
+                const struct netns_prefix *a = i < c->n_links ? c->links[i].addresses : c->veth.addresses;
+                size_t n = i < c->n_links ? c->links[i].n_addresses : c->has_veth ? c->veth.n_addresses : 0;
+                uint32_t mtu = i < c->n_links ? c->links[i].mtu : c->veth.mtu;
+                const char *sec = i < c->n_links ? "[Link]" : "[Veth]";
+
+                for (int end = 0; end < 2 && mtu > 0 && mtu < 1280; end++) {
+                        if (end == 1) { /* the host end of the veth */
+                                if (i < c->n_links || !c->has_veth)
+                                        break;
+                                a = c->veth.host_addresses;
+                                n = c->veth.n_host_addresses;
+                        }
+                        for (size_t k = 0; k < n; k++)
+                                if (a[k].family == AF_INET6) {
+                                        char buf[INET6_ADDRSTRLEN];
+
+                                        (void) verify_fail(&failed, a[k].origin,
+                                                           "%s=%s/%u: IPv6 needs an MTU of at least 1280, and this %s has MTU=%u (the kernel turns IPv6 off on it).",
+                                                           end ? "HostAddress" : "Address",
+                                                           inet_ntop(AF_INET6, &a[k].addr, buf, sizeof(buf)) ?: "?",
+                                                           a[k].prefixlen, sec, mtu);
+                                        break;
+                                }
+                }
+        }
+
         /* [NAT]: everything goes through the veth */
         if (c->masquerade != NETNS_MASQ_NO && !c->has_veth)
                 (void) verify_fail(&failed, c->nat_origin, "Masquerade= needs a [Veth] section (traffic is masqueraded as it leaves through the veth).");

@@ -452,6 +452,15 @@ static void test_namespace(void) {
 static void test_veth(void) {
         struct netns_config *c;
 
+        /* IPv6 below MTU 1280: named at the address, not left to the kernel's EINVAL */
+        CHECK(bad("[Veth]\nMTU=1000\nAddress=fd00::2/64\n",
+                  "t.conf:3: Address=fd00::2/64: IPv6 needs an MTU of at least 1280, and this [Veth] has MTU=1000"));
+        CHECK(bad("[Veth]\nMTU=1000\nHostAddress=fd00::1/64\nAddress=10.0.0.2/24\n", "t.conf:3: HostAddress=fd00::1/64: IPv6 needs"));
+        CHECK(ok("[Veth]\nMTU=1000\n")); /* auto: IPv6 is left out */
+        CHECK(bad("[Link]\nType=physical\nParent=eth0\nMTU=1200\nAddress=2001:db8::5/64\n",
+                  "t.conf:5: Address=2001:db8::5/64: IPv6 needs an MTU of at least 1280, and this [Link] has MTU=1200"));
+        CHECK(ok("[Link]\nType=physical\nParent=eth0\nMTU=1200\nAddress=192.0.2.5/24\n"));
+
         /* the 0.1 spellings: refused, with the keys to write now; never taken with the old meaning */
         CHECK(bad("[Veth]\nPeerAddress=10.66.0.2/24\n",
                   "t.conf:2: PeerAddress= is the old spelling: [Veth] speaks from inside the namespace now, "
