@@ -310,7 +310,7 @@ int step_wireguard(struct up_ctx *c) {
         }
 
         host_tmp_name(c->name, tmp);
-        r = record_add(c->rec, "wg-host %s", tmp);
+        r = record_add_wg(c->rec, RECORD_WG_HOST, tmp);
         if (r < 0) {
                 log_error_errno(r, "Failed to write the record: %m");
                 goto finish;
@@ -338,7 +338,7 @@ int step_wireguard(struct up_ctx *c) {
                 goto finish;
         }
 
-        r = record_add(c->rec, "wg %s", name);
+        r = record_add_wg(c->rec, RECORD_WG, name);
         if (r < 0) {
                 log_error_errno(r, "Failed to write the record: %m");
                 goto finish;

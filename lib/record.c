@@ -512,6 +512,12 @@ int record_add_nat_link(struct record *r, enum record_nat what, const char *ifna
         return record_add(r, "nat %s %s", what == RECORD_NAT_LO6 ? "lo6" : "localnet", ifname);
 }
 
+int record_add_wg(struct record *r, enum record_key key, const char *ifname) {
+        if (key != RECORD_WG_HOST && key != RECORD_WG)
+                return -EINVAL;
+        return record_add(r, "%s %s", record_keys[key].name, ifname);
+}
+
 int record_add_nat_sysctl(struct record *r, const char *key) {
         return record_add(r, "nat sysctl %s", key);
 }

@@ -145,6 +145,8 @@ int record_add_nat_elem(struct record *r, const struct nat_elem *e);
 /* nat localnet IF, nat lo6 IF (@what RECORD_NAT_LOCALNET or RECORD_NAT_LO6), nat sysctl KEY */
 int record_add_nat_link(struct record *r, enum record_nat what, const char *ifname);
 int record_add_nat_sysctl(struct record *r, const char *key);
+/* wg-host TMPNAME, wg NAME (@key RECORD_WG_HOST or RECORD_WG) */
+int record_add_wg(struct record *r, enum record_key key, const char *ifname);
 
 /**
  * record_undo_entry() - call the undo handler of @e's key
