@@ -248,11 +248,32 @@ static int load_record_nat(struct status *s) {
         return r < 0 ? r : 0;
 }
 
+/* Unpinned by "down" while processes were in it, which still are: shown with them. */
+static int find_stranded(struct status *s) {
+        struct stranded_ns *l = NULL;
+        size_t m = 0, n = 0;
+        pid_t pid;
+        int r;
+
+        r = stranded_load(&l, &m);
+        if (r < 0)
+                return r == -ENOMEM ? r : 0;
+        for (size_t i = 0; i < m; i++) {
+                if (streq(l[i].name, s->name) && proc_netns_pids(l[i].ino, &pid, 1, &n) >= 0 && n > 0) {
+                        s->info.state = NS_STRANDED;
+                        s->info.ino = l[i].ino;
+                }
+                free(l[i].name);
+        }
+        free(l);
+        return 0;
+}
+
 static int load_procs(struct status *s) {
         struct proc_table t = {};
         int r;
 
-        if (s->info.pin != PIN_NSFS)
+        if (s->info.pin != PIN_NSFS && s->info.state != NS_STRANDED)
                 return 0;
         r = proc_table_load(&t);
         if (r < 0)
@@ -663,6 +684,8 @@ static void print_text(const struct status *s) {
                 printf(" (not made by netnsctl)");
         else if (s->info.state == NS_INCOMPLETE)
                 printf(" (an interrupted 'up' or a vanished namespace: 'netnsctl gc' or 'netnsctl down %s' cleans up)", s->name);
+        else if (s->info.state == NS_STRANDED)
+                printf(" (unpinned by 'netnsctl down' with processes inside, inode %llu: it lives until they end)", s->info.ino);
         printf("\n");
 
         label("Config");
@@ -876,7 +899,12 @@ int verb_status(int argc, char **argv) {
         r = load_config(&s);
         if (r < 0)
                 goto finish;
-        if (s.info.pin == PIN_ABSENT && !s.info.managed && !s.conf_exists) {
+        if (s.info.pin == PIN_ABSENT && !s.info.managed) {
+                r = find_stranded(&s);
+                if (r < 0)
+                        goto finish;
+        }
+        if (s.info.pin == PIN_ABSENT && !s.info.managed && !s.conf_exists && s.info.state != NS_STRANDED) {
                 r = log_error_errno(ENOENT, "No namespace '%s': neither %s nor %s exists.", s.name, s.pin_path, s.conf_path);
                 goto finish;
         }

@@ -43,6 +43,10 @@ assert_eq "$(python3 -c 'import json,sys; print([(e["state"], e["pin"], e["inode
 "$NETNSCTL" gc --json >"$T/gc.json" && fail "gc succeeded with a stranded namespace it cannot end"
 python3 "$SCHEMA" gc <"$T/gc.json" || fail "gc JSON with a stranded namespace"
 grep -q "PID $sleeper" "$T/gc.json" || fail "gc does not name PID $sleeper: $(cat "$T/gc.json")"
+"$NETNSCTL" status web --json >"$T/status.json" || fail "status web of a stranded namespace failed"
+python3 "$SCHEMA" status <"$T/status.json" || fail "status JSON of a stranded namespace"
+assert_eq "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["state"], [p["pid"] for p in d["processes"]])' <"$T/status.json")" \
+        "stranded [$sleeper]" "status web: stranded, with its process"
 kill "$sleeper"
 wait "$sleeper" 2>/dev/null || true
 nnc gc >/dev/null

@@ -48,7 +48,7 @@ LIST_ENTRY = {
 STATUS = {
     "name": STR,
     "managed": BOOL,
-    "state": enum("up", "incomplete", "unmanaged", "unknown"),
+    "state": enum("up", "incomplete", "unmanaged", "unknown", "stranded"),
     "config": opt({"files": array(STR), "valid": BOOL}),
     "unit": opt({"name": STR, "load": STR, "active": STR, "sub": STR}),
     "attached_units": array({"name": STR, "active": opt(STR)}),
