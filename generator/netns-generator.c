@@ -326,12 +326,13 @@ static int add_run_dir_mount(struct generator *g) {
  * as systemd-fstab-generator bounds x-systemd.device-timeout=: the device's start job gives
  * up after 30 s, the namespace's start goes on, and "netnsctl up"
  * reports the missing link naming its [Link]. A parent the namespace itself moves in is the
- * same device, listed once.
+ * same device, listed once. A [Link] Type=veth to another namespace: Wants= + After= on that
+ * namespace's netns@ unit.
  */
 static int add_namespace_dropin(struct generator *g, const struct netns_config *c, const struct dropin_values *v) {
         _cleanup_free_ char *path = NULL;
         _cleanup_strv_free_ char **devices = NULL;
-        bool nat = c->masquerade != NETNS_MASQ_NO || c->n_ports > 0;
+        bool nat = c->masquerade != NETNS_MASQ_NO || c->n_ports > 0, peers = false;
         FILE *f = NULL;
         int r;
 
@@ -362,7 +363,9 @@ static int add_namespace_dropin(struct generator *g, const struct netns_config *
                         return log_oom();
         }
 
-        if (!nat && !devices)
+        for (size_t i = 0; i < c->n_links; i++)
+                peers |= c->links[i].kind == NETNS_LINK_VETH && c->links[i].peer_namespace;
+        if (!nat && !devices && !peers)
                 return 0;
 
         path = strdup_printf("%s/netns@%s.service.d/50-netns.conf", g->dest, c->name);
@@ -382,6 +385,14 @@ static int add_namespace_dropin(struct generator *g, const struct netns_config *
                 fprintf(f, "Wants=netnsctl-nat-watch.service\n");
         STRV_FOREACH(d, devices)
                 fprintf(f, "Wants=%s\nAfter=%s\n", *d, *d);
+        /* a link to another namespace: whichever comes up second makes it (step-peer.c), so
+         * order only decides which; starting this one starts the peer too. Not BindsTo=: the
+         * peer's stop takes the link along, and its start makes it again, while this one
+         * keeps running (and its other links with it). */
+        for (size_t i = 0; i < c->n_links; i++)
+                if (c->links[i].kind == NETNS_LINK_VETH && c->links[i].peer_namespace)
+                        fprintf(f, "Wants=netns@%s.service\nAfter=netns@%s.service\n", c->links[i].peer_namespace,
+                                c->links[i].peer_namespace);
 
         r = output_close(f, path);
         if (r < 0)

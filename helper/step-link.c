@@ -321,6 +321,7 @@ int step_links(struct up_ctx *c) {
         for (size_t i = 0; i < n; i++)
                 switch (p[i].kind->birth) {
                 case LINK_BORN_MOVED_IN:
+                case LINK_BORN_BETWEEN_NAMESPACES: /* step "peers" */
                         break;
                 case LINK_BORN_INSIDE:
                         r = create_in(c, host, ns, &p[i]);

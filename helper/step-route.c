@@ -3,6 +3,7 @@
 
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <stdint.h>
 
 #include "addr.h"
 #include "log.h"
@@ -40,6 +41,28 @@ static int route_ifname(struct up_ctx *c, const struct netns_route *rt, char ret
                                strempty(rt->origin.file), rt->origin.line,
                                addr_to_string(rt->gateway.family, &rt->gateway.addr, gw), c->name,
                                r == -ENOTUNIQ ? " (several links could have it)" : "");
+}
+
+void route_to_nl(const struct netns_route *rt, int ifindex, struct nl_route *ret) {
+        *ret = (struct nl_route) {
+                .family = rt->destination.family,
+                .dst = &rt->destination,
+                .gateway = rt->gateway.family ? &rt->gateway.addr : NULL,
+                .ifindex = ifindex,
+                .onlink = rt->gateway_onlink,
+                .table = rt->table,
+                .metric = rt->metric,
+                .prefsrc = rt->prefsrc.family ? &rt->prefsrc.addr : NULL,
+                .mtu = rt->mtu,
+                .type = rtn_types[rt->type],
+        };
+}
+
+/* Is @rt's link a veth to another namespace (made when that one comes up)? */
+static bool route_on_waiting_link(struct up_ctx *c, const struct netns_route *rt) {
+        int r = route_gateway_link(c->cfg, rt, c->peer_addrs, c->n_peer_addrs);
+
+        return r > 0 && c->cfg->links[r - 1].kind == NETNS_LINK_VETH;
 }
 
 static int report_failed(int r, struct up_ctx *c, struct nl_sock *ns, const struct netns_route *rt, const char *ifname) {
@@ -164,9 +187,11 @@ int step_routes(struct up_ctx *c) {
         const struct netns_config *cfg = c->cfg;
         _cleanup_free_ char *buf = NULL, (*ifnames)[IFNAMSIZ] = NULL;
         _cleanup_free_ int *ifindex = NULL;
-        size_t n = cfg->n_routes, size = 256 * (n + 1);
+        _cleanup_free_ size_t *ops = NULL; /* each route's index in the batch, SIZE_MAX: left out */
+        size_t n = cfg->n_routes, size = 256 * (n + 1), n_ops = 0;
         unsigned failed = 0;
         struct nl_sock *ns;
+        struct nl_route nr;
         struct nl_batch b;
         int r;
 
@@ -179,7 +204,8 @@ int step_routes(struct up_ctx *c) {
         buf = malloc(size);
         ifnames = calloc(n, sizeof(*ifnames));
         ifindex = calloc(n, sizeof(*ifindex));
-        if (!buf || !ifnames || !ifindex)
+        ops = calloc(n, sizeof(*ops));
+        if (!buf || !ifnames || !ifindex || !ops)
                 return log_oom();
 
         /* every link first: a missing one fails here, before any route is added */
@@ -192,6 +218,11 @@ int step_routes(struct up_ctx *c) {
                 if (r < 0)
                         return r;
                 ifindex[i] = nl_link_ifindex(ns, ifnames[i]);
+                if (ifindex[i] == -ENODEV && route_on_waiting_link(c, rt)) {
+                        log_info("%s:%u: [Route] via %s waits for the namespace at the other end of the link.",
+                                 strempty(rt->origin.file), rt->origin.line, ifnames[i]);
+                        continue;
+                }
                 if (ifindex[i] < 0)
                         return log_error_errno(ifindex[i], "%s:%u: [Route]: Failed to find link %s in namespace '%s': %m",
                                                strempty(rt->origin.file), rt->origin.line, ifnames[i], c->name);
@@ -201,23 +232,25 @@ int step_routes(struct up_ctx *c) {
         for (size_t i = 0; i < n; i++) {
                 const struct netns_route *rt = &cfg->routes[i];
 
-                (void) nl_batch_route_add(&b, &(struct nl_route) {
-                        .family = rt->destination.family,
-                        .dst = &rt->destination,
-                        .gateway = rt->gateway.family ? &rt->gateway.addr : NULL,
-                        .ifindex = ifindex[i],
-                        .onlink = rt->gateway_onlink,
-                        .table = rt->table,
-                        .metric = rt->metric,
-                        .prefsrc = rt->prefsrc.family ? &rt->prefsrc.addr : NULL,
-                        .mtu = rt->mtu,
-                        .type = rtn_types[rt->type],
-                });
+                if (ifindex[i] < 0) {
+                        ops[i] = SIZE_MAX;
+                        continue;
+                }
+                ops[i] = n_ops++;
+
+                route_to_nl(rt, ifindex[i], &nr);
+                (void) nl_batch_route_add(&b, &nr);
         }
         if (b.overflow)
                 return log_error_errno(ENOBUFS, "Failed to add the routes of namespace '%s': too many for one request.", c->name);
         r = nl_batch_run(&b, &failed);
-        if (r < 0)
-                return report_failed(r, c, ns, &cfg->routes[failed < n ? failed : 0], ifnames[failed < n ? failed : 0]);
+        if (r < 0) {
+                size_t k = 0;
+
+                for (size_t i = 0; i < n; i++)
+                        if (ops[i] == failed)
+                                k = i;
+                return report_failed(r, c, ns, &cfg->routes[k], ifnames[k]);
+        }
         return 0;
 }

@@ -98,8 +98,13 @@ int step_links(struct up_ctx *c);
 int undo_link_moved(struct undo_ctx *u, const struct record_entry *e);
 int undo_link_new(struct undo_ctx *u, const struct record_entry *e);
 
+/* step-peer.c: veths between namespaces; "link-new NAME veth" record lines */
+int step_peers(struct up_ctx *c);
+
 /* step-route.c: [Route] sections; no record lines (the routes die with the namespace) */
 int plan_routes(struct up_ctx *c);
+/* the request for [Route] @rt on link @ifindex (0: none); valid while @rt is */
+void route_to_nl(const struct netns_route *rt, int ifindex, struct nl_route *ret);
 int step_routes(struct up_ctx *c);
 
 /**

@@ -25,6 +25,7 @@ static const struct up_step up_steps[] = {
         { "wireguard", step_wireguard, plan_wireguard }, /* before the veth: it decides its default route */
         { "veth",      step_veth,  plan_veth },
         { "links",     step_links, plan_links },
+        { "peers",     step_peers },
         { "routes",    step_routes, plan_routes },
         { "nat",       step_nat },
         { "sysfs",     step_sysfs },

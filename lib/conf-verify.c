@@ -388,6 +388,11 @@ int netns_config_verify(struct netns_config *c) {
                         (void) verify_fail(&failed, l->origin,
                                            "[Link] without Parent= (the host link to move in, or to put the %s on).",
                                            kind && kind->birth != LINK_BORN_MOVED_IN ? kind->name : "device");
+                if (l->kind != NETNS_LINK_VETH && (l->peer_namespace || l->peer_name || l->n_peer_addresses > 0))
+                        (void) verify_fail(&failed, l->origin, "[Link] %s= is only valid for Type=veth.",
+                                           l->peer_namespace ? "PeerNamespace" : l->peer_name ? "PeerName" : "PeerAddress");
+                if (l->kind == NETNS_LINK_VETH && l->peer_namespace && c->name && streq(l->peer_namespace, c->name))
+                        (void) verify_fail(&failed, l->origin, "[Link] PeerNamespace=%s is this namespace itself.", l->peer_namespace);
                 problem = kind && kind->verify ? kind->verify(l) : NULL;
                 if (problem)
                         (void) verify_fail(&failed, l->origin, "%s", problem);

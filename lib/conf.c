@@ -155,6 +155,27 @@ static int config_parse_ifname(struct conf_parser *p, const struct conf_key *k, 
         return 0;
 }
 
+/* PeerNamespace=: a namespace name */
+static int config_parse_ns_name(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
+        char **f = CONF_FIELD(base, k, char *);
+        char *n;
+
+        if (!*value) {
+                free(*f);
+                *f = NULL;
+                return 0;
+        }
+        if (!netns_name_is_valid(value))
+                return conf_syntax(p, "%s=%s: not a valid namespace name (1-%d characters of A-Z a-z 0-9 _ . -, not starting with '.' or '-').",
+                                   k->key, value, NETNS_NAME_MAX);
+        n = strdup(value);
+        if (!n)
+                return -ENOMEM;
+        free(*f);
+        *f = n;
+        return 0;
+}
+
 static int config_parse_mtu(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
         uint32_t *f = CONF_FIELD(base, k, uint32_t), v;
 
@@ -796,6 +817,9 @@ static void link_done(void *base) {
         free(l->name);
         free(l->addresses);
         free(l->gateways);
+        free(l->peer_namespace);
+        free(l->peer_name);
+        free(l->peer_addresses);
 }
 
 /* PrivateKey=, PublicKey=, PresharedKey=: base64; @k->data is the offset of the "has" flag */
@@ -984,6 +1008,10 @@ static const struct conf_key link_keys[] = {
         { "MTUBytes",     config_parse_mtu,           LK(mtu),                  0,                    0 },
         { "Address",      config_parse_prefixes,      LK(addresses),            LK(n_addresses),      0 },
         { "Gateway",      config_parse_addrs,         LK(gateways),             LK(n_gateways),       0 },
+        /* Type=veth: lists and names, so here and not among its kind's own keys */
+        { "PeerNamespace", config_parse_ns_name,      LK(peer_namespace),       0,                    0 },
+        { "PeerName",     config_parse_ifname,        LK(peer_name),            0,                    0 },
+        { "PeerAddress",  config_parse_prefixes,      LK(peer_addresses),       LK(n_peer_addresses), 0 },
         /* and the keys of each kind's own: link_other_key() */
 };
 

@@ -77,6 +77,11 @@ struct netns_link {
         size_t n_addresses;
         struct netns_addr *gateways;    /* Gateway=, repeatable: default route via it, per family */
         size_t n_gateways;
+        /* Type=veth: the other end */
+        char *peer_namespace;        /* PeerNamespace=: the namespace it is in */
+        char *peer_name;             /* PeerName=: its name there, NULL = link_peer_ifname() */
+        struct netns_prefix *peer_addresses; /* PeerAddress=: its addresses there */
+        size_t n_peer_addresses;
         struct conf_origin origin;   /* the [Link] header line */
 };
 

@@ -15,6 +15,7 @@ static const struct link_kind *const link_kinds[_NETNS_LINK_KIND_MAX] = {
         [NETNS_LINK_MACVLAN] = &link_kind_macvlan,
         [NETNS_LINK_IPVLAN] = &link_kind_ipvlan,
         [NETNS_LINK_VLAN] = &link_kind_vlan,
+        [NETNS_LINK_VETH] = &link_kind_veth,
 };
 
 const struct link_kind *link_kind_get(enum netns_link_kind kind) {
@@ -96,14 +97,28 @@ const struct netns_link *link_parent_moved_in(const struct netns_config *c, cons
         return found;
 }
 
+/* PREFIX BASE SUFFIX; when that exceeds 15 characters, BASE cut and a hash of it after it */
+static void name_cut(const char *prefix, const char *base, const char *suffix, char ret[static IFNAMSIZ]) {
+        size_t keep;
+
+        if (snprintf_ok(ret, IFNAMSIZ, "%s%s%s", prefix, base, suffix))
+                return;
+        keep = IFNAMSIZ - 1 - strlen(prefix) - strlen(suffix) - 5;
+        (void) snprintf(ret, IFNAMSIZ, "%s%.*s+%04llx%s", prefix, (int) keep, base,
+                        netns_name_hash(base) & 0xffffULL, suffix);
+}
+
 int link_ifname(const struct netns_link *l, char ret[static IFNAMSIZ]) {
         const struct link_kind *k = link_kind_get(l->kind);
         char suffix[8] = "";
         const char *prefix = "";
-        size_t keep;
 
         if (l->name) {
                 (void) snprintf(ret, IFNAMSIZ, "%s", l->name);
+                return 0;
+        }
+        if (l->kind == NETNS_LINK_VETH && l->peer_namespace) {
+                name_cut("", l->peer_namespace, "", ret);
                 return 0;
         }
         if (!l->parent)
@@ -112,13 +127,15 @@ int link_ifname(const struct netns_link *l, char ret[static IFNAMSIZ]) {
                 k->name_suffix(l, suffix, sizeof(suffix));
         if (k && k->name_prefix)
                 prefix = k->name_prefix;
-        if (snprintf_ok(ret, IFNAMSIZ, "%s%s%s", prefix, l->parent, suffix))
-                return 0;
-        /* too long: PARENT cut, its hash after it */
-        keep = IFNAMSIZ - 1 - strlen(prefix) - strlen(suffix) - 5;
-        (void) snprintf(ret, IFNAMSIZ, "%s%.*s+%04llx%s", prefix, (int) keep, l->parent,
-                        netns_name_hash(l->parent) & 0xffffULL, suffix);
+        name_cut(prefix, l->parent, suffix, ret);
         return 0;
+}
+
+void link_peer_ifname(const char *owner, const struct netns_link *l, char ret[static IFNAMSIZ]) {
+        if (l->peer_name)
+                (void) snprintf(ret, IFNAMSIZ, "%s", l->peer_name);
+        else
+                name_cut("", owner, "", ret);
 }
 
 static const char *where(const struct netns_link *l, char *buf, size_t size) {

@@ -22,6 +22,7 @@ enum netns_link_kind {
         NETNS_LINK_MACVLAN,
         NETNS_LINK_IPVLAN,
         NETNS_LINK_VLAN,
+        NETNS_LINK_VETH,     /* a veth to another namespace (PeerNamespace=) */
         _NETNS_LINK_KIND_MAX,
 };
 
@@ -53,6 +54,10 @@ enum link_birth {
         /* created in the host and then moved in, so that what it opens there (the UDP socket
          * of a WireGuard or VXLAN device) stays in the host's namespace */
         LINK_BORN_ON_HOST_THEN_MOVED,
+        /* a veth whose ends are born in two namespaces (IFLA_NET_NS_FD in the peer's info), by
+         * whichever of the two comes up second; each records the end inside it ("link-new"),
+         * and deleting either end deletes both (step-peer.c) */
+        LINK_BORN_BETWEEN_NAMESPACES,
 };
 
 /* A key of one kind's own ([Link] Mode=, VLANId=). Read once the section's Type= is known. */
@@ -86,7 +91,7 @@ struct link_kind {
         bool (*fill_info_data)(const struct netns_link *l, struct nlmsghdr *nlh, size_t room);
 };
 
-extern const struct link_kind link_kind_physical, link_kind_macvlan, link_kind_ipvlan, link_kind_vlan;
+extern const struct link_kind link_kind_physical, link_kind_macvlan, link_kind_ipvlan, link_kind_vlan, link_kind_veth;
 
 /**
  * link_kind_get() - the row of a kind
@@ -170,6 +175,17 @@ const struct netns_link *link_parent_moved_in(const struct netns_config *c, cons
  * Return: 0, or -EINVAL when the [Link] has no Parent=.
  */
 int link_ifname(const struct netns_link *l, char ret[static IFNAMSIZ]);
+
+/**
+ * link_peer_ifname() - the name of a Type=veth [Link]'s other end, inside PeerNamespace=
+ * @owner: the name of the namespace whose configuration has the [Link]
+ * @l: the [Link]
+ * @ret: buffer of IFNAMSIZ bytes
+ *
+ * PeerName= when set, else @owner, cut with a hash as link_ifname() cuts (its own end is
+ * named after PeerNamespace= likewise): in a lab r1-r2, r1's link to r2 is "r2" and r2's is "r1".
+ */
+void link_peer_ifname(const char *owner, const struct netns_link *l, char ret[static IFNAMSIZ]);
 
 /**
  * link_names_check() - the names of the devices inside, derived ones too, are unique

@@ -647,7 +647,7 @@ static void test_link(void) {
         CHECK(bad("[Link]\nType=macvlan\nParent=eth0\nMode=fast\n", "t.conf:4: Mode=fast: expected private, vepa"));
         CHECK(ok("[Link]\nType=macvlan\nParent=eth0\nMode=l2\nMode=\n"));
 
-        CHECK(bad("[Link]\nType=bridge\nParent=eth0\n", "t.conf:2: Type=bridge: expected physical, macvlan, ipvlan or vlan."));
+        CHECK(bad("[Link]\nType=bridge\nParent=eth0\n", "t.conf:2: Type=bridge: expected physical, macvlan, ipvlan, vlan or veth."));
         CHECK(bad("[Link]\nParent=eth0\n", "t.conf:1: [Link] without Type="));
         CHECK(bad("[Link]\nType=macvlan\n", "t.conf:1: [Link] without Parent="));
         CHECK(bad("[Link]\nType=vlan\nParent=eth0\n", "t.conf:1: [Link] with Type=vlan needs VLANId=."));
@@ -758,6 +758,29 @@ static void test_route(void) {
                   "t.conf:2: [Route]: an IPv4 default route is already set by the veth (DefaultRoute=yes in [Veth]) at t.conf:1."));
         CHECK(ok("[Veth]\n[Route]\nDestination=0.0.0.0/0\nType=unreachable\nTable=7\n"));
         CHECK(ok("[Veth]\n[Route]\nDestination=::/0\nType=unreachable\nMetric=4000\n[Veth]\nHostAddress=192.0.2.1/31\nAddress=192.0.2.0/31\n"));
+
+        /* [Link] Type=veth to another namespace */
+        c = parse_ok("[Link]\nType=veth\nPeerNamespace=r2\nAddress=10.12.0.1/30\nPeerAddress=10.12.0.2/30\nPeerName=up\n"
+                     "[Route]\nDestination=10.23.0.0/30\nGateway=10.12.0.2\n");
+        CHECK(c->n_links == 1 && streq(c->links[0].peer_namespace, "r2") && streq(c->links[0].peer_name, "up"));
+        CHECK(c->links[0].n_peer_addresses == 1);
+        {
+                char a[IFNAMSIZ], b[IFNAMSIZ];
+
+                CHECK(link_ifname(&c->links[0], a) == 0 && streq(a, "r2"));
+                link_peer_ifname("r1", &c->links[0], b);
+                CHECK(streq(b, "up"));
+                free(c->links[0].peer_name);
+                c->links[0].peer_name = NULL;
+                link_peer_ifname("a-very-long-namespace-name", &c->links[0], b);
+                CHECK(strlen(b) == 15 && b[10] == '+');
+        }
+        netns_config_free(c);
+        CHECK(bad("[Link]\nType=veth\n", "t.conf:1: [Link] with Type=veth needs PeerNamespace="));
+        CHECK(bad("[Link]\nType=veth\nPeerNamespace=t\n", "t.conf:1: [Link] PeerNamespace=t is this namespace itself."));
+        CHECK(bad("[Link]\nType=veth\nPeerNamespace=r2\nParent=eth0\n", "t.conf:1: [Link] with Type=veth takes no Parent="));
+        CHECK(bad("[Link]\nType=physical\nParent=eth0\nPeerNamespace=r2\n", "t.conf:1: [Link] PeerNamespace= is only valid for Type=veth."));
+        CHECK(bad("[Link]\nType=veth\nPeerNamespace=-x\n", "t.conf:3: PeerNamespace=-x: not a valid namespace name"));
 
         /* HostRoute= */
         c = parse_ok("[Veth]\nHostRoute=198.51.100.0/24 2001:db8:100::/48\nHostRoute=203.0.113.7\n");

@@ -325,7 +325,7 @@ static void test_record_lines(void) {
                 "link-moved eth1 eth1 52:54:00:12:34:56 1500", "link-moved ../x eth1 - 1500 up",
                 "link-moved eth1 eth1 52:54:0:12:34:56 1500 up", "link-moved eth1 eth1 zz:54:00:12:34:56 1500 up",
                 "link-moved eth1 eth1 - 0 up", "link-moved eth1 eth1 - 1500 sideways",
-                "link-new mv-eth1", "link-new a/b macvlan", "link-new mv-eth1 veth",
+                "link-new mv-eth1", "link-new a/b macvlan", "link-new mv-eth1 bridge",
         };
         const char *reason;
 
