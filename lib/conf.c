@@ -85,6 +85,7 @@ void netns_config_free(struct netns_config *c) {
                 return;
         free(c->name);
         strv_free(c->files);
+        free(c->source);
         sections_free(c);
         free(c);
 }
@@ -1070,6 +1071,22 @@ static const struct conf_section sections[] = {
           .done = wireguard_peer_done },
 };
 
+/* what parse_text() read, as netns_config_from_source() reads it back: "PATH\0LEN\0TEXT" per file */
+static int source_append(struct netns_config *c, const char *path, const char *text, size_t size) {
+        char len[32];
+        size_t plen = strlen(path) + 1, llen = (size_t) snprintf(len, sizeof(len), "%zu", size) + 1;
+        char *n = realloc(c->source, c->source_size + plen + llen + size);
+
+        if (!n)
+                return -ENOMEM;
+        c->source = n;
+        memcpy(n + c->source_size, path, plen);
+        memcpy(n + c->source_size + plen, len, llen);
+        memcpy(n + c->source_size + plen + llen, text, size);
+        c->source_size += plen + llen + size;
+        return 0;
+}
+
 static void sections_free(struct netns_config *c) {
         conf_sections_free(sections, ELEMENTSOF(sections), c);
 }
@@ -1084,7 +1101,46 @@ int netns_config_parse_text(struct netns_config *c, const char *path, const char
         if (r < 0)
                 return r;
         p.file = c->files[strv_length(c->files) - 1];
+        r = source_append(c, path, text, size);
+        if (r < 0)
+                return r;
         return conf_parse_text(&p, text, size);
+}
+
+int netns_config_from_source(const char *name, const char *source, size_t size, struct netns_config **ret) {
+        _cleanup_config_ struct netns_config *c = netns_config_new(name);
+        const char *p = source, *end = source + size;
+        int r = 0;
+
+        if (!c)
+                return -ENOMEM;
+        while (p < end) {
+                const char *path = p, *len_s, *nul;
+                unsigned long long len;
+                char *e;
+
+                nul = memchr(path, 0, (size_t) (end - path));
+                if (!nul)
+                        return -EBADMSG;
+                len_s = nul + 1;
+                nul = len_s < end ? memchr(len_s, 0, (size_t) (end - len_s)) : NULL;
+                if (!nul)
+                        return -EBADMSG;
+                errno = 0;
+                len = strtoull(len_s, &e, 10);
+                if (errno || e != nul || len > (unsigned long long) (end - nul - 1))
+                        return -EBADMSG;
+                if (netns_config_parse_text(c, path, nul + 1, (size_t) len) < 0)
+                        r = -EINVAL;
+                p = nul + 1 + len;
+        }
+        if (r < 0)
+                return r;
+        r = netns_config_verify(c);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(c);
+        return 0;
 }
 
 /* ------------------------------------------------------------------------------------------

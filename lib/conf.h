@@ -176,6 +176,8 @@ struct netns_wireguard_peer {
 struct netns_config {
         char *name;
         char **files;                /* NULL-terminated: main file first, then drop-ins, as read */
+        char *source;                /* what was parsed, every file with its path (netns_config_from_source()) */
+        size_t source_size;
 
         /* [Namespace] */
         bool boot;                   /* Boot=, default yes */
@@ -292,6 +294,19 @@ enum conf_files_flags {
  * Return: 0, -ENOENT when @dir does not exist, other -errno.
  */
 int netns_conf_files_list(const char *dir, enum conf_files_flags flags, char ***ret);
+
+/**
+ * netns_config_from_source() - parse and verify again what @source says was read
+ * @name: namespace name
+ * @source: a config's source and source_size, as netns_config_parse_text() collected them
+ * @size: its length
+ * @ret: the config, its origins the paths of the files then
+ *
+ * "up" keeps the source of the configuration it brings up; "reload" compares with it.
+ * Return: 0, -EBADMSG when @source is not of that form, -EINVAL when it does not parse
+ * (reported), -ENOMEM.
+ */
+int netns_config_from_source(const char *name, const char *source, size_t size, struct netns_config **ret);
 
 /**
  * netns_config_load_path() - like netns_config_load() for an explicit PATH ending in .conf;

@@ -823,6 +823,45 @@ finish:
         return r;
 }
 
+int nft_nat_change(const struct nat_elem *del, size_t n_del, const struct nat_elem *add, size_t n_add, char **ret_error) {
+        _cleanup_free_ char *err = NULL;
+        struct nfbatch b;
+        int r;
+
+        for (size_t i = 0; i < n_del; i++)
+                if (elem_check(&del[i]) < 0)
+                        return -EINVAL;
+        for (size_t i = 0; i < n_add; i++)
+                if (elem_check(&add[i]) < 0)
+                        return -EINVAL;
+        if (n_del + n_add == 0)
+                return 0;
+        r = table_state();
+        if (r < 0)
+                return r;
+        if (r == TABLE_FOREIGN)
+                return -EUCLEAN;
+        if (r == TABLE_ABSENT)
+                return nft_nat_add(add, n_add, ret_error); /* nothing to delete, then */
+
+        /* as remove_one(): "add" with our data first makes the delete succeed when the element
+         * is already gone, and fail (EEXIST) when it holds someone else's data */
+        r = nfbatch_begin(&b);
+        for (size_t i = 0; i < n_del && r >= 0; i++) {
+                r = nfbatch_add(&b, &del[i]);
+                if (r >= 0)
+                        r = nfbatch_del(&b, &del[i]);
+        }
+        if (r >= 0)
+                r = nfbatch_add_all(&b, add, n_add, NULL);
+        if (r >= 0)
+                r = nfbatch_run(&b, &err);
+        nfbatch_done(&b);
+        if (r < 0 && ret_error)
+                *ret_error = TAKE_PTR(err);
+        return r;
+}
+
 /* Delete the table when no namespace is registered in it any more (set veths empty). */
 static int table_remove_if_unused(void) {
         struct nfbatch b;

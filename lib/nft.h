@@ -97,6 +97,20 @@ int nft_nat_add(const struct nat_elem *elems, size_t n, char **ret_error);
 int nft_nat_remove(const struct nat_elem *elems, size_t n);
 
 /**
+ * nft_nat_change() - delete some elements and add others, in one transaction
+ * @del: elements to delete (absent ones are fine; one holding other data fails the whole)
+ * @n_del: how many
+ * @add: elements to add, as nft_nat_add() adds them
+ * @n_add: how many
+ * @ret_error: as for nft_nat_add()
+ *
+ * For "reload": the table either holds the new elements and none of the deleted ones, or is
+ * as it was. Without a table, only @add counts (nft_nat_add()).
+ * Return: 0, -EEXIST on a clash, -EUCLEAN when the table is someone else's, other -errno
+ */
+int nft_nat_change(const struct nat_elem *del, size_t n_del, const struct nat_elem *add, size_t n_add, char **ret_error);
+
+/**
  * nft_nat_sync() - make the table hold exactly @elems, in one transaction
  * @elems: the elements of every running namespace
  * @n: how many; 0 removes the table

@@ -399,7 +399,7 @@ static size_t family_addr_len(int family) {
         return family == AF_INET ? sizeof(struct in_addr) : family == AF_INET6 ? sizeof(struct in6_addr) : 0;
 }
 
-int nl_batch_addr_add(struct nl_batch *b, int ifindex, const struct netns_prefix *p, const union in_addr_union *peer) {
+static int batch_addr(struct nl_batch *b, bool add, int ifindex, const struct netns_prefix *p, const union in_addr_union *peer) {
         size_t alen = family_addr_len(p->family), room;
         struct nlmsghdr *nlh;
         struct ifaddrmsg *ifa;
@@ -408,7 +408,8 @@ int nl_batch_addr_add(struct nl_batch *b, int ifindex, const struct netns_prefix
 
         if (alen == 0)
                 return -EAFNOSUPPORT;
-        nlh = batch_msg(b, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifaddrmsg));
+        nlh = add ? batch_msg(b, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifaddrmsg))
+                  : batch_msg(b, RTM_DELADDR, 0, sizeof(struct ifaddrmsg));
         if (!nlh)
                 return -ENOBUFS;
         room = batch_room(b, nlh);
@@ -426,6 +427,14 @@ int nl_batch_addr_add(struct nl_batch *b, int ifindex, const struct netns_prefix
         return batch_end(b, nlh, ok);
 }
 
+int nl_batch_addr_add(struct nl_batch *b, int ifindex, const struct netns_prefix *p, const union in_addr_union *peer) {
+        return batch_addr(b, true, ifindex, p, peer);
+}
+
+int nl_batch_addr_del(struct nl_batch *b, int ifindex, const struct netns_prefix *p) {
+        return batch_addr(b, false, ifindex, p, NULL);
+}
+
 int nl_addr_add(struct nl_sock *s, int ifindex, const struct netns_prefix *p, const union in_addr_union *peer) {
         char buf[512];
         struct nl_batch b;
@@ -434,7 +443,7 @@ int nl_addr_add(struct nl_sock *s, int ifindex, const struct netns_prefix *p, co
         return run_one(&b, nl_batch_addr_add(&b, ifindex, p, peer));
 }
 
-int nl_batch_route_add(struct nl_batch *b, const struct nl_route *rt) {
+static int batch_route(struct nl_batch *b, bool add, const struct nl_route *rt) {
         size_t alen = family_addr_len(rt->family), room;
         uint32_t table = rt->table ?: RT_TABLE_MAIN;
         struct nlmsghdr *nlh;
@@ -443,7 +452,8 @@ int nl_batch_route_add(struct nl_batch *b, const struct nl_route *rt) {
 
         if (alen == 0)
                 return -EAFNOSUPPORT;
-        nlh = batch_msg(b, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct rtmsg));
+        nlh = add ? batch_msg(b, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct rtmsg))
+                  : batch_msg(b, RTM_DELROUTE, 0, sizeof(struct rtmsg));
         if (!nlh)
                 return -ENOBUFS;
         room = batch_room(b, nlh);
@@ -456,6 +466,8 @@ int nl_batch_route_add(struct nl_batch *b, const struct nl_route *rt) {
         rtm->rtm_type = rt->type ?: RTN_UNICAST;
         /* as iproute2: a unicast route without a gateway is on the link, every other one universe */
         rtm->rtm_scope = rtm->rtm_type == RTN_UNICAST && !rt->gateway ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+        if (!add)
+                rtm->rtm_scope = RT_SCOPE_NOWHERE; /* as "ip route del": any scope */
         if (rt->gateway && rt->onlink)
                 rtm->rtm_flags |= RTNH_F_ONLINK;
         if (rt->dst && rt->dst->prefixlen > 0)
@@ -477,6 +489,14 @@ int nl_batch_route_add(struct nl_batch *b, const struct nl_route *rt) {
                         mnl_attr_nest_end(nlh, metrics);
         }
         return batch_end(b, nlh, ok);
+}
+
+int nl_batch_route_add(struct nl_batch *b, const struct nl_route *rt) {
+        return batch_route(b, true, rt);
+}
+
+int nl_batch_route_del(struct nl_batch *b, const struct nl_route *rt) {
+        return batch_route(b, false, rt);
 }
 
 int nl_batch_route_add_default(struct nl_batch *b, int family, const union in_addr_union *gw, int ifindex, bool onlink) {

@@ -158,6 +158,8 @@ int nl_link_del(struct nl_sock *s, int ifindex);
  */
 int nl_addr_add(struct nl_sock *s, int ifindex, const struct netns_prefix *p, const union in_addr_union *peer);
 int nl_batch_addr_add(struct nl_batch *b, int ifindex, const struct netns_prefix *p, const union in_addr_union *peer);
+/* RTM_DELADDR of @p on @ifindex (-EADDRNOTAVAIL from the kernel when it is not there) */
+int nl_batch_addr_del(struct nl_batch *b, int ifindex, const struct netns_prefix *p);
 
 /**
  * nl_route_add_default() - add a default route in the main table
@@ -195,6 +197,8 @@ struct nl_route {
  * Return: its index in the batch, -ENOBUFS when it does not fit, -EAFNOSUPPORT.
  */
 int nl_batch_route_add(struct nl_batch *b, const struct nl_route *rt);
+/* RTM_DELROUTE of the route @rt describes (any scope, as "ip route del"); -ESRCH when absent */
+int nl_batch_route_del(struct nl_batch *b, const struct nl_route *rt);
 
 /* A link, as a lookup, a dump or a notification (RTM_NEWLINK/RTM_DELLINK) tells it. */
 struct nl_link {

@@ -148,6 +148,17 @@ int record_create(const char *name, struct record **ret) {
         return 0;
 }
 
+int record_new_lines(char ***lines, struct record **ret) {
+        struct record *r = calloc(1, sizeof(*r));
+
+        if (!r)
+                return -ENOMEM;
+        r->fd = -1;
+        r->lines = lines;
+        *ret = r;
+        return 0;
+}
+
 void record_close(struct record *r) {
         if (!r)
                 return;
@@ -171,6 +182,8 @@ int record_add(struct record *r, const char *fmt, ...) {
         /* what we would refuse to read back, we refuse to write: a bug, not a user error */
         if (record_line_check(line, NULL) < 0)
                 return -EINVAL;
+        if (r->fd < 0) /* record_new_lines() */
+                return strv_extend(r->lines, line);
         line[n++] = '\n';
         /* one write(), O_APPEND: a line is either wholly there or not at all */
         k = write(r->fd, line, (size_t) n);
@@ -769,9 +782,110 @@ int record_remove(const char *name) {
                 return dir_fd;
         if (unlinkat(dir_fd, "state", 0) < 0 && errno != ENOENT)
                 return -errno;
+        /* what "reload" compares with, and what a crashed replacement left */
+        for (const char *const *leaf = (const char *const[]) { "config", "config.new", "state.new", NULL }; *leaf; leaf++)
+                if (unlinkat(dir_fd, *leaf, 0) < 0 && errno != ENOENT)
+                        return -errno;
         /* anything else left in the directory (a mount point, a file) was made by a step and
          * is that step's to undo; rmdir fails then, which is the right outcome */
         if (unlinkat(run_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
                 return -errno;
         return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Replacing: "reload"
+ */
+
+/* RUNDIR/NAME, checked as record_load() checks it (refusals at debug level) */
+static int state_dir_open_quiet(const char *name) {
+        _cleanup_close_ int run_fd = -1;
+
+        if (!name_is_component(name))
+                return -EINVAL;
+        run_fd = run_dir_open(LOG_DEBUG);
+        if (run_fd < 0)
+                return run_fd;
+        return state_dir_open(run_fd, name, LOG_DEBUG);
+}
+
+int record_file_write(const char *name, const char *leaf, const void *data, size_t size) {
+        _cleanup_close_ int dir_fd = -1, fd = -1;
+        _cleanup_free_ char *tmp = strdup_printf("%s.new", leaf);
+        const char *p = data;
+        int r;
+
+        if (!tmp)
+                return -ENOMEM;
+        if (!name_is_component(leaf))
+                return -EINVAL;
+        dir_fd = state_dir_open_quiet(name);
+        if (dir_fd < 0)
+                return dir_fd;
+        /* a new file of ours alone, complete and on disk before it takes the name */
+        if (unlinkat(dir_fd, tmp, 0) < 0 && errno != ENOENT)
+                return -errno;
+        fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return -errno;
+        for (size_t done = 0; done < size;) {
+                ssize_t k = write(fd, p + done, size - done);
+
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k <= 0) {
+                        r = k < 0 ? -errno : -EIO;
+                        (void) unlinkat(dir_fd, tmp, 0);
+                        return r;
+                }
+                done += (size_t) k;
+        }
+        if (fsync(fd) < 0 || renameat(dir_fd, tmp, dir_fd, leaf) < 0) {
+                r = -errno;
+                (void) unlinkat(dir_fd, tmp, 0);
+                return r;
+        }
+        return 0;
+}
+
+int record_file_read(const char *name, const char *leaf, char **ret, size_t *ret_size) {
+        _cleanup_close_ int dir_fd = -1, fd = -1;
+        struct stat st;
+
+        if (!name_is_component(leaf))
+                return -EINVAL;
+        dir_fd = state_dir_open_quiet(name);
+        if (dir_fd < 0)
+                return dir_fd;
+        fd = openat(dir_fd, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ELOOP ? -EPERM : -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 0022) || st.st_nlink != 1)
+                return -EPERM;
+        return read_full_fd(fd, RECORD_MAX, ret, ret_size);
+}
+
+int record_replace(const char *name, char *const *lines) {
+        _cleanup_free_ char *text = NULL;
+        const char *reason = NULL;
+        size_t size = 0, bad_index;
+        FILE *f;
+        int r;
+
+        for (char *const *l = lines; l && *l; l++)
+                if (strchr(*l, '\n') || record_line_check(*l, &reason) < 0)
+                        return -EINVAL; /* a bug, as in record_add() */
+        r = record_check_sequence(lines, &bad_index, &reason);
+        if (r < 0)
+                return -EINVAL;
+        f = open_memstream(&text, &size);
+        if (!f)
+                return -ENOMEM;
+        for (char *const *l = lines; l && *l; l++)
+                fprintf(f, "%s\n", *l);
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        return record_file_write(name, "state", text, size);
 }

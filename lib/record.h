@@ -30,7 +30,8 @@
  */
 
 struct record {
-        int fd;
+        int fd;     /* -1: a record_new_lines() one */
+        char ***lines;
         char *dir;  /* /run/netnsctl/NAME */
         char *path; /* /run/netnsctl/NAME/state */
 };
@@ -44,6 +45,15 @@ char *record_dir(const char *name);
  * state dir is not safe (see above)
  */
 int record_create(const char *name, struct record **ret);
+/**
+ * record_new_lines() - a record whose writers append to the list @lines instead of a file
+ * @lines: a NULL-terminated list (*@lines may be NULL) that the typed writers extend
+ * @ret: the record (record_close() it)
+ *
+ * For "reload", which writes a whole new record with record_replace().
+ * Return: 0 or -ENOMEM
+ */
+int record_new_lines(char ***lines, struct record **ret);
 void record_close(struct record *r);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct record *, record_close);
 
@@ -223,3 +233,31 @@ int record_netns_open(const char *name, char *const *lines, bool *ret_pinned);
 
 /* Remove the record and its directory (after everything in it was undone). */
 int record_remove(const char *name);
+
+/**
+ * record_replace() - make @lines the record of @name, at once (a new file, renamed over it)
+ * @name: namespace name (its record exists)
+ * @lines: the whole record, each line as the grammar has it
+ *
+ * The new file has the properties record_load() insists on (root's, 0600, one link); a
+ * crash leaves the old record or the new one, never a mix.
+ * Return: 0, -EINVAL for a line or an order the grammar refuses (a bug), -EPERM (unsafe
+ * directory), -errno
+ */
+int record_replace(const char *name, char *const *lines);
+
+/**
+ * record_file_write() - put @data into RUNDIR/NAME/@leaf at once (@leaf.new, fsync, rename)
+ * @name: namespace name; its state directory must exist and be safe
+ * @leaf: the file name in it
+ * @data: the content
+ * @size: its length
+ * Return: 0, -EPERM (unsafe directory), -errno
+ */
+int record_file_write(const char *name, const char *leaf, const void *data, size_t size);
+
+/**
+ * record_file_read() - the content of RUNDIR/NAME/@leaf, with record_load()'s checks
+ * Return: 0, -ENOENT, -EPERM (not a regular file of root's alone, or an unsafe directory), -errno
+ */
+int record_file_read(const char *name, const char *leaf, char **ret, size_t *ret_size);
