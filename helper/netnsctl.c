@@ -35,6 +35,9 @@ struct verb {
 static const struct verb verbs[] = {
         { "up",        2, 2,  verb_up,        "NAME",             "Create and configure namespace NAME", 0 },
         { "down",      2, 2,  verb_down,      "NAME",             "Remove namespace NAME and all it made", 0 },
+        { "reload",    2, 2,  verb_reload,    "NAME",             "Apply NAME's changed configuration without restarting it",
+          OPT_DRY_RUN },
+        { "diff",      2, 2,  verb_diff,      "NAME",             "Show what reload NAME would change", 0 },
         { "exec",      3, -1, verb_exec,      "NAME [--] CMD...", "Run CMD inside namespace NAME", 0 },
         { "check",     1, -1, verb_check,     "[NAME|PATH...]",   "Validate configuration files", 0 },
         { "list",      1, 1,  verb_list,      "",                 "List namespaces (the default command)",

@@ -54,6 +54,7 @@ struct status {
         char *conf_path;             /* DIR/NAME.conf */
         bool conf_exists;
         bool conf_valid;
+        bool reload_pending;         /* up, and the configuration on disk is not the one in force */
 
         /* systemd */
         bool have_unit;
@@ -137,6 +138,8 @@ static int load_config(struct status *s) {
         if (r == -ENOMEM)
                 return r;
         s->conf_valid = r >= 0;
+        /* a valid configuration that is not the one in force ("reload" brings it) */
+        s->reload_pending = s->cfg && reload_pending(s->name, s->cfg) > 0;
         return 0;
 }
 
@@ -494,6 +497,7 @@ static void print_json(const struct status *s) {
                         json_strv(&j, "files", one);
                 }
                 json_bool(&j, "valid", s->conf_valid);
+                json_bool(&j, "reload_pending", s->reload_pending);
                 json_object_end(&j);
         }
 
@@ -698,6 +702,11 @@ static void print_text(const struct status *s) {
                         if (f != s->cfg->files)
                                 label("");
                         printf("%s\n", *f);
+                }
+                if (s->reload_pending) {
+                        label("");
+                        printf("%sreload pending%s: differs from the configuration in force ('netnsctl diff %s' shows the changes)\n",
+                               color_on(COLOR_YELLOW), color_off(), s->name);
                 }
         }
 

@@ -75,7 +75,7 @@ int undo_sysfs(struct undo_ctx *u, const struct record_entry *e) {
         return 0;
 }
 
-static int resolv_conf_text(const struct netns_config *cfg, char **ret) {
+int resolv_conf_text(const struct netns_config *cfg, char **ret) {
         _cleanup_free_ char *s = NULL;
         size_t size = 0;
         FILE *f;

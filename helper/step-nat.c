@@ -261,6 +261,20 @@ static int make_plan(struct up_ctx *c, struct plan *p) {
         return 0;
 }
 
+/* The plan of c->cfg's [NAT]. Return: 1, 0 when it has none (@p stays empty), -errno (logged) */
+static int plan_wanted(struct up_ctx *c, struct plan *p) {
+        int r;
+
+        if (c->cfg->masquerade == NETNS_MASQ_NO && c->cfg->n_ports == 0)
+                return 0;
+        if (!c->host_ifname[0])
+                /* the config check refuses this; an isolated namespace has nothing to NAT */
+                return log_error_errno(EINVAL, "%s:%u: [NAT] needs a [Veth] section.",
+                                       strempty(c->cfg->nat_origin.file), c->cfg->nat_origin.line);
+        r = make_plan(c, p);
+        return r < 0 ? r : 1;
+}
+
 /* Which other namespace's record forwards the same host port: for the error message. */
 static char *fwd_owner(const char *self, const struct nat_elem *want) {
         _cleanup_(closedirp) DIR *d = opendir(netnsctl_run_dir());
@@ -370,25 +384,53 @@ static int hold_host_sysctl(const char *name, const char *key, const char *value
         return r;
 }
 
-/* ---- the step ---- */
-
-int step_nat(struct up_ctx *c) {
-        _cleanup_(plan_done) struct plan p = {};
-        _cleanup_free_ char *err = NULL;
+/* The host settings the forwards need (@want's localnet, lo6, forward4, forward6), each
+ * recorded first when c->rec is set ("reload" recorded them already, c->rec NULL). */
+static int host_settings(struct up_ctx *c, const struct plan *want) {
         struct nl_sock *nl;
         struct nl_link l;
         char path[128];
         int r;
 
-        if (c->cfg->masquerade == NETNS_MASQ_NO && c->cfg->n_ports == 0)
-                return 0;
-        if (!c->host_ifname[0])
-                /* the config check refuses this; an isolated namespace has nothing to NAT */
-                return log_error_errno(EINVAL, "%s:%u: [NAT] needs a [Veth] section.",
-                                       strempty(c->cfg->nat_origin.file), c->cfg->nat_origin.line);
+        if (want->localnet) {
+                r = !c->rec ? 0 : record_add_nat_link(c->rec, RECORD_NAT_LOCALNET, c->host_ifname);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to write state record: %m");
+                r = localnet_path(c->host_ifname, path, sizeof(path));
+                if (r >= 0)
+                        r = write_string_file(path, "1");
+                if (r < 0)
+                        return log_error_errno(r, "Failed to set net.ipv4.conf.%s.route_localnet=1 (for Port= from 127.0.0.1): %m",
+                                               c->host_ifname);
+        }
+        if (want->lo6) {
+                r = ctx_nl_host(c, &nl);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to open netlink socket on the host: %m");
+                r = nl_link_get(nl, c->host_ifname, &l);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to find host interface %s: %m%s", c->host_ifname, nl_extack(nl));
+                r = !c->rec ? 0 : record_add_nat_link(c->rec, RECORD_NAT_LO6, c->host_ifname);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to write state record: %m");
+                r = lo6_route(nl, l.ifindex, true);
+                if (r < 0 && r != -EEXIST)
+                        return log_error_errno(r, "Failed to add route 'local ::1 dev %s table local' (for Port= from ::1): %m%s",
+                                               c->host_ifname, nl_extack(nl));
+        }
 
-        r = make_plan(c, &p);
-        if (r < 0)
+        return host_forwarding_hold(c, want->forward4, want->forward6, "IPv6 Masquerade= and Port= from other hosts need it");
+}
+
+/* ---- the step ---- */
+
+int step_nat(struct up_ctx *c) {
+        _cleanup_(plan_done) struct plan p = {};
+        _cleanup_free_ char *err = NULL;
+        int r;
+
+        r = plan_wanted(c, &p);
+        if (r <= 0)
                 return r;
 
         /* the elements: recorded first, then added in one transaction */
@@ -409,34 +451,7 @@ int step_nat(struct up_ctx *c) {
                 return log_error_errno(r, "Failed to add NAT of namespace '%s' to nftables table " NFT_NAT_FAMILY " " NFT_NAT_TABLE ": %s (if the table is not as netnsctl makes it, 'netnsctl nat-sync' rebuilds it)",
                                        c->name, err ? err : strerror(-r));
 
-        if (p.localnet) {
-                r = record_add_nat_link(c->rec, RECORD_NAT_LOCALNET, c->host_ifname);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to write state record: %m");
-                r = localnet_path(c->host_ifname, path, sizeof(path));
-                if (r >= 0)
-                        r = write_string_file(path, "1");
-                if (r < 0)
-                        return log_error_errno(r, "Failed to set net.ipv4.conf.%s.route_localnet=1 (for Port= from 127.0.0.1): %m",
-                                               c->host_ifname);
-        }
-        if (p.lo6) {
-                r = ctx_nl_host(c, &nl);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to open netlink socket on the host: %m");
-                r = nl_link_get(nl, c->host_ifname, &l);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to find host interface %s: %m%s", c->host_ifname, nl_extack(nl));
-                r = record_add_nat_link(c->rec, RECORD_NAT_LO6, c->host_ifname);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to write state record: %m");
-                r = lo6_route(nl, l.ifindex, true);
-                if (r < 0 && r != -EEXIST)
-                        return log_error_errno(r, "Failed to add route 'local ::1 dev %s table local' (for Port= from ::1): %m%s",
-                                               c->host_ifname, nl_extack(nl));
-        }
-
-        return host_forwarding_hold(c, p.forward4, p.forward6, "IPv6 Masquerade= and Port= from other hosts need it");
+        return host_settings(c, &p);
 }
 
 /**
@@ -447,7 +462,8 @@ int step_nat(struct up_ctx *c) {
  *      route from router advertisements (then a warning naming @why, and no IPv6 forwarding)
  * @why: what needs IPv6 forwarding, for that warning
  *
- * Each hold is a "nat sysctl KEY" record line; the last namespace to let go restores the value
+ * Each hold is a "nat sysctl KEY" record line (written before, unless c->rec is NULL: "reload"
+ * wrote it already); the last namespace to let go restores the value
  * from before (hold_host_sysctl()). Holding twice is harmless.
  * Return: 0, or -errno (logged).
  */
@@ -456,7 +472,7 @@ int host_forwarding_hold(struct up_ctx *c, bool v4, bool v6, const char *why) {
         int r;
 
         if (v4) {
-                r = record_add_nat_sysctl(c->rec, "net.ipv4.ip_forward");
+                r = c->rec ? record_add_nat_sysctl(c->rec, "net.ipv4.ip_forward") : 0;
                 if (r < 0)
                         return log_error_errno(r, "Failed to write state record: %m");
                 r = hold_host_sysctl(c->name, "net.ipv4.ip_forward", "1");
@@ -482,7 +498,7 @@ int host_forwarding_hold(struct up_ctx *c, bool v4, bool v6, const char *why) {
                                 return 0;
                         }
                 }
-                r = record_add_nat_sysctl(c->rec, "net.ipv6.conf.all.forwarding");
+                r = c->rec ? record_add_nat_sysctl(c->rec, "net.ipv6.conf.all.forwarding") : 0;
                 if (r < 0)
                         return log_error_errno(r, "Failed to write state record: %m");
                 r = hold_host_sysctl(c->name, "net.ipv6.conf.all.forwarding", "1");
@@ -568,5 +584,169 @@ int undo_nat(struct undo_ctx *u, const struct record_entry *e) {
                 break;
         }
         log_warning("Unknown NAT entry in state record of '%s', ignoring: nat %s", u->name, e->args);
+        return 0;
+}
+
+/* ---- reload ---- */
+
+static bool elem_in(const struct nat_elem *e, const struct nat_elem *list, size_t n) {
+        char a[256], b[256];
+
+        if (nat_elem_format(e, a, sizeof(a)) < 0)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (nat_elem_format(&list[i], b, sizeof(b)) >= 0 && streq(a, b))
+                        return true;
+        return false;
+}
+
+static int elem_push(struct nat_elem **list, size_t *n, const struct nat_elem *e) {
+        struct nat_elem *l = realloc(*list, sizeof(*l) * (*n + 1));
+
+        if (!l)
+                return -ENOMEM;
+        l[(*n)++] = *e;
+        *list = l;
+        return 0;
+}
+
+void nat_change_done(struct nat_change *ch) {
+        free(ch->del);
+        free(ch->add);
+        free(ch->add_origins);
+        free(ch->want);
+        free(ch->want_origins);
+        *ch = (struct nat_change) {};
+}
+
+int nat_reload_plan(struct up_ctx *c, char *const *old_lines, struct nat_change *ret) {
+        _cleanup_(plan_done) struct plan p = {};
+        _cleanup_free_ struct nat_elem *old = NULL;
+        _cleanup_(nat_change_done) struct nat_change ch = {};
+        bool have_localnet = false, have_lo6 = false, have4 = false, have6 = false;
+        size_t n_old = 0;
+        int r;
+
+        if (record_nat_elems(old_lines, &old, &n_old) < 0)
+                return log_oom();
+        for (char *const *l = old_lines; l && *l; l++) {
+                struct record_entry e;
+
+                if (record_entry_parse(*l, &e, NULL) < 0 || e.key != RECORD_NAT)
+                        continue;
+                have_localnet = have_localnet || e.nat.what == RECORD_NAT_LOCALNET;
+                have_lo6 = have_lo6 || e.nat.what == RECORD_NAT_LO6;
+                if (e.nat.what == RECORD_NAT_SYSCTL) {
+                        have4 = have4 || streq(e.nat.sysctl, "net.ipv4.ip_forward");
+                        have6 = have6 || streq(e.nat.sysctl, "net.ipv6.conf.all.forwarding");
+                }
+        }
+
+        r = plan_wanted(c, &p);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < p.n; i++)
+                if (!elem_in(&p.elems[i], old, n_old)) {
+                        const struct conf_origin **o = realloc(ch.add_origins, sizeof(*o) * (ch.n_add + 1));
+
+                        if (!o)
+                                return log_oom();
+                        ch.add_origins = o;
+                        o[ch.n_add] = p.origins[i];
+                        if (elem_push(&ch.add, &ch.n_add, &p.elems[i]) < 0)
+                                return log_oom();
+                }
+        for (size_t i = 0; i < n_old; i++)
+                if (!elem_in(&old[i], p.elems, p.n) && elem_push(&ch.del, &ch.n_del, &old[i]) < 0)
+                        return log_oom();
+        /* all of them go to nftables (adding one that is there is no error): after a crash
+         * between the record and the transaction, the record has elements nftables lacks */
+        ch.want = TAKE_PTR(p.elems);
+        ch.want_origins = TAKE_PTR(p.origins);
+        ch.n_want = p.n;
+        /* host settings the new forwards need and the namespace does not hold yet; those no
+         * longer needed stay until "down" (they are harmless) */
+        ch.localnet = p.localnet && !have_localnet;
+        ch.lo6 = p.lo6 && !have_lo6;
+        ch.forward4 = p.forward4 && !have4;
+        ch.forward6 = p.forward6 && !have6;
+        *ret = ch;
+        ch = (struct nat_change) {};
+        return 0;
+}
+
+int nat_reload_describe(const struct nat_change *ch, FILE *f) {
+        char buf[256];
+        int n = 0;
+
+        for (size_t i = 0; i < ch->n_del; i++)
+                if (nat_elem_format(&ch->del[i], buf, sizeof(buf)) >= 0 && ++n)
+                        fprintf(f, "- nat %s\n", buf);
+        for (size_t i = 0; i < ch->n_add; i++)
+                if (nat_elem_format(&ch->add[i], buf, sizeof(buf)) >= 0 && ++n)
+                        fprintf(f, "+ nat %s\n", buf);
+        if (ch->localnet && ++n)
+                fputs("+ host route_localnet on the veth (Port= from 127.0.0.1)\n", f);
+        if (ch->lo6 && ++n)
+                fputs("+ host route local ::1 on the veth (Port= from ::1)\n", f);
+        if (ch->forward4 && ++n)
+                fputs("+ host net.ipv4.ip_forward=1\n", f);
+        if (ch->forward6 && ++n)
+                fputs("+ host net.ipv6.conf.all.forwarding=1\n", f);
+        return n;
+}
+
+/* what nat_reload_apply() will make, as record lines (before it makes it) */
+int nat_reload_record(struct up_ctx *c, const struct nat_change *ch) {
+        int r = 0;
+
+        for (size_t i = 0; i < ch->n_add && r >= 0; i++)
+                r = record_add_nat_elem(c->rec, &ch->add[i]);
+        if (r >= 0 && ch->localnet)
+                r = record_add_nat_link(c->rec, RECORD_NAT_LOCALNET, c->host_ifname);
+        if (r >= 0 && ch->lo6)
+                r = record_add_nat_link(c->rec, RECORD_NAT_LO6, c->host_ifname);
+        if (r >= 0 && ch->forward4)
+                r = record_add_nat_sysctl(c->rec, "net.ipv4.ip_forward");
+        if (r >= 0 && ch->forward6)
+                r = record_add_nat_sysctl(c->rec, "net.ipv6.conf.all.forwarding");
+        if (r < 0)
+                return log_error_errno(r, "Failed to write state record: %m");
+        return 0;
+}
+
+int nat_reload_apply(struct up_ctx *c, const struct nat_change *ch, bool *ret_committed) {
+        _cleanup_free_ char *err = NULL;
+        struct record *rec;
+        struct plan p = { .elems = ch->want, .origins = ch->want_origins, .n = ch->n_want };
+        int r;
+
+        *ret_committed = false;
+        r = nft_nat_change(ch->del, ch->n_del, ch->want, ch->n_want, &err);
+        *ret_committed = r >= 0;
+        if (r == -EEXIST)
+                return report_conflict(c, &p, err);
+        if (r == -EUCLEAN)
+                return log_error_errno(r, "Failed to change NAT of namespace '%s': nftables table " NFT_NAT_FAMILY " " NFT_NAT_TABLE " exists but was not made by netnsctl.",
+                                       c->name);
+        if (r < 0)
+                return log_error_errno(r, "Failed to change NAT of namespace '%s' in nftables table " NFT_NAT_FAMILY " " NFT_NAT_TABLE ": %s",
+                                       c->name, err ? err : strerror(-r));
+        /* recorded already, by nat_reload_record() */
+        rec = TAKE_PTR(c->rec);
+        r = host_settings(c, &(struct plan) { .localnet = ch->localnet, .lo6 = ch->lo6, .forward4 = ch->forward4,
+                                              .forward6 = ch->forward6 });
+        c->rec = rec;
+        return r;
+}
+
+int nat_reload_revert(const struct nat_change *ch) {
+        _cleanup_free_ char *err = NULL;
+        int r;
+
+        r = nft_nat_change(ch->add, ch->n_add, ch->del, ch->n_del, &err);
+        if (r < 0)
+                return log_error_errno(r, "Failed to put the NAT elements back as they were: %s ('netnsctl nat-sync' rebuilds the table from the records)",
+                                       err ? err : strerror(-r));
         return 0;
 }

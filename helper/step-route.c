@@ -25,7 +25,7 @@ static const uint8_t rtn_types[_NETNS_ROUTE_TYPE_MAX] = {
 };
 
 /* The name inside of the link @rt's gateway is on, with the addresses now in force. */
-static int route_ifname(struct up_ctx *c, const struct netns_route *rt, char ret[static IFNAMSIZ]) {
+int route_ifname(struct up_ctx *c, const struct netns_route *rt, char ret[static IFNAMSIZ]) {
         char gw[INET6_ADDRSTRLEN];
         int r;
 

@@ -106,6 +106,8 @@ int plan_routes(struct up_ctx *c);
 /* the request for [Route] @rt on link @ifindex (0: none); valid while @rt is */
 void route_to_nl(const struct netns_route *rt, int ifindex, struct nl_route *ret);
 int step_routes(struct up_ctx *c);
+/* the name inside of the link @rt's gateway is on (c->peer_addrs in force); 0 or -errno (logged) */
+int route_ifname(struct up_ctx *c, const struct netns_route *rt, char ret[static IFNAMSIZ]);
 
 /**
  * up_test_hook() - the tests' SIGKILL or failure at a point of "up"
@@ -150,6 +152,35 @@ int netns_lock(void);
  */
 int netns_undo_record(const char *name);
 
+/* step-nat.c, for "reload": the NAT of a running namespace changed in one nftables transaction */
+struct nat_change {
+        struct nat_elem *del, *add;     /* elements to delete (in the record, not wanted), to add */
+        size_t n_del, n_add;
+        const struct conf_origin **add_origins; /* per added element: its Port=, or NULL */
+        struct nat_elem *want;          /* every element the configuration wants (add is a part) */
+        const struct conf_origin **want_origins;
+        size_t n_want;
+        bool localnet, lo6, forward4, forward6; /* host settings to take on (not held yet) */
+};
+void nat_change_done(struct nat_change *ch);
+/**
+ * nat_reload_plan() - what changes in the NAT of a running namespace for c->cfg
+ * @c: the context: cfg the new configuration, host_ifname and peer_addrs as in force
+ * @old_lines: the record
+ * @ret: the change; host settings no longer needed are kept (until "down")
+ * Return: 0, or -errno (logged: a Port= that cannot be made)
+ */
+int nat_reload_plan(struct up_ctx *c, char *const *old_lines, struct nat_change *ret);
+/* one "+ ..." or "- ..." line per change to @f; Return: how many */
+int nat_reload_describe(const struct nat_change *ch, FILE *f);
+/* the record lines of what nat_reload_apply() makes, to c->rec; 0 or -errno (logged) */
+int nat_reload_record(struct up_ctx *c, const struct nat_change *ch);
+/* the elements in one transaction (*@ret_committed: whether it was), then the host settings;
+ * 0 or -errno (logged; a clash names the Port= and the namespace that forwards the port) */
+int nat_reload_apply(struct up_ctx *c, const struct nat_change *ch, bool *ret_committed);
+/* the elements back as before nat_reload_apply() (its host settings: undo_nat() of their lines) */
+int nat_reload_revert(const struct nat_change *ch);
+
 /* step-mount.c: the namespace's sysfs, its resolv.conf, its prepared mount namespace */
 int step_sysfs(struct up_ctx *c);
 int step_resolv(struct up_ctx *c);
@@ -161,3 +192,5 @@ int undo_resolv(struct undo_ctx *u, const struct record_entry *e);
 int undo_mntns(struct undo_ctx *u, const struct record_entry *e);
 /* /run/netnsctl/NAME/LEAF (malloc'd; NULL on OOM): "sys", "resolv.conf", "mnt" */
 char *state_path(const char *name, const char *leaf);
+/* resolv.conf's text for @cfg (malloc'd); 0 or -errno */
+int resolv_conf_text(const struct netns_config *cfg, char **ret);

@@ -300,6 +300,12 @@ int verb_up(int argc, char **argv) {
                         break;
                 }
         }
+        if (r >= 0) {
+                /* what "reload" compares the configuration on disk with */
+                r = record_file_write(name, "config", cfg->source, cfg->source_size);
+                if (r < 0)
+                        log_error_errno(r, "Failed to save the configuration in force of '%s': %m", name);
+        }
         if (r >= 0)
                 r = record_add_key(rec, RECORD_COMPLETE);
 

@@ -42,3 +42,15 @@ int verb_monitor(int argc, char **argv);
 int verb_gc(int argc, char **argv);
 int verb_nat_sync(int argc, char **argv);
 int verb_nat_watch(int argc, char **argv);
+int verb_reload(int argc, char **argv);
+int verb_diff(int argc, char **argv);
+
+struct netns_config;
+/**
+ * reload_pending() - whether @cfg (the configuration on disk) differs from the one in force
+ * @name: the namespace
+ * @cfg: its configuration, as loaded now
+ * Return: 1 if it differs ("reload" would change something or refuse), 0 if not, -ENOENT when
+ * the namespace is not up (or was brought up without a saved configuration), -errno
+ */
+int reload_pending(const char *name, const struct netns_config *cfg);

@@ -46,7 +46,7 @@ t() { # EXPECTED WORDS...
         fi
 }
 # conf: vpn web db half; pinned: vpn foreign db (db by "ip netns add"); netnsctl's: vpn half
-t "check down exec gc list monitor nat-sync nat-watch status up " netnsctl ""
+t "check diff down exec gc list monitor nat-sync nat-watch reload status up " netnsctl ""
 t "status " netnsctl st
 t "nat-sync nat-watch " netnsctl nat
 t "--dry-run " netnsctl --d

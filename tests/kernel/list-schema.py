@@ -49,7 +49,7 @@ STATUS = {
     "name": STR,
     "managed": BOOL,
     "state": enum("up", "incomplete", "unmanaged", "unknown", "stranded"),
-    "config": opt({"files": array(STR), "valid": BOOL}),
+    "config": opt({"files": array(STR), "valid": BOOL, "reload_pending": BOOL}),
     "unit": opt({"name": STR, "load": STR, "active": STR, "sub": STR}),
     "attached_units": array({"name": STR, "active": opt(STR)}),
     "pin": {"path": STR, "state": enum("ok", "stale", "absent", "error"), "inode": opt(INT)},

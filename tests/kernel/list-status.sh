@@ -92,7 +92,7 @@ pass "list table"
 python3 "$SCHEMA" status <"$T/status.json" || fail "status JSON does not match the documented fields"
 assert_eq "$(py 'd["state"], d["managed"], d["pin"]["state"], d["pin"]["inode"]' <"$T/status.json")" \
         "up True ok $(stat -L -c %i /run/netns/a)" "status a: state, pin"
-assert_eq "$(py 'd["config"]' <"$T/status.json")" "{'files': ['/etc/netns/a.conf'], 'valid': True}" "status a: config"
+assert_eq "$(py 'd["config"]' <"$T/status.json")" "{'files': ['/etc/netns/a.conf'], 'valid': True, 'reload_pending': False}" "status a: config"
 want=$(in_ns a ip -j addr show | python3 -c 'import json,sys; print(sorted((l["ifname"], a["local"]+"/"+str(a["prefixlen"])) for l in json.load(sys.stdin) for a in l["addr_info"] if "local" in a))')
 assert_eq "$(py 'sorted((l["ifname"], a["address"]) for l in d["links"] for a in l["addresses"])' <"$T/status.json")" "$want" "status a: addresses per link"
 want=$(in_ns a ip -j link show | python3 -c 'import json,sys; print(sorted((l["ifindex"], l["ifname"], "UP" in l["flags"], l["mtu"]) for l in json.load(sys.stdin)))')
