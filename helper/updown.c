@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* updown.c - netnsctl up/down: the steps as one all-or-nothing transaction, and their undo */
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -352,6 +353,31 @@ static int stranded_note(const char *name, unsigned long long ino) {
         return write_file_atomic(path, text);
 }
 
+/* Forget the notes of stranded namespaces whose last process has ended: they are bookkeeping
+ * for list and gc, not state to keep ("down" leaves the host as it was). */
+static void stranded_prune(void) {
+        _cleanup_free_ char *dir = strdup_printf("%s/.stranded", netnsctl_run_dir());
+        struct dirent *de;
+        DIR *d;
+
+        if (!dir || !(d = opendir(dir)))
+                return;
+        while ((de = readdir(d))) {
+                _cleanup_free_ char *path = NULL, *text = NULL;
+                unsigned long long ino;
+                size_t n = 0;
+                pid_t pid;
+
+                if (de->d_name[0] == '.' || !(path = strdup_printf("%s/%s", dir, de->d_name)) ||
+                    read_full_file(path, 64, &text, NULL) < 0 || sscanf(text, "%llu", &ino) != 1)
+                        continue;
+                if (proc_netns_pids(ino, &pid, 1, &n) >= 0 && n == 0)
+                        (void) unlinkat(dirfd(d), de->d_name, 0);
+        }
+        (void) closedir(d);
+        (void) rmdir(dir); /* only when empty */
+}
+
 int verb_down(int argc, char **argv) {
         _cleanup_free_ char *pin = NULL;
         const char *name = argv[1];
@@ -380,6 +406,7 @@ int verb_down(int argc, char **argv) {
                 return 0;
         }
         log_full(log_target_is_journal() ? LOG_INFO : LOG_DEBUG, "Namespace '%s' is down.", name);
+        stranded_prune();
         if (ino != 0) {
                 pid_t pids[10];
                 char text[512] = "";
