@@ -99,13 +99,14 @@ expect 1 "@D@/web.conf:1: Host interface \"eth7\" is also claimed by namespace s
 rm "$NETNSCTL_CONF_DIR/web.conf" "$NETNSCTL_CONF_DIR/sandbox.conf"
 
 # across namespaces: static veth subnets that overlap, a host port forwarded twice; each
-# once, at the later file's line, naming the earlier file's
+# once, at the later file's line, naming the earlier file's (all files: "check" without
+# names, which does not ask the host whether something listens on these ports)
 printf '[Veth]\nHostAddress=10.66.0.1/24\nAddress=10.66.0.2/24\n[NAT]\nPort=8080\nPort=udp:5000-5010\nPort=192.0.2.1:443\n' >"$NETNSCTL_CONF_DIR/a.conf"
 printf '[Veth]\nAddress=10.66.0.130/25\nHostAddress=fd00:1::1/64\n[NAT]\nPort=tcp:8080:80\nPort=udp:5005\nPort=443\nPort=192.0.2.2:443\n' >"$NETNSCTL_CONF_DIR/b.conf"
 expect 1 "@D@/b.conf:2: Address=10.66.0.130/25 overlaps HostAddress=10.66.0.1/24 of namespace a (@D@/a.conf:2); the second to start would be refused.
 @D@/b.conf:2: Address=10.66.0.130/25 overlaps Address=10.66.0.2/24 of namespace a (@D@/a.conf:3); the second to start would be refused.
 @D@/b.conf:5: Port=: tcp port 8080 on every host address is also forwarded by namespace a (@D@/a.conf:5); the second to start would be refused.
-@D@/b.conf:6: Port=: udp port 5005 on every host address is also forwarded by namespace a (@D@/a.conf:6); the second to start would be refused." a b
+@D@/b.conf:6: Port=: udp port 5005 on every host address is also forwarded by namespace a (@D@/a.conf:6); the second to start would be refused."
 rm "$NETNSCTL_CONF_DIR/a.conf" "$NETNSCTL_CONF_DIR/b.conf"
 
 # a file of garbage: 20 problems, then one line with the count of the rest
