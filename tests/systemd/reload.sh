@@ -1,7 +1,8 @@
 #!/bin/bash
 # reload.sh - a namespace configured after boot: `systemctl daemon-reload` re-runs
 # the generator, `systemctl start netns@new` works, and a unit named in the new
-# file's Units= now runs inside it.
+# file's Units= now runs inside it; `systemctl reload netns@new` applies an edit in place
+# without restarting the namespace or that unit (same InvocationID and PID).
 . "$(dirname -- "$0")/lib.sh" || exit 1
 
 ct_setup
@@ -58,5 +59,36 @@ ct_daemon_reload
 ct_systemctl restart netns@new.service || fail "systemctl restart netns@new exited non-zero"
 assert_state netns@new.service active
 assert_eq "net.ipv4.ip_forward in new after edit+restart" 0 "$(in_netns new cat /proc/sys/net/ipv4/ip_forward 2>&1)"
+
+# "systemctl reload" (ExecReload=netnsctl reload): the edit applied in place, the namespace and
+# the unit inside it not restarted
+ct_systemctl start late.service || fail "systemctl start late.service (again) exited non-zero"
+inv=$(in_ct systemctl show -P InvocationID late.service)
+pid=$(in_ct systemctl show -P MainPID late.service)
+ino=$(pin_inode new)
+ct_write /etc/netns/new.conf <<'CONF'
+[Namespace]
+Boot=yes
+Sysctl=net.ipv4.ip_forward=1
+Sysctl=net.ipv4.ip_default_ttl=33
+Units=late.service
+CONF
+if ct_systemctl reload netns@new.service; then
+        ok "systemctl reload netns@new"
+else
+        fail "systemctl reload netns@new exited non-zero"
+        in_ct journalctl -b -u netns@new.service --no-pager -o cat | tail -20 | sed 's/^/#   /'
+fi
+assert_state netns@new.service active
+assert_eq "net.ipv4.ip_forward in new after reload" 1 "$(in_netns new cat /proc/sys/net/ipv4/ip_forward 2>&1)"
+assert_eq "net.ipv4.ip_default_ttl in new after reload" 33 "$(in_netns new cat /proc/sys/net/ipv4/ip_default_ttl 2>&1)"
+assert_eq "the pin's inode across the reload" "$ino" "$(pin_inode new)"
+assert_eq "InvocationID of late.service across the reload" "$inv" "$(in_ct systemctl show -P InvocationID late.service)"
+assert_eq "MainPID of late.service across the reload" "$pid" "$(in_ct systemctl show -P MainPID late.service)"
+if journal_has "ip_default_ttl=33" -u netns@new.service; then
+        ok "the journal of netns@new says what the reload changed"
+else
+        fail "the journal of netns@new does not name the changed sysctl"
+fi
 
 ct_finish
