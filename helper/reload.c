@@ -52,6 +52,7 @@ struct reload {
         struct nat_change nat;
         bool nat_changes, nat_done, nat_committed;
         char *resolv_old, *resolv_new;    /* set when resolv.conf changes */
+        bool resolv_create;               /* DNS= added: the file is new (resolv_old NULL) */
         bool resolv_done;
         unsigned notes;                   /* kept as they are until a restart (Sysctl= removed, ...) */
 };
@@ -425,12 +426,17 @@ static int plan(struct reload *r) {
                 if (resolv_conf_text(r->old, &ro) < 0 || resolv_conf_text(r->new, &rn) < 0)
                         return log_oom();
                 if (!streq(ro, rn)) {
-                        if (r->old->n_dns == 0 || r->new->n_dns == 0)
-                                return log_error_errno(EOPNOTSUPP, "%s: DNS= %s; the processes in namespace '%s' see %s resolv.conf until a restart: 'systemctl restart netns@%s' applies it.",
-                                                       strempty(r->new->files ? r->new->files[0] : NULL),
-                                                       r->new->n_dns ? "added" : "removed", r->name,
-                                                       r->new->n_dns ? "the host's" : "its own", r->name);
-                        r->resolv_old = TAKE_PTR(ro);
+                        /* the processes have its resolv.conf bound over /etc/resolv.conf: it
+                         * cannot go away under them */
+                        if (r->new->n_dns == 0)
+                                return log_error_errno(EOPNOTSUPP, "%s: DNS= removed; the processes in namespace '%s' keep its own resolv.conf until a restart: 'systemctl restart netns@%s' applies it.",
+                                                       strempty(r->new->files ? r->new->files[0] : NULL), r->name, r->name);
+                        if (r->old->n_dns == 0) {
+                                log_notice("DNS= added: processes started in namespace '%s' from now on use it; those running keep the host's resolv.conf.",
+                                           r->name);
+                                r->resolv_create = true;
+                        } else
+                                r->resolv_old = TAKE_PTR(ro);
                         r->resolv_new = TAKE_PTR(rn);
                 }
         }
@@ -477,7 +483,7 @@ static int describe(const struct reload *r, FILE *f) {
                 n++;
         }
         if (r->resolv_new) {
-                fputs("~ resolv.conf (DNS=, Domains=)\n", f);
+                fputs(r->resolv_create ? "+ resolv.conf (DNS=, Domains=)\n" : "~ resolv.conf (DNS=, Domains=)\n", f);
                 n++;
         }
         return n + nat_reload_describe(&r->nat, f);
@@ -577,15 +583,28 @@ static int op_run(struct reload *r, struct op *o, bool forward) {
         }
 }
 
-/* resolv.conf written into the file processes have bind-mounted: same inode, new text */
-static int resolv_write(struct reload *r, const char *text) {
+/* resolv.conf written into the file processes have bind-mounted: same inode, new text;
+ * @create: a new file, as "up" makes it; @text NULL: the file removed */
+static int resolv_write(struct reload *r, const char *text, bool create) {
         _cleanup_free_ char *path = state_path(r->name, "resolv.conf");
         _cleanup_close_ int fd = -1;
-        size_t len = strlen(text);
+        size_t len;
         ssize_t k;
 
         if (!path)
                 return log_oom();
+        if (!text) {
+                if (unlink(path) < 0 && errno != ENOENT)
+                        return log_error_errno(errno, "Failed to remove %s: %m", path);
+                return 0;
+        }
+        if (create) {
+                k = write_file_atomic(path, text);
+                if (k < 0)
+                        return log_error_errno((int) k, "Failed to write %s: %m", path);
+                return 0;
+        }
+        len = strlen(text);
         fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
                 return log_error_errno(errno, "Failed to open %s: %m", path);
@@ -621,26 +640,30 @@ static int apply(struct reload *r) {
         _cleanup_strv_free_ char **r1 = NULL, **r2 = NULL, **added = NULL;
         _cleanup_(record_closep) struct record *mem = NULL;
         size_t n = strv_length(r->lines);
+        bool rewrite = r->nat_changes || r->resolv_create;
         int q = 0;
 
         /* 1. the record with what is about to be made, before it is made */
         for (size_t i = 0; i < n; i++)
                 if (!streq(r->lines[i], "complete") && strv_extend(&r1, r->lines[i]) < 0)
                         return log_oom();
-        if (r->nat_changes) {
+        if (rewrite) {
                 if (record_new_lines(&added, &mem) < 0)
                         return log_oom();
                 r->c.rec = mem;
-                q = nat_reload_record(&r->c, &r->nat);
+                q = r->nat_changes ? nat_reload_record(&r->c, &r->nat) : 0;
                 if (q < 0)
                         return q;
+                /* once: a crashed reload may have recorded it already */
+                if (r->resolv_create && !strv_contains(r->lines, "resolv") && record_add_key(mem, RECORD_RESOLV) < 0)
+                        return log_oom();
                 STRV_FOREACH(l, added)
                         if (strv_extend(&r1, *l) < 0)
                                 return log_oom();
         }
         if (strv_extend(&r1, "complete") < 0)
                 return log_oom();
-        if (r->nat_changes) {
+        if (rewrite) {
                 q = record_replace(r->name, r1);
                 if (q < 0)
                         return log_error_errno(q, "Failed to rewrite the state record of '%s': %m", r->name);
@@ -669,14 +692,14 @@ static int apply(struct reload *r) {
                         q = up_test_hook("reload-nat");
         }
         if (q >= 0 && r->resolv_new) {
-                q = resolv_write(r, r->resolv_new);
+                q = resolv_write(r, r->resolv_new, r->resolv_create);
                 r->resolv_done = q >= 0;
                 if (q >= 0)
                         q = up_test_hook("reload-resolv");
         }
 
         /* 3. the record and the configuration in force */
-        if (q >= 0 && r->nat_changes) {
+        if (q >= 0 && rewrite) {
                 if (lines_without(r1, r->nat.del, r->nat.n_del, &r2) < 0)
                         q = log_oom();
                 if (q >= 0) {
@@ -699,7 +722,7 @@ static int apply(struct reload *r) {
         /* putting back what was done, newest first */
         log_error("Reload of namespace '%s' failed; putting back what was in force.", r->name);
         if (r->resolv_done)
-                (void) resolv_write(r, r->resolv_old);
+                (void) resolv_write(r, r->resolv_old, false); /* NULL (it was made): removed */
         if (r->nat_done) {
                 struct undo_ctx u = { .name = r->name, .netns_fd = -1, .nat_elements_done = true };
 
@@ -717,7 +740,7 @@ static int apply(struct reload *r) {
                 for (size_t i = r->n_ops; i > 0; i--)
                         if (r->ops[i - 1].kind == order[k - 1] && r->ops[i - 1].done)
                                 (void) op_run(r, &r->ops[i - 1], false);
-        if (r->nat_changes) {
+        if (rewrite) {
                 int q2 = record_replace(r->name, r->lines);
                 if (q2 < 0)
                         log_error_errno(q2, "Failed to put back the state record of '%s': %m", r->name);

@@ -155,6 +155,22 @@ snapshot "$T/post-refusal"
 assert_same_snapshot "$T/pre-conflict" "$T/post-refusal"
 pass "a change that needs a restart is refused, naming FILE:LINE"
 
+# --- DNS= added to a namespace without: its resolv.conf is made (and recorded, so down removes it)
+printf '[Namespace]\n' >/etc/netns/c.conf
+nnc up c
+[ -e /run/netnsctl/c/resolv.conf ] && fail "namespace c has a resolv.conf without DNS="
+printf '[Namespace]\nDNS=192.0.2.99\n' >/etc/netns/c.conf
+nnc reload c
+grep -q '^nameserver 192.0.2.99$' /run/netnsctl/c/resolv.conf || fail "DNS= added: no resolv.conf with it"
+grep -qx resolv /run/netnsctl/c/state || fail "DNS= added: the record lacks resolv"
+[ "$(tail -n1 /run/netnsctl/c/state)" = complete ] || fail "DNS= added: the record does not end in complete"
+printf '[Namespace]\n' >/etc/netns/c.conf
+nnc_fails reload c
+grep -q "c.conf: DNS= removed.*restart" "$T/err" || fail "DNS= removed is not refused with the restart"
+nnc down c
+[ -e /run/netnsctl/c ] && fail "down c left /run/netnsctl/c"
+pass "DNS= added by reload makes resolv.conf; DNS= removed needs a restart"
+
 # --- down removes exactly what is there
 exec 7>&-
 stop_servers
