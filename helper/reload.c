@@ -825,8 +825,33 @@ static int do_reload(const char *name, bool dry_run) {
                         return log_error_errno(EINVAL, "Namespace '%s': no host name for its veth.", name);
                 (void) snprintf(r.c.peer_ifname, sizeof(r.c.peer_ifname), "%s", r.old->veth.name ?: NETNS_PEER_NAME_DEFAULT);
         }
+        /* the host's listeners, on the host ports a new Port= takes (those in force took theirs) */
         if (!cfg->override_listeners) {
-                q = nat_check_host_listeners(cfg);
+                _cleanup_free_ struct netns_port *added = NULL;
+                struct netns_config view = *cfg; /* read only: nothing of it is freed */
+                size_t n_added = 0;
+
+                for (size_t i = 0; i < cfg->n_ports; i++) {
+                        const struct netns_port *p = &cfg->ports[i];
+                        bool had = false;
+
+                        for (size_t k = 0; k < r.old->n_ports && !had; k++) {
+                                const struct netns_port *o = &r.old->ports[k];
+
+                                had = o->protocol == p->protocol && o->host_family == p->host_family &&
+                                      memcmp(&o->host_addr, &p->host_addr, sizeof(o->host_addr)) == 0 &&
+                                      o->host_port == p->host_port && o->host_port_end == p->host_port_end;
+                        }
+                        if (had)
+                                continue;
+                        struct netns_port *a = ARRAY_APPEND(added, n_added);
+                        if (!a)
+                                return log_oom();
+                        *a = *p;
+                }
+                view.ports = added;
+                view.n_ports = n_added;
+                q = nat_check_host_listeners(&view);
                 if (q < 0)
                         return q;
         }
