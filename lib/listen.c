@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* listen.c - the sockets listening in the caller's network namespace, as /proc/net lists them */
+/* listen.c - the sockets listening in the caller's network namespace: TCP by sock_diag, UDP and SCTP as /proc/net lists them */
 
 #include <arpa/inet.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
 #include <stdio.h>
 
 #include "listen.h"
+#include "nl.h"
 #include "proc.h"
 #include "util.h"
 
@@ -116,17 +119,88 @@ static int scan_sctp(const struct netns_port *p, struct listener *ret) {
         return 0;
 }
 
+struct diag_find {
+        const struct netns_port *port;
+        int family;
+        struct listener *ret;
+        bool found;
+};
+
+static int diag_cb(const struct nlmsghdr *h, void *data) {
+        struct diag_find *d = data;
+        const struct inet_diag_msg *m;
+        struct listener l = { .protocol = IPPROTO_TCP, .family = d->family };
+
+        if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY || d->found ||
+            mnl_nlmsg_get_payload_len(h) < sizeof(struct inet_diag_msg))
+                return MNL_CB_OK;
+        m = mnl_nlmsg_get_payload(h);
+        if (m->idiag_family != d->family)
+                return MNL_CB_OK;
+        memcpy(l.addr.bytes, m->id.idiag_src, d->family == AF_INET ? 4 : 16);
+        l.port = ntohs(m->id.idiag_sport);
+        l.inode = m->idiag_inode;
+        if (covers(d->port, &l)) {
+                *d->ret = l;
+                d->found = true;
+        }
+        return MNL_CB_OK;
+}
+
+/*
+ * The TCP listeners of one family, from the kernel's sock_diag: asked for listening sockets only,
+ * the kernel walks only its table of listeners. /proc/net/tcp walks the table of every
+ * connection of every namespace (sized by the machine's memory: milliseconds per read on a big
+ * host, at every "up" with a Port=). Return: 1 found, 0 none, -errno when sock_diag cannot answer.
+ */
+static int scan_tcp_diag(int family, const struct netns_port *p, struct listener *ret) {
+        _cleanup_nl_close_ struct nl_sock *s = NULL;
+        _cleanup_free_ char *buf = malloc(NL_BUFFER_SIZE);
+        struct diag_find d = { .port = p, .family = family, .ret = ret };
+        struct inet_diag_req_v2 *req;
+        struct nlmsghdr *nlh;
+        int r;
+
+        if (!buf)
+                return -ENOMEM;
+        r = nl_open_protocol(-1, NETLINK_SOCK_DIAG, &s);
+        if (r < 0)
+                return r;
+        nlh = nl_msg_new(s, buf, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
+        req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+        req->sdiag_family = (uint8_t) family;
+        req->sdiag_protocol = IPPROTO_TCP;
+        req->idiag_states = 1U << TCP_LISTEN;
+        r = nl_call(s, nlh, diag_cb, &d);
+        if (r < 0)
+                return r;
+        return d.found;
+}
+
+/* What /proc/net/{tcp,udp}{,6} list */
+static int scan_proc(uint8_t protocol, const struct netns_port *p, struct listener *ret) {
+        bool tcp = protocol == IPPROTO_TCP;
+        int r = scan_inet(tcp ? "/proc/net/tcp" : "/proc/net/udp", protocol, AF_INET, p, ret);
+
+        if (r != 0)
+                return r;
+        return scan_inet(tcp ? "/proc/net/tcp6" : "/proc/net/udp6", protocol, AF_INET6, p, ret);
+}
+
 int listener_find(const struct netns_port *port, struct listener *ret) {
+        int r;
+
         switch (port->protocol) {
         case IPPROTO_TCP:
-        case IPPROTO_UDP: {
-                bool tcp = port->protocol == IPPROTO_TCP;
-                int r = scan_inet(tcp ? "/proc/net/tcp" : "/proc/net/udp", port->protocol, AF_INET, port, ret);
-
-                if (r != 0)
+                r = scan_tcp_diag(AF_INET, port, ret);
+                if (r == 0)
+                        r = scan_tcp_diag(AF_INET6, port, ret);
+                if (r >= 0 || r == -ENOMEM)
                         return r;
-                return scan_inet(tcp ? "/proc/net/tcp6" : "/proc/net/udp6", port->protocol, AF_INET6, port, ret);
-        }
+                /* no sock_diag for TCP in this kernel: what /proc says */
+                return scan_proc(IPPROTO_TCP, port, ret);
+        case IPPROTO_UDP:
+                return scan_proc(IPPROTO_UDP, port, ret);
         case IPPROTO_SCTP:
                 return scan_sctp(port, ret);
         default:

@@ -8,6 +8,7 @@
 make_world
 serve host tcp4 2222
 serve host udp6 5353
+serve host tcp6 2225
 # only on 127.0.0.1: a forward on another host address does not take its traffic
 timeout 120 socat TCP4-LISTEN:2223,bind=127.0.0.1,reuseaddr,fork SYSTEM:true 2>/dev/null &
 SERVER_PIDS+=($!)
@@ -62,6 +63,19 @@ grep -qF "udp port 5353 is in use on the host by socat (PID $(listener_pid -u 53
 snapshot "$T/after"
 assert_same_snapshot "$T/before" "$T/after"
 pass "ranges, host addresses, UDP"
+
+# a TCP listener of IPv6 only (the kernel's sock_diag answers for TCP; /proc for the rest)
+conf a <<'X'
+[Veth]
+[NAT]
+Port=tcp:2225:80
+X
+nnc_fails up a
+grep -qF "a.conf:3: Port=: tcp port 2225 is in use on the host by socat (PID $(listener_pid -t 2225)) on [::]:2225" "$T/err" ||
+        fail "tcp6 2225: $(cat "$T/err")"
+snapshot "$T/after"
+assert_same_snapshot "$T/before" "$T/after"
+pass "TCP on IPv6"
 
 # not covered: another address than the listener's, another protocol, another port
 conf a <<'X'
