@@ -109,6 +109,22 @@ link_snapshot "$T/after"
 assert_same_snapshot "$T/before" "$T/after"
 pass "missing parent: clean failure"
 
+# --- an MTU above the parent's: the kernel says only EINVAL; up names the cause, nothing left
+conf m <<'X'
+[Link]
+Type=macvlan
+Parent=p0
+MTU=9000
+X
+nnc_fails up m
+grep -q "/etc/netns/m.conf:1: \[Link\] MTU=9000 is above the MTU of its parent p0 (1500)" "$T/err" ||
+        fail "error does not name m.conf:1, the MTU and the parent's: $(cat "$T/err")"
+[ "$(wc -l <"$T/err")" -le 2 ] || fail "more than the error and the step line: $(cat "$T/err")"
+[ -e /run/netns/m ] && fail "namespace m is pinned after a refused up"
+link_snapshot "$T/after"
+assert_same_snapshot "$T/before" "$T/after"
+pass "MTU above the parent's: refused before anything is made"
+
 # --- a macvlan on a link the namespace moves in: made inside, on the moved link
 standin nic0 nicwire
 ip addr add 10.7.0.1/24 dev nicwire
