@@ -339,24 +339,32 @@ int nl_link_set_up(struct nl_sock *s, int ifindex) {
         return run_one(&b, nl_batch_link_set_up(&b, ifindex));
 }
 
+/* Start, alone in @b, an RTM_NEWLINK that creates the link @name: the header and IFLA_IFNAME.
+ * *@ret_room: the room of the message; *@ret_ok: false when the name did not fit.
+ * Return: the message, or NULL when @b has no room for it. */
+static struct nlmsghdr *newlink_start(struct nl_batch *b, const char *name, size_t *ret_room, bool *ret_ok) {
+        struct nlmsghdr *nlh = batch_msg(b, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+
+        if (!nlh)
+                return NULL;
+        *ret_room = batch_room(b, nlh);
+        ((struct ifinfomsg *) mnl_nlmsg_get_payload(nlh))->ifi_family = AF_UNSPEC;
+        *ret_ok = mnl_attr_put_strz_check(nlh, *ret_room, IFLA_IFNAME, name);
+        return nlh;
+}
+
 int nl_veth_add(struct nl_sock *s, const char *name, const char *peer, int peer_netns_fd, uint32_t mtu) {
         char buf[1024];
         struct nl_batch b;
         struct nlmsghdr *nlh;
         struct nlattr *info, *data, *peer_nest;
-        struct ifinfomsg *ifi;
         size_t room;
         bool ok;
 
         nl_batch_init(&b, s, buf, sizeof(buf));
-        nlh = batch_msg(&b, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+        nlh = newlink_start(&b, name, &room, &ok);
         if (!nlh)
                 return -ENOBUFS;
-        room = batch_room(&b, nlh);
-        ifi = mnl_nlmsg_get_payload(nlh);
-        ifi->ifi_family = AF_UNSPEC;
-
-        ok = mnl_attr_put_strz_check(nlh, room, IFLA_IFNAME, name);
         if (ok && mtu > 0)
                 ok = mnl_attr_put_u32_check(nlh, room, IFLA_MTU, mtu);
         ok = ok && (info = mnl_attr_nest_start_check(nlh, room, IFLA_LINKINFO));
@@ -963,16 +971,15 @@ int nl_link_add_kind(struct nl_sock *s, const char *kind, const char *name) {
         struct nl_batch b;
         struct nlmsghdr *nlh;
         struct nlattr *info;
+        size_t room;
         bool ok;
 
         nl_batch_init(&b, s, buf, sizeof(buf));
-        nlh = batch_msg(&b, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+        nlh = newlink_start(&b, name, &room, &ok);
         if (!nlh)
                 return -ENOBUFS;
-        ((struct ifinfomsg *) mnl_nlmsg_get_payload(nlh))->ifi_family = AF_UNSPEC;
-        ok = mnl_attr_put_strz_check(nlh, sizeof(buf), IFLA_IFNAME, name);
-        ok = ok && (info = mnl_attr_nest_start_check(nlh, sizeof(buf), IFLA_LINKINFO));
-        ok = ok && mnl_attr_put_strz_check(nlh, sizeof(buf), IFLA_INFO_KIND, kind);
+        ok = ok && (info = mnl_attr_nest_start_check(nlh, room, IFLA_LINKINFO));
+        ok = ok && mnl_attr_put_strz_check(nlh, room, IFLA_INFO_KIND, kind);
         if (ok)
                 mnl_attr_nest_end(nlh, info);
         return run_one(&b, batch_end(&b, nlh, ok));
@@ -1012,19 +1019,13 @@ int nl_link_add_on_parent(struct nl_sock *s, const struct nl_link_new *n) {
         struct nl_batch b;
         struct nlmsghdr *nlh;
         struct nlattr *info, *data;
-        struct ifinfomsg *ifi;
         size_t room;
         bool ok;
 
         nl_batch_init(&b, s, buf, sizeof(buf));
-        nlh = batch_msg(&b, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+        nlh = newlink_start(&b, n->name, &room, &ok);
         if (!nlh)
                 return -ENOBUFS;
-        room = batch_room(&b, nlh);
-        ifi = mnl_nlmsg_get_payload(nlh);
-        ifi->ifi_family = AF_UNSPEC;
-
-        ok = mnl_attr_put_strz_check(nlh, room, IFLA_IFNAME, n->name);
         ok = ok && mnl_attr_put_u32_check(nlh, room, IFLA_LINK, (uint32_t) n->parent_ifindex);
         if (ok && n->netns_fd >= 0)
                 ok = mnl_attr_put_u32_check(nlh, room, IFLA_NET_NS_FD, (uint32_t) n->netns_fd);
