@@ -91,6 +91,16 @@ static int check_one(struct checked *k, const char *dir, const char *name, const
         }
         if (r < 0)
                 k->failed = true; /* reported: FILE:LINE */
+        /* a ConfigFile= holds a secret: only root reads it, as "up" does */
+        if (geteuid() == 0) {
+                r = wireguard_check_config_file(c);
+                if (r == -ENOMEM) {
+                        netns_config_free(c);
+                        return r;
+                }
+                if (r < 0)
+                        k->failed = true; /* reported: FILE:LINE */
+        }
         if (k->host) {
                 r = host_checks(c);
                 if (r == -ENOMEM) {

@@ -245,6 +245,38 @@ static int configure_inside(struct up_ctx *c, struct nl_sock *ns, int ifindex, c
         return 0;
 }
 
+/* An explicit [Veth] DefaultRoute=yes beside a tunnel that owns a default route: refused (the
+ * first such AllowedIPs= entry is named). [WireGuardPeer]s are checked when the file is read;
+ * this is for a ConfigFile='s [Peer]s. Return: 0 or -EINVAL (reported). */
+static int default_route_check(const struct netns_config *cfg, const struct wg_device *d) {
+        for (size_t i = 0; i < d->n_peers; i++)
+                for (size_t j = 0; j < d->peers[i].n_allowed_ips; j++)
+                        if (d->peers[i].allowed_ips[j].prefixlen == 0)
+                                return netns_veth_default_route_conflict(cfg, &d->peers[i].allowed_ips[j]);
+        return 0;
+}
+
+/**
+ * wireguard_check_config_file() - what "up" would refuse in a ConfigFile= ("netnsctl check")
+ * @cfg: a loaded configuration
+ *
+ * The file is read as "up" reads it (ownership, mode, every line), its [Peer]s checked against
+ * [Veth] DefaultRoute=; its keys are wiped. Endpoint= names are not resolved.
+ * Return: 0 (also without a ConfigFile=), or -errno (reported, naming the file and line).
+ */
+int wireguard_check_config_file(const struct netns_config *cfg) {
+        struct wgquick q = {};
+        int r;
+
+        if (!cfg->has_wireguard || !cfg->wg.config_file)
+                return 0;
+        r = wgquick_load(cfg->wg.config_file, &q);
+        if (r >= 0)
+                r = default_route_check(cfg, &q.dev);
+        wgquick_done(&q);
+        return r;
+}
+
 /**
  * plan_wireguard() - plan of step "wireguard": keys, key files and ConfigFile= read, Endpoint=
  * names resolved, before anything is made
@@ -261,6 +293,9 @@ int plan_wireguard(struct up_ctx *c) {
         if (!c->wg_plan)
                 return log_oom();
         r = tunnel_load(c, c->wg_plan);
+        if (r < 0)
+                return r;
+        r = default_route_check(c->cfg, &c->wg_plan->dev);
         if (r < 0)
                 return r;
         c->tunnel_default = tunnel_has_default(&c->wg_plan->dev, AF_INET) || tunnel_has_default(&c->wg_plan->dev, AF_INET6);

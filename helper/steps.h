@@ -122,6 +122,7 @@ int up_test_hook(const char *step);
 int plan_wireguard(struct up_ctx *c);
 int step_wireguard(struct up_ctx *c);
 void wireguard_plan_free(struct up_ctx *c);
+int wireguard_check_config_file(const struct netns_config *cfg);
 int undo_wg(struct undo_ctx *u, const struct record_entry *e);
 int undo_wg_host(struct undo_ctx *u, const struct record_entry *e);
 

@@ -326,10 +326,25 @@ static int verify_routes(struct netns_config *c, bool *failed, struct conf_origi
         return 0;
 }
 
+int netns_veth_default_route_conflict(const struct netns_config *c, const struct netns_prefix *aip) {
+        const struct conf_origin *o = &c->veth.default_route_origin;
+        char buf[ADDR_PREFIX_STRLEN];
+
+        if (!c->has_veth || !c->veth.default_route || o->line == 0 || aip->prefixlen != 0)
+                return 0;
+        return log_syntax(o->file ?: "(config)", o->line,
+                          "DefaultRoute=yes: the WireGuard tunnel owns the IPv%c default route (AllowedIPs=%s at %s:%u), "
+                          "so the veth gets none: a default via the veth would let traffic leave outside the tunnel "
+                          "when it stops (the kill switch). Remove DefaultRoute=, or the default from AllowedIPs=.",
+                          aip->family == AF_INET6 ? '6' : '4', addr_prefix_to_string(aip, buf),
+                          aip->origin.file ?: "?", aip->origin.line);
+}
+
 /* [WireGuard] and its peers: one source of keys, and peers from one place. */
 static void verify_wireguard(struct netns_config *c, bool *failed) {
         const struct netns_wireguard *w = &c->wg;
         int keys = w->has_private_key + !!w->private_key_file + !!w->config_file;
+        bool tunnel_default_seen = false;
 
         if (!c->has_wireguard) {
                 if (c->n_wg_peers > 0)
@@ -359,6 +374,10 @@ static void verify_wireguard(struct netns_config *c, bool *failed) {
                         (void) verify_fail(failed, p->origin, "[WireGuardPeer] without PublicKey=.");
                 if (p->has_preshared_key && p->preshared_key_file)
                         (void) verify_fail(failed, p->origin, "[WireGuardPeer]: PresharedKey= and PresharedKeyFile= exclude each other.");
+                /* the first default an AllowedIPs= holds: an explicit DefaultRoute=yes beside it is refused */
+                for (size_t j = 0; j < p->n_allowed_ips && !tunnel_default_seen; j++)
+                        if (netns_veth_default_route_conflict(c, &p->allowed_ips[j]) < 0)
+                                tunnel_default_seen = *failed = true;
                 for (size_t j = 0; j < i; j++)
                         if (p->has_public_key && c->wg_peers[j].has_public_key &&
                             memcmp(p->public_key, c->wg_peers[j].public_key, NETNS_WG_KEY_SIZE) == 0) {

@@ -132,6 +132,19 @@ static int config_parse_bool(struct conf_parser *p, const struct conf_key *k, co
         return 0;
 }
 
+/* DefaultRoute=: a bool whose line is kept, so that an explicit yes beside a tunnel that owns
+ * the default route can be refused there (netns_config_verify()) */
+static int config_parse_default_route(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
+        struct netns_veth *v = base;
+        int r;
+
+        r = config_parse_bool(p, k, value, base);
+        if (r < 0)
+                return r;
+        v->default_route_origin = *value ? conf_origin(p) : (struct conf_origin) {};
+        return 0;
+}
+
 /* HostName=, Name=, Parent=: data 1 = a host-side name */
 static int config_parse_ifname(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
         char **f = CONF_FIELD(base, k, char *);
@@ -989,7 +1002,7 @@ static const struct conf_key veth_keys[] = {
         { "HostAddress",  config_parse_prefixes,      VE(host_addresses),       VE(n_host_addresses), VE(host_address_auto) },
         { "PeerName",     config_parse_renamed,       0,                        0,                    0 },
         { "PeerAddress",  config_parse_renamed,       0,                        0,                    0 },
-        { "DefaultRoute", config_parse_bool,          VE(default_route),        0,                    true },
+        { "DefaultRoute", config_parse_default_route, VE(default_route),        0,                    true },
         { "HostRoute",    config_parse_networks,      VE(host_routes),          VE(n_host_routes),    0 },
         { "MTU",          config_parse_mtu,           VE(mtu),                  0,                    0 },
         { "AddressPool",  config_parse_pool,          VE(pool),                 0,                    0 },

@@ -97,6 +97,7 @@ struct netns_veth {
         struct netns_prefix *host_addresses;
         size_t n_host_addresses;
         bool default_route;          /* DefaultRoute=, default yes */
+        struct conf_origin default_route_origin; /* where DefaultRoute= was last set; line 0 = not set */
         struct netns_prefix *host_routes; /* HostRoute=: prefixes the host routes into the namespace
                                            * through the veth (routed, no NAT) */
         size_t n_host_routes;
@@ -249,6 +250,20 @@ int netns_config_parse_text(struct netns_config *c, const char *path, const char
  * Return: 0 or -EINVAL (each problem reported with file:line).
  */
 int netns_config_verify(struct netns_config *c);
+
+/**
+ * netns_veth_default_route_conflict() - refuse an explicit [Veth] DefaultRoute=yes beside a
+ * tunnel that owns a default route
+ * @c: the configuration
+ * @aip: an AllowedIPs= entry of a peer (of [WireGuardPeer] or of a ConfigFile='s [Peer])
+ *
+ * A tunnel whose AllowedIPs= holds a family's default is the namespace's only way out (the
+ * veth gets no default route then); DefaultRoute=yes written out asks for the opposite, and
+ * is refused at its line rather than silently overridden. DefaultRoute= unset, or no, is fine.
+ * Return: 0, or -EINVAL when @aip is a default and DefaultRoute=yes is set (reported, naming
+ * the DefaultRoute= line and @aip's).
+ */
+int netns_veth_default_route_conflict(const struct netns_config *c, const struct netns_prefix *aip);
 
 /**
  * route_gateway_link() - the link of the namespace a [Route]'s gateway is on

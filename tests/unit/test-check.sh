@@ -150,5 +150,31 @@ printf '[Link]\nType=macvlan\nParent=eth0\n\n[Link]\nType=macvlan\nParent=eth0\n
 expect 0 "" mv
 rm "$NETNSCTL_CONF_DIR/mv.conf"
 
+# a tunnel that owns a default route is the only way out: an explicit [Veth] DefaultRoute=yes
+# beside it is refused at its line (unset or no: the veth quietly gets no default)
+K1=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=
+K2=ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=
+printf '[Veth]\nDefaultRoute=yes\n[WireGuard]\nPrivateKey=%s\n[WireGuardPeer]\nPublicKey=%s\nAllowedIPs=10.0.0.0/8\nAllowedIPs=::/0\n' \
+        "$K1" "$K2" >"$NETNSCTL_CONF_DIR/wg.conf"
+expect 1 "@D@/wg.conf:2: DefaultRoute=yes: the WireGuard tunnel owns the IPv6 default route (AllowedIPs=::/0 at @D@/wg.conf:8), so the veth gets none: a default via the veth would let traffic leave outside the tunnel when it stops (the kill switch). Remove DefaultRoute=, or the default from AllowedIPs=." wg
+sed -i 's/^DefaultRoute=yes$/DefaultRoute=no/' "$NETNSCTL_CONF_DIR/wg.conf"
+expect 0 "" wg
+sed -i '/^DefaultRoute=/d' "$NETNSCTL_CONF_DIR/wg.conf"
+expect 0 "" wg
+# ... and so is one beside a ConfigFile= whose [Peer] owns it (the file is a secret: root reads it)
+if [ "$(id -u)" = 0 ]; then
+        umask 077
+        printf '[Interface]\nPrivateKey = %s\nAddress = 10.2.0.2/32\n\n[Peer]\nPublicKey = %s\nAllowedIPs = 0.0.0.0/0, ::/0\n' \
+                "$K1" "$K2" >"$d/provider.conf"
+        umask 022
+        printf '[Veth]\nDefaultRoute=on\n[WireGuard]\nConfigFile=%s\n' "$d/provider.conf" >"$NETNSCTL_CONF_DIR/wg.conf"
+        expect 1 "@D@/wg.conf:2: DefaultRoute=yes: the WireGuard tunnel owns the IPv4 default route (AllowedIPs=0.0.0.0/0 at $d/provider.conf:7), so the veth gets none: a default via the veth would let traffic leave outside the tunnel when it stops (the kill switch). Remove DefaultRoute=, or the default from AllowedIPs=." wg
+        sed -i '/^DefaultRoute=/d' "$NETNSCTL_CONF_DIR/wg.conf"
+        expect 0 "" wg
+else
+        echo "# skipped the ConfigFile= case: only root reads a file that holds a key"
+fi
+rm -f "$NETNSCTL_CONF_DIR/wg.conf"
+
 [ "$fail" = 0 ] && echo "netnsctl check: all cases passed"
 exit $fail
