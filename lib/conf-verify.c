@@ -524,6 +524,12 @@ int netns_config_verify(struct netns_config *c) {
 
         verify_wireguard(c, &failed);
 
+        /* [Firewall]: a list of ports to let in means nothing while everything comes in; a
+         * forgotten Inbound=drop would leave every port open that the list seems to close */
+        if (c->inbound == NETNS_INBOUND_ACCEPT && c->n_allow_inbound > 0)
+                (void) verify_fail(&failed, c->allow_inbound[0].origin,
+                                   "AllowInbound= needs Inbound=drop in [Firewall]: with Inbound=accept (the default) every port is open.");
+
         r = units_dedup(c);
         if (r < 0)
                 return r;

@@ -499,6 +499,72 @@ static int config_parse_pool(struct conf_parser *p, const struct conf_key *k, co
 }
 
 /* ------------------------------------------------------------------------------------------
+ * [Firewall]
+ */
+
+static const char *const inbound_policies[_NETNS_INBOUND_MAX] = {
+        [NETNS_INBOUND_ACCEPT] = "accept",
+        [NETNS_INBOUND_DROP] = "drop",
+};
+
+const char *netns_inbound_policy_to_string(enum netns_inbound_policy p) {
+        return (unsigned) p < _NETNS_INBOUND_MAX ? inbound_policies[p] : NULL;
+}
+
+static int config_parse_inbound_policy(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
+        struct netns_config *c = base;
+        enum netns_inbound_policy *f = CONF_FIELD(base, k, enum netns_inbound_policy);
+
+        c->inbound_origin = conf_origin(p);
+        if (!*value) {
+                *f = NETNS_INBOUND_ACCEPT;
+                return 0;
+        }
+        for (size_t i = 0; i < _NETNS_INBOUND_MAX; i++)
+                if (streq(value, inbound_policies[i])) {
+                        *f = (enum netns_inbound_policy) i;
+                        return 0;
+                }
+        return conf_syntax(p, "%s=%s: expected accept or drop.", k->key, value);
+}
+
+static int inbound_word(struct conf_parser *p, const struct conf_key *k, const char *word, void *base) {
+        struct netns_inbound **arr = CONF_FIELD(base, k, struct netns_inbound *), *e, v;
+        const char *reason;
+
+        if (parse_inbound_spec(word, &v, &reason) < 0)
+                return conf_syntax(p, "%s=%s: %s.", k->key, word, reason);
+        e = GROW_APPEND(*arr, *CONF_FIELD_N(base, k));
+        if (!e)
+                return -ENOMEM;
+        *e = v;
+        e->origin = conf_origin(p);
+        return 0;
+}
+
+static int config_parse_inbound(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
+        if (!*value) {
+                array_reset(k, base);
+                return 0;
+        }
+        return conf_foreach_word(p, k, value, base, inbound_word);
+}
+
+static int firewall_section_start(struct conf_parser *p, void *base) {
+        struct netns_config *c = p->object;
+
+        if (!c->firewall_origin.file)
+                c->firewall_origin = conf_origin(p);
+        return 0;
+}
+
+static void firewall_done(void *base) {
+        struct netns_config *c = base;
+
+        free(c->allow_inbound);
+}
+
+/* ------------------------------------------------------------------------------------------
  * [Route], and [Veth] HostRoute=
  */
 
@@ -1041,6 +1107,11 @@ static const struct conf_key route_keys[] = {
         { "Type",            config_parse_route_type,  RT(type),              0,                    0 },
 };
 
+static const struct conf_key firewall_keys[] = {
+        { "Inbound",      config_parse_inbound_policy, NS(inbound),             0,                    0 },
+        { "AllowInbound", config_parse_inbound,       NS(allow_inbound),        NS(n_allow_inbound),  0 },
+};
+
 /* systemd-networkd's names ([WireGuard] and [WireGuardPeer] of a .netdev) */
 static const struct conf_key wireguard_keys[] = {
         { "Name",         config_parse_ifname,        WG(name),                 0,                    0 },
@@ -1082,6 +1153,8 @@ static const struct conf_section sections[] = {
           .offset = NS(wg_peers), .offset_n = NS(n_wg_peers), .keys = wireguard_peer_keys,
           .n_keys = ELEMENTSOF(wireguard_peer_keys), .start = wireguard_peer_section_start,
           .done = wireguard_peer_done },
+        { .name = "Firewall", .keys = firewall_keys, .n_keys = ELEMENTSOF(firewall_keys), .start = firewall_section_start,
+          .done = firewall_done },
 };
 
 /* what parse_text() read, as netns_config_from_source() reads it back: "PATH\0LEN\0TEXT" per file */

@@ -64,6 +64,20 @@ struct netns_port {
         struct conf_origin origin;
 };
 
+/* AllowInbound=[PROTO:]PORT[-END] of [Firewall] */
+struct netns_inbound {
+        uint8_t protocol;            /* IPPROTO_TCP (default), IPPROTO_UDP or IPPROTO_SCTP */
+        uint16_t port, port_end;     /* port_end == port unless a range */
+        struct conf_origin origin;
+};
+
+/* [Firewall] Inbound= */
+enum netns_inbound_policy {
+        NETNS_INBOUND_ACCEPT,        /* the default: no table */
+        NETNS_INBOUND_DROP,          /* a table inside the namespace admits only what netns.conf(5) lists */
+        _NETNS_INBOUND_MAX,
+};
+
 /* One [Link] section: a device that enters the namespace. Each [Link] header starts a new one. */
 struct netns_link {
         enum netns_link_kind kind;   /* Type= (required) */
@@ -170,6 +184,13 @@ struct netns_wireguard_peer {
         struct conf_origin endpoint_origin;
 };
 
+/**
+ * netns_inbound_policy_to_string() - Inbound= spelling of a policy
+ * @p: the policy
+ * Return: "accept", "drop", or NULL for an invalid @p.
+ */
+const char *netns_inbound_policy_to_string(enum netns_inbound_policy p);
+
 #define NETNS_WG_NAME_DEFAULT "wg0"
 #define NETNS_PEER_NAME_DEFAULT "host0"
 #define NETNS_AUTO_POOL_DEFAULT "10.250.0.0/16"
@@ -213,6 +234,13 @@ struct netns_config {
         /* [Route], repeatable */
         struct netns_route *routes;
         size_t n_routes;
+
+        /* [Firewall] */
+        enum netns_inbound_policy inbound; /* Inbound= */
+        struct netns_inbound *allow_inbound; /* AllowInbound= */
+        size_t n_allow_inbound;
+        struct conf_origin firewall_origin; /* the first [Firewall] header */
+        struct conf_origin inbound_origin;  /* the Inbound= line in force */
 
         /* [WireGuard], [WireGuardPeer] (repeatable) */
         bool has_wireguard;

@@ -183,6 +183,36 @@ static int parse_port_range(const char *s, size_t n, uint16_t *ret_start, uint16
         return 0;
 }
 
+/* "tcp:", "udp:", "sctp:" (any case) at the start of *@s: its protocol, *@s moved past it;
+ * none: @def */
+static uint8_t parse_proto_prefix(const char **s, uint8_t def) {
+        static const struct { const char *prefix; uint8_t proto; } protos[] = {
+                { "tcp:", IPPROTO_TCP }, { "udp:", IPPROTO_UDP }, { "sctp:", IPPROTO_SCTP },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(protos); i++)
+                if (strncasecmp(*s, protos[i].prefix, strlen(protos[i].prefix)) == 0) {
+                        *s += strlen(protos[i].prefix);
+                        return protos[i].proto;
+                }
+        return def;
+}
+
+int parse_inbound_spec(const char *s, struct netns_inbound *ret, const char **reason) {
+        struct netns_inbound a = {};
+
+        *reason = "expected [PROTO:]PORT[-END], PROTO tcp (the default), udp or sctp";
+        if (!s || !*s)
+                return -EINVAL;
+        a.protocol = parse_proto_prefix(&s, IPPROTO_TCP);
+        if (strchr(s, ':'))
+                return -EINVAL;
+        if (parse_port_range(s, strlen(s), &a.port, &a.port_end, reason) < 0)
+                return -EINVAL;
+        *ret = a;
+        return 0;
+}
+
 int parse_port_spec_reason(const char *s, struct netns_port *ret, const char **reason) {
         struct netns_port p = { .protocol = IPPROTO_TCP, .host_family = AF_UNSPEC };
         const char *parts[3], *colon;
@@ -193,16 +223,8 @@ int parse_port_spec_reason(const char *s, struct netns_port *ret, const char **r
         if (!s || !*s)
                 return -EINVAL;
 
-        if (strncasecmp(s, "tcp:", 4) == 0)
-                s += 4;
-        else if (strncasecmp(s, "udp:", 4) == 0) {
-                p.protocol = IPPROTO_UDP;
-                s += 4;
-        } else if (strncasecmp(s, "sctp:", 5) == 0) {
-                /* the table matches "meta l4proto . th dport": the kernel's NAT does SCTP too */
-                p.protocol = IPPROTO_SCTP;
-                s += 5;
-        }
+        /* the table matches "meta l4proto . th dport": the kernel's NAT does SCTP too */
+        p.protocol = parse_proto_prefix(&s, IPPROTO_TCP);
 
         if (*s == '[') {
                 /* [IPv6]:HOSTPORT... */

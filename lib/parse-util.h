@@ -10,6 +10,7 @@
 struct netns_addr;
 struct netns_prefix;
 struct netns_port;
+struct netns_inbound;
 
 #define WHITESPACE " \t\n\r\f\v"
 
@@ -28,6 +29,15 @@ int parse_masquerade(const char *s); /* enum netns_masquerade or -EINVAL */
  * Return: 0 or -EINVAL.
  */
 int parse_port_spec_reason(const char *s, struct netns_port *ret, const char **reason);
+
+/**
+ * parse_inbound_spec() - an AllowInbound= value: [PROTO:]PORT[-END]
+ * @s: the value; PROTO tcp (default), udp or sctp
+ * @ret: the ports; origin is cleared
+ * @reason: on -EINVAL, what is wrong (a static string, for "KEY=VALUE: REASON.")
+ * Return: 0 or -EINVAL.
+ */
+int parse_inbound_spec(const char *s, struct netns_inbound *ret, const char **reason);
 
 /**
  * parse_range() - a strict unsigned decimal (digits only, no sign, no space) in [@min, @max]

@@ -58,11 +58,11 @@ MTU=10
 X
 expect 1 "@D@/bad.conf:2: Boot=maybe: not a boolean (yes/no, true/false, on/off, 1/0).
 @D@/bad.conf:4: MTU=10: an MTU is a number 68...65535.
-@D@/bad.conf:5: Unknown section [Bogus] (sections: [Namespace], [Veth], [NAT], [Link], [Route], [WireGuard], [WireGuardPeer])." bad
+@D@/bad.conf:5: Unknown section [Bogus] (sections: [Namespace], [Veth], [NAT], [Link], [Route], [WireGuard], [WireGuardPeer], [Firewall])." bad
 # no arguments: all files, the good ones silently
 expect 1 "@D@/bad.conf:2: Boot=maybe: not a boolean (yes/no, true/false, on/off, 1/0).
 @D@/bad.conf:4: MTU=10: an MTU is a number 68...65535.
-@D@/bad.conf:5: Unknown section [Bogus] (sections: [Namespace], [Veth], [NAT], [Link], [Route], [WireGuard], [WireGuardPeer])."
+@D@/bad.conf:5: Unknown section [Bogus] (sections: [Namespace], [Veth], [NAT], [Link], [Route], [WireGuard], [WireGuardPeer], [Firewall])."
 rm "$NETNSCTL_CONF_DIR/bad.conf"
 
 # a file name that is no namespace name

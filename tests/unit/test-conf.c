@@ -1171,6 +1171,56 @@ static void test_wireguard(void) {
         CHECK(bad("[Veth]\nPeerName=wg0\n[WireGuard]\nPrivateKey=" WG_KEY1 "\n", NULL));
 }
 
+/* ---- [Firewall] ---- */
+
+static void test_firewall(void) {
+        struct netns_config *c;
+
+        c = parse_ok("[Namespace]\n");
+        CHECK(c->inbound == NETNS_INBOUND_ACCEPT && c->n_allow_inbound == 0);
+        netns_config_free(c);
+
+        c = parse_ok("[Firewall]\nInbound=drop\nAllowInbound=tcp:8080 udp:51413\nAllowInbound=6881-6889 SCTP:9\n");
+        CHECK(c->inbound == NETNS_INBOUND_DROP);
+        CHECK(c->firewall_origin.line == 1 && c->inbound_origin.line == 2);
+        CHECK(c->n_allow_inbound == 4);
+        CHECK(c->allow_inbound[0].protocol == IPPROTO_TCP && c->allow_inbound[0].port == 8080 && c->allow_inbound[0].port_end == 8080);
+        CHECK(c->allow_inbound[1].protocol == IPPROTO_UDP && c->allow_inbound[1].port == 51413);
+        CHECK(c->allow_inbound[2].protocol == IPPROTO_TCP && c->allow_inbound[2].port == 6881 && c->allow_inbound[2].port_end == 6889);
+        CHECK(c->allow_inbound[3].protocol == IPPROTO_SCTP && c->allow_inbound[3].port == 9);
+        CHECK(c->allow_inbound[3].origin.line == 4 && streq(c->allow_inbound[3].origin.file, "t.conf"));
+        CHECK(streq(netns_inbound_policy_to_string(c->inbound), "drop"));
+        CHECK(netns_inbound_policy_to_string(_NETNS_INBOUND_MAX) == NULL);
+        netns_config_free(c);
+
+        /* an empty value resets, as everywhere: the list, and the policy to its default */
+        c = parse_ok("[Firewall]\nInbound=drop\nAllowInbound=80\nAllowInbound=\nAllowInbound=443\n[Firewall]\nInbound=\nInbound=drop\n");
+        CHECK(c->inbound == NETNS_INBOUND_DROP && c->n_allow_inbound == 1 && c->allow_inbound[0].port == 443);
+        CHECK(c->inbound_origin.line == 8 && c->firewall_origin.line == 1);
+        netns_config_free(c);
+        CHECK(ok("[Firewall]\nInbound=accept\n"));
+        CHECK(ok("[Firewall]\nInbound=drop\n"));
+        CHECK(ok("[Firewall]\n"));
+
+        CHECK(bad("[Firewall]\nInbound=reject\n", "t.conf:2: Inbound=reject: expected accept or drop."));
+        CHECK(bad("[Firewall]\nInbound=DROP\n", "t.conf:2: Inbound=DROP: expected accept or drop."));
+        CHECK(bad("[Firewall]\nInbound=drop\nAllowInbound=0\n", "t.conf:3: AllowInbound=0: ports are numbers 1...65535."));
+        CHECK(bad("[Firewall]\nInbound=drop\nAllowInbound=tcp:70000\n", "t.conf:3: AllowInbound=tcp:70000: ports are numbers 1...65535."));
+        CHECK(bad("[Firewall]\nInbound=drop\nAllowInbound=90-80\n",
+                  "t.conf:3: AllowInbound=90-80: the end of a port range must not be below its start."));
+        CHECK(bad("[Firewall]\nInbound=drop\nAllowInbound=icmp:8\n",
+                  "t.conf:3: AllowInbound=icmp:8: expected [PROTO:]PORT[-END], PROTO tcp (the default), udp or sctp."));
+        CHECK(bad("[Firewall]\nInbound=drop\nAllowInbound=tcp:8080:80\n",
+                  "t.conf:3: AllowInbound=tcp:8080:80: expected [PROTO:]PORT[-END]"));
+        CHECK(bad("[Firewall]\nInbound=drop\nAllowInbound=tcp:\n", "t.conf:3: AllowInbound=tcp:: empty port."));
+        CHECK(bad("[Firewall]\nInbound=drop\nAllowInbound=80 x 443\n", "t.conf:3: AllowInbound=x: ports are numbers 1...65535."));
+        CHECK(bad("[Firewall]\nOutbound=drop\n", "t.conf:2: Unknown key"));
+        /* the list without drop would leave everything open: refused at its line */
+        CHECK(bad("[Firewall]\nAllowInbound=8080\n",
+                  "t.conf:2: AllowInbound= needs Inbound=drop in [Firewall]: with Inbound=accept (the default) every port is open."));
+        CHECK(bad("[Firewall]\nInbound=drop\nAllowInbound=8080\n[Firewall]\nInbound=accept\n", "t.conf:3: AllowInbound= needs Inbound=drop"));
+}
+
 int main(void) {
         log_set_target(LOG_TARGET_CONSOLE);
         log_set_max_level(LOG_INFO);
@@ -1188,6 +1238,7 @@ int main(void) {
         test_link();
         test_route();
         test_wireguard();
+        test_firewall();
         test_load();
         test_big();
         test_man_examples();
