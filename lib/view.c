@@ -12,6 +12,7 @@
 #include "log.h"
 #include "util.h"
 #include "view.h"
+#include "wgquick.h"
 
 /* A path that can stand in a BindPaths=-style list as it is: no quoting, no ':' (the
  * source:destination separator), no '%' (specifiers), nothing a shell-like splitter treats
@@ -134,7 +135,8 @@ static const char *const sysfs_submount_paths[] = {
  *    sysfs_submount_paths[]).
  *  - BindReadOnlyPaths= for each entry of /etc/netns/NAME/ whose /etc counterpart exists
  *    now (systemd would create a missing destination in the host's /etc).
- *  - With DNS=: the generated resolv.conf over /etc/resolv.conf, or, when that is a symlink
+ *  - With DNS= (of [Namespace], or else of a [WireGuard] ConfigFile=, which is read here as
+ *    "up" reads it): the generated resolv.conf over /etc/resolv.conf, or, when that is a symlink
  *    (systemd-resolved's stub), over its final target inside an empty tmpfs on the target's
  *    directory; and the host's resolver sockets made inaccessible, so nothing leaks past the
  *    namespace's own DNS.
@@ -148,6 +150,18 @@ int netns_view_lines(const struct netns_config *c, char **ret) {
         size_t size = 0;
         FILE *f;
         DIR *d;
+
+        /* "up" writes the resolv.conf from a ConfigFile='s DNS= when [Namespace] has none */
+        if (!dns && c->has_wireguard && c->wg.config_file) {
+                int r = wgquick_dns_count(c->wg.config_file);
+
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        log_warning("%s: cannot read ConfigFile=%s now (see above); attached units keep the host's resolv.conf.",
+                                    c->name, c->wg.config_file);
+                dns = r > 0;
+        }
 
         state = strdup_printf("%s/%s", netnsctl_run_dir(), c->name);
         overlay = strdup_printf("%s/%s", netns_conf_dir(), c->name);

@@ -2,6 +2,7 @@
 /* wgquick.c - wg-quick(8) files as VPN providers hand them out (ConfigFile= of [WireGuard]) */
 
 #include <arpa/inet.h>
+#include <limits.h>
 #include <strings.h>
 
 #include "addr.h"
@@ -450,5 +451,16 @@ int wgquick_load(const char *path, struct wgquick *q) {
         free(text);
         if (r == -ENOMEM)
                 return log_oom();
+        return r;
+}
+
+int wgquick_dns_count(const char *path) {
+        struct wgquick q = {};
+        int r;
+
+        r = wgquick_load(path, &q);
+        if (r >= 0)
+                r = q.n_dns > INT_MAX ? INT_MAX : (int) q.n_dns;
+        wgquick_done(&q);
         return r;
 }

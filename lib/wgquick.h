@@ -49,6 +49,16 @@ int wgquick_parse_text(struct wgquick *q, const char *path, const char *text, si
 int wgquick_load(const char *path, struct wgquick *q);
 
 /**
+ * wgquick_dns_count() - how many name servers a ConfigFile='s DNS= gives
+ * @path: the wg-quick file
+ *
+ * Read as wgquick_load() reads it (the same refusals, reported); the keys are wiped. For
+ * those who must know, before "up", whether the namespace gets a resolv.conf of its own.
+ * Return: the number of DNS= addresses (0 = none), or -errno (reported).
+ */
+int wgquick_dns_count(const char *path);
+
+/**
  * wg_parse_endpoint() - an Endpoint= value: HOST:PORT, IPV4:PORT or [IPV6]:PORT
  * @s: the value
  * @p: the peer: its endpoint for an address, endpoint_host (and the port in endpoint.in) for

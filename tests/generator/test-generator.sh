@@ -13,6 +13,9 @@
 #   stderr        optional: fixed strings that must each appear on stderr; without this
 #                 file stderr must be empty. The config dir appears as /etc/netns.
 #   env           optional: VAR=VALUE lines added to the generator's environment
+#   setup         optional: bash run in the copy of input/ before the generator, with $CONF
+#                 its path: for what git cannot hold (a file's mode, an absolute path into
+#                 the copy)
 #
 # The generator runs with NETNSCTL_CONF_DIR pointing at a copy of input/ and three fresh
 # output dirs. Its output is compared with expected/ entry by entry (path, type and symlink
@@ -106,6 +109,9 @@ run_case() { # CASE
                 cp -a "$dir/input" "$conf"
         fi
         [ -f "$dir/env" ] && mapfile -t envs <"$dir/env"
+        if [ -f "$dir/setup" ]; then
+                (cd "$conf" && CONF=$conf bash -eu "$dir/setup") || { fail "$case: setup failed"; return; }
+        fi
 
         run_generator "$conf" "${envs[@]}"
         normalize_output "$conf"
