@@ -333,6 +333,20 @@ static int report_conflict(struct up_ctx *c, const struct plan *p, const char *e
                                c->name, err ? err : "element exists");
 }
 
+/* What the kernel said to a transaction on the NAT table, said once for "up" (@verb "add") and
+ * "reload" ("change"): a host port another namespace forwards (-EEXIST, named with the Port=
+ * line), a table of that name netnsctl did not make (-EUCLEAN), anything else with nftables'
+ * own words in @err. Return: @r */
+static int report_nft_error(struct up_ctx *c, const struct plan *p, int r, const char *err, const char *verb) {
+        if (r == -EEXIST)
+                return report_conflict(c, p, err);
+        if (r == -EUCLEAN)
+                return log_error_errno(r, "Failed to %s NAT of namespace '%s': nftables table " NFT_NAT_FAMILY " " NFT_NAT_TABLE " exists but was not made by netnsctl; remove it, or let 'netnsctl nat-sync' replace it.",
+                                       verb, c->name);
+        return log_error_errno(r, "Failed to %s NAT of namespace '%s' in nftables table " NFT_NAT_FAMILY " " NFT_NAT_TABLE ": %s (if the table is not as netnsctl makes it, 'netnsctl nat-sync' rebuilds it)",
+                               verb, c->name, err ? err : strerror(-r));
+}
+
 /* ---- the host's own listeners ----
  *
  * A forward takes a host port's traffic before any socket of the host sees it: Port=22 with
@@ -442,14 +456,8 @@ int step_nat(struct up_ctx *c) {
                         return log_error_errno(r, "Failed to write state record: %m");
         }
         r = nft_nat_add(p.elems, p.n, &err);
-        if (r == -EEXIST)
-                return report_conflict(c, &p, err);
-        if (r == -EUCLEAN)
-                return log_error_errno(r, "Failed to add NAT of namespace '%s': nftables table " NFT_NAT_FAMILY " " NFT_NAT_TABLE " exists but was not made by netnsctl; remove it, or let 'netnsctl nat-sync' replace it.",
-                                       c->name);
         if (r < 0)
-                return log_error_errno(r, "Failed to add NAT of namespace '%s' to nftables table " NFT_NAT_FAMILY " " NFT_NAT_TABLE ": %s (if the table is not as netnsctl makes it, 'netnsctl nat-sync' rebuilds it)",
-                                       c->name, err ? err : strerror(-r));
+                return report_nft_error(c, &p, r, err, "add");
 
         return host_settings(c, &p);
 }
@@ -724,14 +732,8 @@ int nat_reload_apply(struct up_ctx *c, const struct nat_change *ch, bool *ret_co
         *ret_committed = false;
         r = nft_nat_change(ch->del, ch->n_del, ch->want, ch->n_want, &err);
         *ret_committed = r >= 0;
-        if (r == -EEXIST)
-                return report_conflict(c, &p, err);
-        if (r == -EUCLEAN)
-                return log_error_errno(r, "Failed to change NAT of namespace '%s': nftables table " NFT_NAT_FAMILY " " NFT_NAT_TABLE " exists but was not made by netnsctl.",
-                                       c->name);
         if (r < 0)
-                return log_error_errno(r, "Failed to change NAT of namespace '%s' in nftables table " NFT_NAT_FAMILY " " NFT_NAT_TABLE ": %s",
-                                       c->name, err ? err : strerror(-r));
+                return report_nft_error(c, &p, r, err, "change");
         /* recorded already, by nat_reload_record() */
         rec = TAKE_PTR(c->rec);
         r = host_settings(c, &(struct plan) { .localnet = ch->localnet, .lo6 = ch->lo6, .forward4 = ch->forward4,
