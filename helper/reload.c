@@ -70,9 +70,12 @@ static void reload_done(struct reload *r) {
         free(r->resolv_new);
 }
 
-static int restart_needed(const struct reload *r, const struct conf_origin *o, const char *what) {
-        return log_error_errno(EOPNOTSUPP, "%s:%u: %s changed; that cannot change in a running namespace: 'systemctl restart netns@%s' (or netnsctl down/up) applies it.",
-                               strempty(o->file), o->line, what, r->name);
+/* @o: a section's header line, in the new configuration or (@in_force) in the one in force, where
+ * a section that is gone still is */
+static int restart_needed(const struct reload *r, const struct conf_origin *o, bool in_force, const char *what) {
+        return log_error_errno(EOPNOTSUPP, "%s:%u: %s%s: that cannot change in a running namespace; 'systemctl restart netns@%s' (or 'netnsctl down %s', 'netnsctl up %s') applies it.",
+                               strempty(o->file), o->line, what, in_force ? " (the line is that of the configuration in force)" : "",
+                               r->name, r->name, r->name);
 }
 
 static bool streq_null(const char *a, const char *b) {
@@ -124,22 +127,32 @@ static struct op *op_push(struct reload *r, enum op_kind kind) {
  * later versions add) must stay as it is, line for line. */
 static const char *const known_sections[] = { "Namespace", "Veth", "NAT", "Link", "Route" };
 
-/* The lines of the sections reload does not know, comments and blank lines left out, each
- * file's in order; *@ret_first: the FILE:LINE of the first (for the refusal). */
-static int other_sections(const struct netns_config *c, char **ret, struct conf_origin *ret_first) {
-        _cleanup_free_ char *out = NULL;
-        const char *p = c->source, *end = c->source + c->source_size;
-        size_t size = 0;
-        FILE *f = open_memstream(&out, &size);
+/* A section of the source: its header's FILE:LINE and its lines, comments and blank lines left
+ * out, each trimmed. */
+struct section_text {
+        struct conf_origin origin;
+        char *name;  /* between the brackets */
+        char *text;
+};
 
-        if (!f)
-                return -ENOMEM;
-        *ret_first = (struct conf_origin) {};
+static void sections_free(struct section_text *s, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(s[i].name);
+                free(s[i].text);
+        }
+        free(s);
+}
+
+/* The sections of @c's source, every file's in order (the source is "PATH\0LEN\0TEXT" per file). */
+static int source_sections(const struct netns_config *c, struct section_text **ret, size_t *ret_n) {
+        const char *p = c->source, *end = c->source + c->source_size;
+        struct section_text *list = NULL, *cur = NULL;
+        size_t n = 0;
+
         while (p < end) {
                 const char *path = p, *len_s = memchr(p, 0, (size_t) (end - p)), *text, *t;
                 unsigned long long len;
                 unsigned line = 0;
-                bool other = false;
 
                 if (!len_s || ++len_s >= end)
                         break;
@@ -149,98 +162,165 @@ static int other_sections(const struct netns_config *c, char **ret, struct conf_
                 len = strtoull(len_s, NULL, 10);
                 if (len > (unsigned long long) (end - text))
                         break;
+                cur = NULL; /* a section ends with its file */
                 for (t = text; t < text + len;) {
                         const char *nl = memchr(t, '\n', (size_t) (text + len - t)) ?: text + len;
                         const char *a = t, *b = nl;
 
                         line++;
+                        t = nl + 1;
                         while (a < b && strchr(" \t", *a))
                                 a++;
                         while (b > a && strchr(" \t\r", b[-1]))
                                 b--;
-                        if (a < b && *a == '[') {
-                                other = true;
-                                for (size_t k = 0; k < ELEMENTSOF(known_sections); k++)
-                                        if ((size_t) (b - a) == strlen(known_sections[k]) + 2 &&
-                                            strneq(a + 1, known_sections[k], strlen(known_sections[k])))
-                                                other = false;
-                                if (other && !ret_first->file)
-                                        *ret_first = (struct conf_origin) { .file = path, .line = line };
+                        if (a == b || *a == '#' || *a == ';')
+                                continue;
+                        if (*a == '[') {
+                                cur = ARRAY_APPEND(list, n);
+                                if (!cur)
+                                        goto oom;
+                                *cur = (struct section_text) { .origin = { .file = path, .line = line } };
+                                cur->name = strndup(a + 1, (size_t) (b - a) - (b[-1] == ']' ? 2 : 1));
+                                if (!cur->name)
+                                        goto oom;
                         }
-                        if (other && a < b && *a != '#' && *a != ';')
-                                fprintf(f, "%.*s\n", (int) (b - a), a);
-                        t = nl + 1;
+                        if (cur) {
+                                char *x = strdup_printf("%s%.*s\n", strempty(cur->text), (int) (b - a), a);
+
+                                if (!x)
+                                        goto oom;
+                                free(cur->text);
+                                cur->text = x;
+                        }
                 }
                 p = text + len;
         }
-        if (fclose(f) != 0)
-                return -ENOMEM;
-        *ret = TAKE_PTR(out);
+        *ret = list;
+        *ret_n = n;
         return 0;
+oom:
+        sections_free(list, n);
+        return -ENOMEM;
+}
+
+static bool section_known(const char *name) {
+        for (size_t k = 0; k < ELEMENTSOF(known_sections); k++)
+                if (streq(name, known_sections[k]))
+                        return true;
+        return false;
+}
+
+/* The first header of [@name] in @c's source; *@ret {} when there is none. */
+static int section_origin(const struct netns_config *c, const char *name, struct conf_origin *ret) {
+        struct section_text *s = NULL;
+        size_t n = 0;
+
+        *ret = (struct conf_origin) {};
+        if (source_sections(c, &s, &n) < 0)
+                return -ENOMEM;
+        for (size_t i = 0; i < n && !ret->file; i++)
+                if (streq(s[i].name, name))
+                        *ret = s[i].origin;
+        sections_free(s, n);
+        return 0;
+}
+
+/* The sections reload does not know must be as they were, in the same order: refused at the
+ * first that differs, named by its header (in the new configuration, or, gone from it, in the
+ * one in force). */
+static int check_other_sections(struct reload *r) {
+        struct section_text *so = NULL, *sn = NULL;
+        size_t no = 0, nn = 0, i = 0, k = 0;
+        int q = 0;
+
+        if (source_sections(r->old, &so, &no) < 0 || source_sections(r->new, &sn, &nn) < 0) {
+                q = log_oom();
+                goto done;
+        }
+        for (;;) {
+                while (i < no && section_known(so[i].name))
+                        i++;
+                while (k < nn && section_known(sn[k].name))
+                        k++;
+                if (i == no && k == nn)
+                        break;
+                if (i < no && k < nn && streq(so[i].name, sn[k].name) && streq_null(so[i].text, sn[k].text)) {
+                        i++, k++;
+                        continue;
+                }
+                if (k < nn) {
+                        _cleanup_free_ char *what = strdup_printf("[%s] %s", sn[k].name,
+                                                                  i < no && streq(so[i].name, sn[k].name) ? "changed" : "added");
+                        q = restart_needed(r, &sn[k].origin, false, what ?: "a section changed");
+                } else {
+                        _cleanup_free_ char *what = strdup_printf("[%s] removed", so[i].name);
+                        q = restart_needed(r, &so[i].origin, true, what ?: "a section removed");
+                }
+                break;
+        }
+done:
+        sections_free(so, no);
+        sections_free(sn, nn);
+        return q;
 }
 
 static int check_fixed(struct reload *r) {
         const struct netns_config *o = r->old, *n = r->new;
-        _cleanup_free_ char *so = NULL, *sn = NULL;
-        struct conf_origin fo, fn;
+        int q;
 
-        if (other_sections(o, &so, &fo) < 0 || other_sections(n, &sn, &fn) < 0)
-                return log_oom();
-        if (!streq(so, sn)) {
-                char what[96];
-
-                (void) snprintf(what, sizeof(what), "%s", "[WireGuard] (or another section but [Namespace], [Veth], [NAT], [Link], [Route])");
-                return restart_needed(r, fn.file ? &fn : fo.file ? &fo : &(struct conf_origin) { .file = n->files[0] }, what);
-        }
+        q = check_other_sections(r);
+        if (q < 0)
+                return q;
 
         if (o->has_veth != n->has_veth)
-                return restart_needed(r, n->has_veth ? &n->veth.origin : &o->veth.origin, n->has_veth ? "[Veth] added" : "[Veth] removed");
+                return restart_needed(r, n->has_veth ? &n->veth.origin : &o->veth.origin, !n->has_veth,
+                                      n->has_veth ? "[Veth] added" : "[Veth] removed");
         if (n->has_veth) {
                 const struct netns_veth *a = &o->veth, *b = &n->veth;
 
                 if (!streq_null(a->host_name, b->host_name))
-                        return restart_needed(r, &b->origin, "[Veth] HostName=");
+                        return restart_needed(r, &b->origin, false, "[Veth] HostName= changed");
                 if (!streq_null(a->name, b->name))
-                        return restart_needed(r, &b->origin, "[Veth] Name=");
+                        return restart_needed(r, &b->origin, false, "[Veth] Name= changed");
                 if (a->address_auto != b->address_auto)
-                        return restart_needed(r, &b->origin, "[Veth] Address=auto");
+                        return restart_needed(r, &b->origin, false, "[Veth] Address=auto changed");
                 if (a->host_address_auto != b->host_address_auto)
-                        return restart_needed(r, &b->origin, "[Veth] HostAddress=auto");
+                        return restart_needed(r, &b->origin, false, "[Veth] HostAddress=auto changed");
                 if (a->default_route != b->default_route)
-                        return restart_needed(r, &b->origin, "[Veth] DefaultRoute=");
+                        return restart_needed(r, &b->origin, false, "[Veth] DefaultRoute= changed");
                 if (!prefixes_eq(a->host_routes, a->n_host_routes, b->host_routes, b->n_host_routes))
-                        return restart_needed(r, &b->origin, "[Veth] HostRoute=");
+                        return restart_needed(r, &b->origin, false, "[Veth] HostRoute= changed");
                 if (a->mtu != b->mtu)
-                        return restart_needed(r, &b->origin, "[Veth] MTU=");
+                        return restart_needed(r, &b->origin, false, "[Veth] MTU= changed");
                 if ((a->address_auto || a->host_address_auto) && !prefix_eq(&a->pool, &b->pool))
-                        return restart_needed(r, &b->origin, "[Veth] AddressPool=");
+                        return restart_needed(r, &b->origin, false, "[Veth] AddressPool= changed");
         }
         if (o->n_links != n->n_links) {
                 const struct netns_link *l = o->n_links > n->n_links ? &o->links[n->n_links] : &n->links[o->n_links];
 
-                return restart_needed(r, &l->origin, o->n_links > n->n_links ? "[Link] removed" : "[Link] added");
+                return restart_needed(r, &l->origin, o->n_links > n->n_links, o->n_links > n->n_links ? "[Link] removed" : "[Link] added");
         }
         for (size_t i = 0; i < n->n_links; i++) {
                 const struct netns_link *a = &o->links[i], *b = &n->links[i];
 
                 if (a->kind != b->kind)
-                        return restart_needed(r, &b->origin, "[Link] Type=");
+                        return restart_needed(r, &b->origin, false, "[Link] Type= changed");
                 if (!streq_null(a->parent, b->parent))
-                        return restart_needed(r, &b->origin, "[Link] Parent=");
+                        return restart_needed(r, &b->origin, false, "[Link] Parent= changed");
                 if (!streq_null(a->name, b->name))
-                        return restart_needed(r, &b->origin, "[Link] Name=");
+                        return restart_needed(r, &b->origin, false, "[Link] Name= changed");
                 if (a->mode != b->mode || a->vlan_id != b->vlan_id)
-                        return restart_needed(r, &b->origin, "[Link] Mode=/VLANId=");
+                        return restart_needed(r, &b->origin, false, "[Link] Mode=/VLANId= changed");
                 if (a->mtu != b->mtu)
-                        return restart_needed(r, &b->origin, "[Link] MTUBytes=");
+                        return restart_needed(r, &b->origin, false, "[Link] MTUBytes= changed");
                 if (!streq_null(a->peer_namespace, b->peer_namespace) || !streq_null(a->peer_name, b->peer_name) ||
                     !prefixes_eq(a->peer_addresses, a->n_peer_addresses, b->peer_addresses, b->n_peer_addresses))
-                        return restart_needed(r, &b->origin, "[Link] PeerNamespace=/PeerName=/PeerAddress=");
+                        return restart_needed(r, &b->origin, false, "[Link] PeerNamespace=/PeerName=/PeerAddress= changed");
                 if (a->n_gateways != b->n_gateways)
-                        return restart_needed(r, &b->origin, "[Link] Gateway=");
+                        return restart_needed(r, &b->origin, false, "[Link] Gateway= changed");
                 for (size_t k = 0; k < a->n_gateways; k++)
                         if (!addr_eq(&a->gateways[k], &b->gateways[k]))
-                                return restart_needed(r, &b->origin, "[Link] Gateway=");
+                                return restart_needed(r, &b->origin, false, "[Link] Gateway= changed");
         }
         return 0;
 }
@@ -428,9 +508,20 @@ static int plan(struct reload *r) {
                 if (!streq(ro, rn)) {
                         /* the processes have its resolv.conf bound over /etc/resolv.conf: it
                          * cannot go away under them */
-                        if (r->new->n_dns == 0)
-                                return log_error_errno(EOPNOTSUPP, "%s: DNS= removed; the processes in namespace '%s' keep its own resolv.conf until a restart: 'systemctl restart netns@%s' applies it.",
-                                                       strempty(r->new->files ? r->new->files[0] : NULL), r->name, r->name);
+                        if (r->new->n_dns == 0) {
+                                struct conf_origin o;
+                                bool in_force = false;
+
+                                /* [Namespace] where DNS= was, or, gone, where it was */
+                                if (section_origin(r->new, "Namespace", &o) < 0)
+                                        return log_oom();
+                                if (!o.file) {
+                                        if (section_origin(r->old, "Namespace", &o) < 0)
+                                                return log_oom();
+                                        in_force = true;
+                                }
+                                return restart_needed(r, &o, in_force, "[Namespace] DNS= removed (the processes inside keep its resolv.conf bound over /etc/resolv.conf)");
+                        }
                         if (r->old->n_dns == 0) {
                                 log_notice("DNS= added: processes started in namespace '%s' from now on use it; those running keep the host's resolv.conf.",
                                            r->name);

@@ -166,7 +166,7 @@ grep -qx resolv /run/netnsctl/c/state || fail "DNS= added: the record lacks reso
 [ "$(tail -n1 /run/netnsctl/c/state)" = complete ] || fail "DNS= added: the record does not end in complete"
 printf '[Namespace]\n' >/etc/netns/c.conf
 nnc_fails reload c
-grep -q "c.conf: DNS= removed.*restart" "$T/err" || fail "DNS= removed is not refused with the restart"
+grep -q "c.conf:1: \[Namespace\] DNS= removed.*restart" "$T/err" || fail "DNS= removed is not refused with the restart"
 nnc down c
 [ -e /run/netnsctl/c ] && fail "down c left /run/netnsctl/c"
 pass "DNS= added by reload makes resolv.conf; DNS= removed needs a restart"
