@@ -2,12 +2,11 @@
 /* step-peer.c - up step "peers": veths between two namespaces ([Link] Type=veth, PeerNamespace=) */
 
 #include <fcntl.h>
-#include <limits.h>
-#include <sys/stat.h>
 
 #include "addr.h"
 #include "log.h"
 #include "ns.h"
+#include "peer-index.h"
 #include "steps.h"
 #include "util.h"
 
@@ -21,6 +20,12 @@
  * deletes both, so its "down" takes the link away, and a namespace that goes takes its ends,
  * and with them the links, along. Started again, it makes them again with the peers that
  * are up.
+ *
+ * How B learns of A's links when it comes up after A: A noted itself in B's directory of the
+ * peer index (lib/peer-index.h) when it came up, whether B was up or not; B reads that
+ * directory only, and links to those of the owners named there that are up, by their
+ * configuration in force. Each "up" costs what its own links cost, however many namespaces
+ * there are.
  */
 
 /* Addresses and UP of one end (and the [Link]'s Gateway= default routes on the owner's end). */
@@ -155,69 +160,111 @@ static int peer_open(const char *name) {
 }
 
 /*
- * Can the configuration of @name link to another namespace? Loading every file in the config
- * directory at every start (StrictModes walks and a full parse each) made each "up" cost O(N)
- * parses, and a thousand starts O(N²); most files have no such link. A file that does not spell
- * PeerNamespace, and has no drop-ins that could, has none. Anything unexpected: maybe (the full
- * load decides, and reports).
+ * The namespace @owner, when it is up: its record complete and its namespace the one at its
+ * pin. An fd, and its configuration in force in *@ret_cfg; -ENOENT when it is not up.
  */
-static bool may_link_to_others(const char *name) {
-        _cleanup_free_ char *path = NULL, *ddir = NULL, *text = NULL;
-        struct stat st;
+static int owner_open(const char *owner, struct netns_config **ret_cfg) {
+        _cleanup_strv_free_ char **lines = NULL;
+        _cleanup_free_ char *source = NULL;
+        _cleanup_close_ int fd = -1;
+        bool pinned = false;
         size_t size;
-
-        path = strdup_printf("%s/%s.conf", netns_conf_dir(), name);
-        ddir = strdup_printf("%s/%s.conf.d", netns_conf_dir(), name);
-        if (!path || !ddir || stat(ddir, &st) >= 0)
-                return true;
-        if (read_full_file(path, 1024 * 1024, &text, &size) < 0)
-                return true;
-        return memmem(text, size, "PeerNamespace", STRLEN("PeerNamespace"));
-}
-
-/* The links other namespaces' configurations have to this one, made when their owner is up. */
-static int links_of_others(struct up_ctx *c) {
-        _cleanup_strv_free_ char **files = NULL;
         int r;
 
-        r = netns_conf_files_list(netns_conf_dir(), 0, &files);
-        if (r == -ENOENT)
-                return 0;
+        r = record_load(owner, &lines);
         if (r < 0)
-                return log_error_errno(r, "Failed to list %s: %m", netns_conf_dir());
-        STRV_FOREACH(f, files) {
+                return r == -ENOENT ? -ENOENT : r;
+        if (!record_complete(lines))
+                return -ENOENT; /* killed half-way: its next "up" or "down" cleans it, and links */
+        fd = record_netns_open(owner, lines, &pinned);
+        if (fd < 0 || !pinned)
+                return fd < 0 && fd != -ENOENT ? fd : -ENOENT;
+        r = record_file_read(owner, "config", &source, &size);
+        if (r < 0)
+                return r;
+        r = netns_config_from_source(owner, source, size, ret_cfg);
+        if (r < 0)
+                return r;
+        return TAKE_FD(fd);
+}
+
+/* The links other namespaces that are up have to this one: those the peer index names. */
+static int links_of_others(struct up_ctx *c) {
+        _cleanup_strv_free_ char **owners = NULL;
+        int r;
+
+        r = peer_index_owners(c->name, &owners);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the links of other namespaces to '%s' in %s: %m", c->name,
+                                       netnsctl_run_dir());
+        STRV_FOREACH(owner, owners) {
                 _cleanup_config_ struct netns_config *other = NULL;
-                _cleanup_free_ char *name = strndup(*f, strlen(*f) - STRLEN(".conf"));
                 _cleanup_close_ int fd = -1;
                 int level = log_get_max_level();
 
-                if (!name)
-                        return log_oom();
-                if (streq(name, c->name) || !may_link_to_others(name))
+                if (streq(*owner, c->name))
                         continue;
-                /* another namespace's broken file is its own problem, reported when it starts */
+                /* its configuration in force parsed when it came up; quiet, as its own business */
                 log_set_max_level(LOG_EMERG);
-                r = netns_config_load(NULL, name, &other);
+                fd = owner_open(*owner, &other);
                 log_set_max_level(level);
-                if (r < 0)
+                if (fd == -ENOENT)
+                        continue; /* not up: it makes the links when it comes up */
+                if (fd < 0) {
+                        log_warning_errno(fd, "Not linking to namespace '%s': cannot use its state: %m", *owner);
                         continue;
+                }
                 for (size_t i = 0; i < other->n_links; i++) {
                         const struct netns_link *l = &other->links[i];
 
                         if (l->kind != NETNS_LINK_VETH || !streq_ptr(l->peer_namespace, c->name))
                                 continue;
-                        if (fd < 0) {
-                                fd = peer_open(name);
-                                if (fd == -ENOENT)
-                                        break; /* it makes the link when it comes up */
-                                if (fd < 0)
-                                        return log_error_errno(fd, "Failed to open namespace '%s': %m", name);
-                        }
                         r = veth_make(c, other, l, false, fd);
                         if (r < 0)
                                 return r;
                 }
         }
+        return 0;
+}
+
+/* In the peer index, this namespace in the directory of each of its PeerNamespace=s (once). */
+static int index_own_links(struct up_ctx *c) {
+        for (size_t i = 0; i < c->cfg->n_links; i++) {
+                const struct netns_link *l = &c->cfg->links[i];
+                bool seen = false;
+                int r;
+
+                if (l->kind != NETNS_LINK_VETH)
+                        continue;
+                for (size_t j = 0; j < i; j++)
+                        seen = seen || (c->cfg->links[j].kind == NETNS_LINK_VETH &&
+                                        streq_ptr(c->cfg->links[j].peer_namespace, l->peer_namespace));
+                if (seen)
+                        continue;
+                /* the record first: "down", or the undo after a crash, removes the entry */
+                r = record_add_peer(c->rec, l->peer_namespace);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to write state record: %m");
+                r = peer_index_add(l->peer_namespace, c->name);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to note the link to namespace '%s' in %s/.peers: %m",
+                                               l->peer_namespace, netnsctl_run_dir());
+        }
+        return 0;
+}
+
+/**
+ * undo_peer() - undo "peer NAME": this namespace's entry in NAME's directory of the peer index
+ * @u: the undo context
+ * @e: the entry
+ * Return: 0, or -errno (logged)
+ */
+int undo_peer(struct undo_ctx *u, const struct record_entry *e) {
+        int r = peer_index_remove(e->peer, u->name);
+
+        if (r < 0)
+                return log_error_errno(r, "Failed to remove the entry of '%s' from %s/.peers/%s: %m", u->name,
+                                       netnsctl_run_dir(), e->peer);
         return 0;
 }
 
@@ -233,6 +280,9 @@ static int links_of_others(struct up_ctx *c) {
 int step_peers(struct up_ctx *c) {
         int r;
 
+        r = index_own_links(c);
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < c->cfg->n_links; i++) {
                 const struct netns_link *l = &c->cfg->links[i];
                 _cleanup_close_ int fd = -1;

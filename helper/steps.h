@@ -98,8 +98,9 @@ int step_links(struct up_ctx *c);
 int undo_link_moved(struct undo_ctx *u, const struct record_entry *e);
 int undo_link_new(struct undo_ctx *u, const struct record_entry *e);
 
-/* step-peer.c: veths between namespaces; "link-new NAME veth" record lines */
+/* step-peer.c: veths between namespaces; "link-new NAME veth" and "peer NAME" record lines */
 int step_peers(struct up_ctx *c);
+int undo_peer(struct undo_ctx *u, const struct record_entry *e);
 
 /* step-route.c: [Route] sections; no record lines (the routes die with the namespace) */
 int plan_routes(struct up_ctx *c);

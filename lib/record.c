@@ -341,6 +341,14 @@ static int parse_link_new(char *const *w, size_t n, const char *args, struct rec
         return 0;
 }
 
+/* peer NAME: an entry of the peer index (lib/peer-index.h) */
+static int parse_peer(char *const *w, size_t n, const char *args, struct record_entry *e, const char **ret_reason) {
+        if (n != 2 || !netns_name_is_valid(w[1]))
+                return bad(ret_reason, "expected \"peer NAME\" with a valid namespace name");
+        memcpy(e->peer, w[1], strlen(w[1]) + 1);
+        return 0;
+}
+
 static int parse_nat(char *const *w, size_t n, const char *args, struct record_entry *e, const char **ret_reason) {
         if (n < 2)
                 return bad(ret_reason, "\"nat\" needs arguments");
@@ -392,6 +400,7 @@ UNDO_HANDLER(undo_nat);
 UNDO_HANDLER(undo_sysfs);
 UNDO_HANDLER(undo_resolv);
 UNDO_HANDLER(undo_mntns);
+UNDO_HANDLER(undo_peer);
 
 /* The vocabulary: each key, its grammar (the parse function) and its undo. */
 static const struct record_key_info {
@@ -411,6 +420,7 @@ static const struct record_key_info {
         [RECORD_SYSFS]      = { "sysfs",      parse_no_args,    undo_sysfs },
         [RECORD_RESOLV]     = { "resolv",     parse_no_args,    undo_resolv },
         [RECORD_MNTNS]      = { "mntns",      parse_no_args,    undo_mntns },
+        [RECORD_PEER]       = { "peer",       parse_peer,       undo_peer },
 };
 
 int record_entry_parse(const char *line, struct record_entry *ret, const char **ret_reason) {
@@ -529,6 +539,10 @@ int record_add_wg(struct record *r, enum record_key key, const char *ifname) {
         if (key != RECORD_WG_HOST && key != RECORD_WG)
                 return -EINVAL;
         return record_add(r, "%s %s", record_keys[key].name, ifname);
+}
+
+int record_add_peer(struct record *r, const char *peer) {
+        return record_add(r, "peer %s", peer);
 }
 
 int record_add_nat_sysctl(struct record *r, const char *key) {

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "macro.h"
+#include "name.h"
 #include "nft.h"
 
 /*
@@ -84,6 +85,7 @@ enum record_key {
         RECORD_SYSFS,           /* sysfs: the namespace's sysfs mount below the state dir */
         RECORD_RESOLV,          /* resolv: the namespace's resolv.conf below the state dir */
         RECORD_MNTNS,           /* mntns: the prepared mount namespace, pinned below the state dir */
+        RECORD_PEER,            /* peer NAME: this namespace's entry in NAME's directory of the peer index */
         _RECORD_KEY_MAX,
         RECORD_UNKNOWN = -1,    /* a key of a later version: printable words, undo ignores it */
 };
@@ -122,6 +124,7 @@ struct record_entry {
                         char kind[16];
                 } link_new;                             /* RECORD_LINK_NEW */
                 char wg[IFNAMSIZ];                      /* RECORD_WG, RECORD_WG_HOST */
+                char peer[NETNS_NAME_MAX + 1];          /* RECORD_PEER */
                 struct {
                         enum record_nat what;
                         struct nat_elem elem;           /* RECORD_NAT_ELEM */
@@ -157,6 +160,8 @@ int record_add_nat_link(struct record *r, enum record_nat what, const char *ifna
 int record_add_nat_sysctl(struct record *r, const char *key);
 /* wg-host TMPNAME, wg NAME (@key RECORD_WG_HOST or RECORD_WG) */
 int record_add_wg(struct record *r, enum record_key key, const char *ifname);
+/* peer NAME: @peer a valid namespace name (lib/peer-index.h) */
+int record_add_peer(struct record *r, const char *peer);
 
 /**
  * record_undo_entry() - call the undo handler of @e's key

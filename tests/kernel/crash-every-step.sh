@@ -4,6 +4,9 @@
 # SIGKILL after the step then "down" leaves the host exactly as before; SIGKILL after the step
 # then "up" cleans up and succeeds (pinned, the peer answers ping, /etc inside as configured)
 # and its "down" leaves the host as before; an injected failure after the step leaves nothing.
+# Links between namespaces too: the namespace owns a link to "side" (up before it) and is the
+# peer of a link "owner" (up before it) has; "as before" includes the peer index under
+# /run/netnsctl and the links inside side and owner.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/nat-lib.sh"
 
@@ -34,10 +37,28 @@ Address=auto
 [NAT]
 Masquerade=both
 Port=tcp:8090:80
+[Link]
+Type=veth
+PeerNamespace=side
+Name=to-side
+PeerName=to-full
+Address=10.77.0.1/30
+PeerAddress=10.77.0.2/30
 X
+conf side </dev/null
+conf owner <<'X'
+[Link]
+Type=veth
+PeerNamespace=full
+Name=to-full
+PeerName=to-owner
+Address=10.78.0.1/30
+PeerAddress=10.78.0.2/30
+X
+nnc up side
+nnc up owner
 mkdir /etc/netns/full
 printf '127.0.0.1 localhost\n192.0.2.7 crash-test-host\n' >/etc/netns/full/hosts
-snapshot "$T/before"
 
 # up and wired: pinned, the peer answers from the host, /etc inside as configured
 check_up() { # WHAT
@@ -52,10 +73,24 @@ print(a[0] if a else "")')
         nft list table inet netnsctl >/dev/null 2>&1 || fail "$1: no nftables table"
         grep -q crash-test-host <<<"$(nnc exec full cat /etc/hosts)" || fail "$1: /etc/hosts inside is not /etc/netns/full/hosts"
         grep -q 'nameserver 192.0.2.53' <<<"$(nnc exec full cat /etc/resolv.conf)" || fail "$1: resolv.conf inside"
+        # both links between namespaces: the one it owns, the one "owner" has to it
+        in_ns full ping -c 1 -W 2 10.77.0.2 >/dev/null || fail "$1: side does not answer over the link full owns"
+        in_ns full ping -c 1 -W 2 10.78.0.1 >/dev/null || fail "$1: owner does not answer over its link to full"
 }
 
+# the host's snapshot, and the links inside the two other namespaces
+snapshot_all() { # FILE
+        snapshot "$1"
+        for n in side owner; do
+                echo "== links in $n"
+                in_ns "$n" ip -j link show | python3 -c 'import json,sys; [print(l["ifname"], ",".join(sorted(l.get("flags",[])))) for l in json.load(sys.stdin)]'
+        done >>"$1"
+}
+
+snapshot_all "$T/before"
+
 same_as_before() { # WHAT
-        snapshot "$T/after"
+        snapshot_all "$T/after"
         if ! diff -u "$T/before" "$T/after" >&2; then
                 fail "$1: the host is not as it was before (diff above)"
         fi

@@ -71,8 +71,24 @@ nnc up r2
 check_chain "r2 started again"
 pass "stopping r2 removes both links and the routes through them; starting it again restores them"
 
+# the peer index: r1 and r3 noted in r2's directory while they are up, nothing else
+assert_eq "$(cd /run/netnsctl/.peers && find . -mindepth 1 | sort | tr '\n' ' ')" "./r2 ./r2/r1 ./r2/r3 " "the peer index with r1, r2, r3 up"
 nnc down r1
 assert_eq "$(links r2)" "down veth UP 10.23.0.2/30" "r1 down: its link gone from r2, r2's other link stays"
+assert_eq "$(ls /run/netnsctl/.peers/r2)" "r3" "r1 down: its entry gone from the peer index"
+nnc up r1
+check_chain "r1 started again"
+pass "stopping r1 (an owner) removes its link and its index entry; starting it again restores the link"
+
+# the index names candidates only: r1 up, its entry planted for a namespace that has no link
+# to r2 in force (r3 down), and r2 restarted: no link appears, nothing fails
+nnc down r3
+: >/run/netnsctl/.peers/r2/r3
+nnc down r2
+nnc up r2
+assert_eq "$(links r2)" "r1 veth UP 10.12.0.2/30" "a planted index entry of a namespace that is down: ignored"
+rm /run/netnsctl/.peers/r2/r3
+nnc down r1
 nnc down r2
 nnc down r3
 snapshot "$T/after"
