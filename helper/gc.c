@@ -14,6 +14,7 @@
 #include "nft.h"
 #include "ns.h"
 #include "output.h"
+#include "peer-index.h"
 #include "proc.h"
 #include "record.h"
 #include "steps.h"
@@ -35,6 +36,12 @@
  *   link    a link in this namespace whose name starts with "nn-" (netnsctl's names), named by
  *           no record, whose veth peer is in no namespace pinned under /run/netns.
  *   nft     "table inet netnsctl" while no running namespace has NAT in its record.
+ *   index   RUNDIR/.peers/PEER/OWNER whose OWNER has no record with "peer PEER" (undoing a
+ *           record removes its entries; this is what a removed record left).
+ *   peer-link  in a running namespace, a veth whose other end is in a namespace "down"
+ *           unpinned while processes kept it alive (noted as stranded): a link between
+ *           namespaces whose other namespace is gone from netnsctl; deleting this end deletes
+ *           both.
  */
 #define PIN_MIN_AGE_SEC 2
 
@@ -45,6 +52,8 @@ enum item_type {
         ITEM_LINK,
         ITEM_NFT,
         ITEM_STRANDED,
+        ITEM_INDEX,
+        ITEM_PEER_LINK,
 };
 
 static const char *const item_type_names[] = {
@@ -54,6 +63,8 @@ static const char *const item_type_names[] = {
         [ITEM_LINK] = "link",
         [ITEM_NFT] = "nft",
         [ITEM_STRANDED] = "stranded",
+        [ITEM_INDEX] = "index",
+        [ITEM_PEER_LINK] = "peer-link",
 };
 
 struct item {
@@ -510,6 +521,144 @@ static int gc_stranded(struct gc *g) {
         return r;
 }
 
+/* Does @owner's record (quietly read) have the line "peer @peer"? */
+static bool record_names_peer(const char *owner, const char *peer) {
+        _cleanup_strv_free_ char **lines = NULL;
+
+        if (record_load(owner, &lines) < 0)
+                return false;
+        STRV_FOREACH(l, lines) {
+                struct record_entry e;
+
+                if (record_entry_parse(*l, &e, NULL) >= 0 && e.key == RECORD_PEER && streq(e.peer, peer))
+                        return true;
+        }
+        return false;
+}
+
+/* Entries of the peer index that no record names (after phase 1: records undone took theirs). */
+static int gc_index(struct gc *g) {
+        _cleanup_strv_free_ char **peers = NULL;
+        int r;
+
+        r = peer_index_peers(&peers);
+        if (r < 0) {
+                log_warning_errno(r, "Cannot read %s/.peers; leaving it alone: %m", netnsctl_run_dir());
+                return 0;
+        }
+        STRV_FOREACH(peer, peers) {
+                _cleanup_strv_free_ char **owners = NULL;
+
+                if (peer_index_owners(*peer, &owners) < 0)
+                        continue;
+                STRV_FOREACH(owner, owners) {
+                        _cleanup_free_ char *path = NULL;
+                        struct item *it;
+
+                        if (record_names_peer(*owner, *peer))
+                                continue;
+                        path = strdup_printf("%s/.peers/%s/%s", netnsctl_run_dir(), *peer, *owner);
+                        if (!path)
+                                return log_oom();
+                        it = item_add(g, ITEM_INDEX, path, "'%s' has no record with a link to '%s'", *owner, *peer);
+                        if (!it)
+                                return log_oom();
+                        if (!arg.dry_run) {
+                                r = peer_index_remove(*peer, *owner);
+                                if (r < 0)
+                                        it->error = r;
+                                else
+                                        it->removed = true;
+                        }
+                }
+        }
+        return 0;
+}
+
+/* The id namespace @nl gives the stranded namespace @s (through one of its processes), or -errno. */
+static int stranded_nsid(struct nl_sock *nl, const struct stranded_ns *s) {
+        _cleanup_close_ int fd = -1;
+        char path[64];
+        struct stat st;
+        size_t n = 0;
+        pid_t pid;
+
+        if (proc_netns_pids(s->ino, &pid, 1, &n) < 0 || n == 0)
+                return -ENOENT;
+        (void) snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) pid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        /* the very namespace: the process may have ended and its PID been reused meanwhile */
+        if (fd < 0 || fstat(fd, &st) < 0 || (unsigned long long) st.st_ino != s->ino)
+                return -ENOENT;
+        return nl_netns_id(nl, fd);
+}
+
+/* In the running namespace @name: veths whose other end is in a stranded namespace. */
+static int gc_peer_links_of(struct gc *g, const char *name, const struct stranded_ns *l, size_t m) {
+        _cleanup_nl_close_ struct nl_sock *nl = NULL;
+        _cleanup_free_ struct nl_link *links = NULL;
+        _cleanup_close_ int fd = netns_open(name);
+        size_t n = 0;
+        int r;
+
+        if (fd < 0)
+                return 0;
+        if (nl_open(fd, &nl) < 0 || nl_dump_links(nl, &links, &n) < 0)
+                return 0; /* cannot look: nothing to say */
+        for (size_t k = 0; k < m; k++) {
+                int nsid = stranded_nsid(nl, &l[k]);
+
+                for (size_t i = 0; nsid >= 0 && i < n; i++) {
+                        _cleanup_free_ char *object = NULL;
+                        struct item *it;
+
+                        if (!streq(links[i].kind, "veth") || links[i].link_netnsid != nsid)
+                                continue;
+                        object = strdup_printf("%s:%s", name, links[i].name);
+                        if (!object)
+                                return log_oom();
+                        it = item_add(g, ITEM_PEER_LINK, object,
+                                      "veth whose other end is in namespace '%s', which 'netnsctl down' unpinned",
+                                      l[k].name);
+                        if (!it)
+                                return log_oom();
+                        if (!arg.dry_run) {
+                                r = nl_link_del(nl, links[i].ifindex);
+                                if (r < 0 && r != -ENODEV)
+                                        it->error = r;
+                                else
+                                        it->removed = true;
+                        }
+                }
+        }
+        return 0;
+}
+
+static int gc_peer_links(struct gc *g) {
+        _cleanup_strv_free_ char **names = NULL;
+        struct stranded_ns *l = NULL;
+        size_t m = 0;
+        int r;
+
+        r = stranded_load(&l, &m);
+        if (r < 0 || m == 0)
+                return r == -ENOMEM ? log_oom() : 0;
+        r = ns_names(&names);
+        STRV_FOREACH(name, names) {
+                _cleanup_(ns_info_done) struct ns_info info = {};
+
+                if (r < 0)
+                        break;
+                r = ns_info_load(*name, &info);
+                if (r >= 0 && info.state == NS_UP)
+                        r = gc_peer_links_of(g, *name, l, m);
+        }
+        for (size_t i = 0; i < m; i++)
+                free(l[i].name);
+        free(l);
+        return r == -ENOMEM ? log_oom() : r < 0 ? log_error_errno(r, "Failed to look for links to stranded namespaces: %m") : 0;
+}
+
 int verb_gc(int argc, char **argv) {
         _cleanup_(gc_done) struct gc g = {};
         int lock, r;
@@ -523,6 +672,10 @@ int verb_gc(int argc, char **argv) {
                 r = gc_foreach_namespace(&g, gc_pin_and_dir);
         if (r >= 0)
                 r = gc_links(&g);
+        if (r >= 0)
+                r = gc_index(&g);
+        if (r >= 0)
+                r = gc_peer_links(&g);
         if (r >= 0)
                 r = gc_nft(&g);
         if (r >= 0)

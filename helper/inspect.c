@@ -9,8 +9,11 @@
 #include "inspect.h"
 #include "log.h"
 #include "name.h"
+#include "link-kind.h"
 #include "ns.h"
+#include "peer-index.h"
 #include "record.h"
+#include "steps.h"
 #include "util.h"
 
 static void closedirp(DIR **d) {
@@ -259,4 +262,118 @@ int stranded_forget(const char *name) {
         if (!path)
                 return -ENOMEM;
         return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+void ns_peer_links_free(struct ns_peer_link *l, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                free(l[i].peer);
+        free(l);
+}
+
+static int peer_link_add(struct ns_peer_link **l, size_t *n, const char *peer, bool owned, const char *ifname,
+                         const char *peer_ifname) {
+        struct ns_peer_link *x = ARRAY_APPEND(*l, *n);
+
+        if (!x)
+                return -ENOMEM;
+        *x = (struct ns_peer_link) { .peer = strdup(peer), .owned = owned };
+        if (!x->peer)
+                return -ENOMEM;
+        snprintf(x->ifname, sizeof(x->ifname), "%s", ifname);
+        snprintf(x->peer_ifname, sizeof(x->peer_ifname), "%s", peer_ifname);
+        return 0;
+}
+
+int ns_peer_links(const char *name, const struct netns_config *cfg, struct ns_peer_link **ret, size_t *ret_n) {
+        _cleanup_strv_free_ char **owners = NULL;
+        struct ns_peer_link *l = NULL;
+        size_t n = 0;
+        int r = 0;
+
+        for (size_t i = 0; cfg && i < cfg->n_links && r >= 0; i++) {
+                const struct netns_link *k = &cfg->links[i];
+                _cleanup_free_ char *pin = NULL;
+                char a[IFNAMSIZ], b[IFNAMSIZ];
+
+                if (k->kind != NETNS_LINK_VETH || !k->peer_namespace || link_ifname(k, a) < 0)
+                        continue;
+                link_peer_ifname(name, k, b);
+                r = peer_link_add(&l, &n, k->peer_namespace, true, a, b);
+                pin = netns_pin_path(k->peer_namespace);
+                if (r >= 0 && pin)
+                        l[n - 1].peer_up = netns_pin_inspect(pin, NULL) == PIN_NSFS;
+        }
+        if (r >= 0 && peer_index_owners(name, &owners) < 0)
+                owners = NULL; /* unreadable: left out */
+        STRV_FOREACH(owner, owners) {
+                _cleanup_config_ struct netns_config *o = NULL;
+                _cleanup_close_ int fd = -1;
+                int level = log_get_max_level();
+
+                if (r < 0 || streq(*owner, name))
+                        break;
+                log_set_max_level(LOG_EMERG); /* its business; not up: nothing to show */
+                fd = peer_owner_open(*owner, &o);
+                log_set_max_level(level);
+                if (fd < 0)
+                        continue;
+                for (size_t i = 0; i < o->n_links && r >= 0; i++) {
+                        const struct netns_link *k = &o->links[i];
+                        char a[IFNAMSIZ], b[IFNAMSIZ];
+
+                        if (k->kind != NETNS_LINK_VETH || !streq_ptr(k->peer_namespace, name) || link_ifname(k, b) < 0)
+                                continue;
+                        link_peer_ifname(*owner, k, a);
+                        r = peer_link_add(&l, &n, *owner, false, a, b);
+                        if (r >= 0)
+                                l[n - 1].peer_up = true;
+                }
+        }
+        if (r < 0) {
+                ns_peer_links_free(l, n);
+                return r;
+        }
+        *ret = l;
+        *ret_n = n;
+        return 0;
+}
+
+int ns_peer_names(const char *name, char **record, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+        int r;
+
+        r = peer_index_owners(name, &l);
+        if (r < 0 && !(l = calloc(1, sizeof(char *))))
+                return -ENOMEM;
+        STRV_FOREACH(line, record) {
+                struct record_entry e;
+
+                if (record_entry_parse(*line, &e, NULL) < 0 || e.key != RECORD_PEER || strv_contains(l, e.peer))
+                        continue;
+                if (strv_extend(&l, e.peer) < 0)
+                        return -ENOMEM;
+        }
+        strv_sort(l);
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+int ns_name_of_nsid(struct nl_sock *nl, int nsid, char **ret) {
+        _cleanup_strv_free_ char **names = NULL;
+        int r;
+
+        if (nsid < 0)
+                return -ENOENT;
+        r = ns_names(&names);
+        if (r < 0)
+                return r == -ENOMEM ? r : -ENOENT;
+        STRV_FOREACH(name, names) {
+                _cleanup_close_ int fd = netns_open(*name);
+
+                if (fd >= 0 && nl_netns_id(nl, fd) == nsid) {
+                        *ret = strdup(*name);
+                        return *ret ? 0 : -ENOMEM;
+                }
+        }
+        return -ENOENT;
 }

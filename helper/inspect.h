@@ -82,3 +82,40 @@ struct stranded_ns {
 int stranded_load(struct stranded_ns **ret, size_t *ret_n);
 /* Forget the note of @name (its namespace has no process left). 0 or -errno */
 int stranded_forget(const char *name);
+
+/* A link between namespace NAME and another ([Link] Type=veth with PeerNamespace=). */
+struct ns_peer_link {
+        char *peer;                  /* the namespace at the other end */
+        bool owned;                  /* NAME's configuration has it (else @peer's) */
+        bool peer_up;                /* @peer is up (pinned) */
+        char ifname[IFNAMSIZ];       /* its end inside NAME */
+        char peer_ifname[IFNAMSIZ];  /* its end inside @peer */
+};
+
+/**
+ * ns_peer_links() - the links between namespace @name and others
+ * @name: namespace name
+ * @cfg: its configuration, or NULL: its own links come from there
+ * @ret: array (ns_peer_links_free() it), @ret_n its length
+ *
+ * The links other namespaces' configurations have to @name are known while those are up
+ * (the peer index, lib/peer-index.h), from their configurations in force.
+ * Return: 0 or -ENOMEM; what cannot be read is left out
+ */
+int ns_peer_links(const char *name, const struct netns_config *cfg, struct ns_peer_link **ret, size_t *ret_n);
+void ns_peer_links_free(struct ns_peer_link *l, size_t n);
+
+/**
+ * ns_peer_names() - the namespaces linked with @name, as the records say
+ * @name: namespace name
+ * @record: its record, or NULL: its "peer NAME" lines
+ * @ret: sorted, each once: those lines' names, and the owners the peer index names for @name
+ * Return: 0 or -errno
+ */
+int ns_peer_names(const char *name, char **record, char ***ret);
+
+/**
+ * ns_name_of_nsid() - the name under /run/netns of the namespace @nl's namespace calls @nsid
+ * Return: 0 and the name (malloc'd) in @ret, -ENOENT when it is no pinned namespace, -ENOMEM
+ */
+int ns_name_of_nsid(struct nl_sock *nl, int nsid, char **ret);

@@ -27,6 +27,8 @@ struct list_entry {
         const char *host_veth; /* the host end of its veth (points into info.record), or NULL */
         struct nat_elem *fwds; /* the port forwards its record lists */
         size_t n_fwds;
+        char **peers;          /* the namespaces linked with it (ns_peer_names()), or NULL */
+        bool *peers_up;        /* per peer: whether it is up */
 };
 
 /* "tcp:8080,udp:192.0.2.1:53-54": the host side of the forwards, each once (a forward on every
@@ -140,6 +142,17 @@ static void print_json(const struct list_entry *e, size_t n) {
                 else
                         json_null(&j, "addresses");
                 json_string(&j, "host_veth", x->have_nat ? x->host_veth : NULL);
+                if (x->peers) {
+                        json_array_begin(&j, "peers");
+                        for (size_t k = 0; x->peers[k]; k++) {
+                                json_object_begin(&j, NULL);
+                                json_string(&j, "namespace", x->peers[k]);
+                                json_bool(&j, "up", x->peers_up[k]);
+                                json_object_end(&j);
+                        }
+                        json_array_end(&j);
+                } else
+                        json_null(&j, "peers");
                 if (x->have_nat) {
                         json_array_begin(&j, "forwards");
                         for (size_t k = 0; k < x->n_fwds; k++)
@@ -153,7 +166,7 @@ static void print_json(const struct list_entry *e, size_t n) {
 }
 
 static int print_table(const struct list_entry *e, size_t n) {
-        static const char *const header[] = { "NAME", "STATE", "PIN", "UNIT", "PROCESSES", "HOST-VETH", "PORTS", "ADDRESSES", NULL };
+        static const char *const header[] = { "NAME", "STATE", "PIN", "UNIT", "PROCESSES", "HOST-VETH", "PORTS", "PEERS", "ADDRESSES", NULL };
         _cleanup_(table_freep) struct table *t = table_new(header);
 
         if (!t)
@@ -161,7 +174,16 @@ static int print_table(const struct list_entry *e, size_t n) {
         for (size_t i = 0; i < n; i++) {
                 const struct list_entry *x = &e[i];
                 _cleanup_free_ char *addrs = NULL, *ports = NULL;
+                _cleanup_strv_free_ char **peers = NULL;
+                _cleanup_free_ char *peers_text = NULL;
                 int r = 0;
+
+                /* "r1,r3(down)": a peer that is not up, marked */
+                for (size_t k = 0; x->peers && x->peers[k]; k++)
+                        if (strv_consume(&peers, strdup_printf("%s%s", x->peers[k], x->peers_up[k] ? "" : "(down)")) < 0)
+                                return log_oom();
+                if (peers && !(peers_text = strv_join(peers, ",")))
+                        return log_oom();
 
                 if (x->have_addrs && !(addrs = strv_join(x->addrs, " ")))
                         return log_oom();
@@ -182,6 +204,8 @@ static int print_table(const struct list_entry *e, size_t n) {
                         r = -ENOMEM;
                 if (r >= 0)
                         r = table_add(t, COLOR_NONE, x->have_nat ? (ports ?: "") : NULL);
+                if (r >= 0)
+                        r = table_add(t, COLOR_NONE, x->peers ? (peers_text ?: "") : NULL);
                 if (r >= 0)
                         r = table_add(t, COLOR_NONE, x->have_addrs ? addrs : NULL);
                 if (r < 0)
@@ -235,6 +259,29 @@ static int add_stranded(struct list_entry **e, size_t *n, const struct proc_tabl
         free(l);
         qsort(*e, *n, sizeof(**e), entry_cmp);
         return r;
+}
+
+/* Each namespace's peers (its record's, and the index's for it), each up or not: from the list
+ * itself, and for one not listed (no pin, no record), not up. Return: 0 or -ENOMEM */
+static int add_peers(struct list_entry *e, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                struct list_entry *x = &e[i];
+                size_t m;
+
+                if (!netns_name_is_valid(x->info.name) || x->info.state == NS_STRANDED)
+                        continue;
+                if (ns_peer_names(x->info.name, x->info.record, &x->peers) < 0)
+                        return -ENOMEM;
+                m = strv_length(x->peers);
+                x->peers_up = calloc(m + 1, sizeof(bool));
+                if (!x->peers_up)
+                        return -ENOMEM;
+                for (size_t k = 0; k < m; k++)
+                        for (size_t o = 0; o < n; o++)
+                                if (streq(e[o].info.name, x->peers[k]))
+                                        x->peers_up[k] = e[o].info.state == NS_UP || (e[o].info.pin == PIN_NSFS && !e[o].info.managed);
+        }
+        return 0;
 }
 
 int verb_list(int argc, char **argv) {
@@ -312,6 +359,8 @@ int verb_list(int argc, char **argv) {
         }
 
         r = add_stranded(&e, &n, have_procs ? &procs : NULL);
+        if (r >= 0)
+                r = add_peers(e, n);
         if (r < 0) {
                 r = log_oom();
                 goto finish;
@@ -327,6 +376,8 @@ finish:
                 ns_info_done(&e[i].info);
                 strv_free(e[i].addrs);
                 free(e[i].fwds);
+                strv_free(e[i].peers);
+                free(e[i].peers_up);
         }
         free(e);
         proc_table_done(&procs);

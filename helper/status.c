@@ -73,6 +73,9 @@ struct status {
         struct nl_route_entry *routes;
         size_t n_routes;
         int host_nsid;               /* the id the namespace gives the host's namespace, -1 if none */
+        char **link_peer_ns;         /* per link: the pinned namespace its veth peer is in, or NULL */
+        struct ns_peer_link *peers;  /* the links between this namespace and others */
+        size_t n_peers;
         int netns_fd;                /* the namespace, while we look at it; -1 */
         struct wg_device *tunnels;   /* its WireGuard devices (no private key) */
         size_t n_tunnels;
@@ -100,6 +103,10 @@ static void status_done(struct status *s) {
         free(s->unit_name);
         free(s->attached_state);
         free(s->have_attached_state);
+        for (size_t i = 0; s->link_peer_ns && i < s->n_links; i++)
+                free(s->link_peer_ns[i]);
+        free(s->link_peer_ns);
+        ns_peer_links_free(s->peers, s->n_peers);
         free(s->links);
         free(s->addrs);
         free(s->routes);
@@ -223,6 +230,20 @@ static int load_inside(struct status *s) {
         if (self >= 0) {
                 r = nl_netns_id(nl, self);
                 s->host_nsid = r >= 0 ? r : -1;
+        }
+
+        /* For a veth whose peer is in another namespace: that namespace's name, if pinned. */
+        s->link_peer_ns = calloc(s->n_links + 1, sizeof(char *));
+        if (!s->link_peer_ns)
+                return -ENOMEM;
+        for (size_t i = 0; i < s->n_links; i++) {
+                const struct nl_link *l = &s->links[i];
+
+                if (!streq(l->kind, "veth") || l->link_netnsid < 0 || l->link_netnsid == s->host_nsid)
+                        continue;
+                r = ns_name_of_nsid(nl, l->link_netnsid, &s->link_peer_ns[i]);
+                if (r == -ENOMEM)
+                        return r;
         }
 
         s->netns_fd = TAKE_FD(fd);
@@ -405,6 +426,22 @@ static const char *link_mac(const struct nl_link *l, char buf[static 18]) {
         return buf;
 }
 
+/* The pinned namespace at the other end of the link @ifindex inside, or NULL. */
+static const char *link_peer_ns(const struct status *s, int ifindex) {
+        for (size_t i = 0; s->link_peer_ns && i < s->n_links; i++)
+                if (s->links[i].ifindex == ifindex)
+                        return s->link_peer_ns[i];
+        return NULL;
+}
+
+/* Whether @p's end exists inside, its other end in @p's peer namespace. */
+static bool peer_linked(const struct status *s, const struct ns_peer_link *p) {
+        for (size_t i = 0; s->link_peer_ns && i < s->n_links; i++)
+                if (streq(s->links[i].name, p->ifname) && streq_ptr(s->link_peer_ns[i], p->peer))
+                        return true;
+        return false;
+}
+
 static const char *link_name(const struct status *s, int ifindex) {
         for (size_t i = 0; i < s->n_links; i++)
                 if (s->links[i].ifindex == ifindex)
@@ -546,6 +583,7 @@ static void print_json(const struct status *s) {
                         json_uint(&j, "mtu", l->mtu);
                         json_string(&j, "mac", link_mac(l, mac));
                         json_string(&j, "host_peer", link_peer_on_host(s, l, peer) ? peer : NULL);
+                        json_string(&j, "peer_namespace", s->link_peer_ns ? s->link_peer_ns[i] : NULL);
                         json_array_begin(&j, "addresses");
                         for (size_t k = 0; k < s->n_addrs; k++) {
                                 struct netns_prefix p;
@@ -583,10 +621,26 @@ static void print_json(const struct status *s) {
                         json_uint(&j, "table", r->table);
                         json_string(&j, "protocol", rtprot_to_string(r->protocol, pb));
                         json_string(&j, "type", route_type_name(r->type));
+                        json_string(&j, "peer_namespace", r->oif ? link_peer_ns(s, r->oif) : NULL);
                         json_object_end(&j);
                 }
                 json_array_end(&j);
         }
+
+        json_array_begin(&j, "peers");
+        for (size_t i = 0; i < s->n_peers; i++) {
+                const struct ns_peer_link *p = &s->peers[i];
+
+                json_object_begin(&j, NULL);
+                json_string(&j, "namespace", p->peer);
+                json_string(&j, "owner", p->owned ? s->name : p->peer);
+                json_string(&j, "ifname", p->ifname);
+                json_string(&j, "peer_ifname", p->peer_ifname);
+                json_bool(&j, "up", p->peer_up);
+                json_bool(&j, "linked", s->have_inside && peer_linked(s, p));
+                json_object_end(&j);
+        }
+        json_array_end(&j);
 
         print_json_wireguard(&j, s);
 
@@ -747,6 +801,8 @@ static void print_text(const struct status *s) {
                                 printf(" (%s", streq(l->name, "lo") ? "loopback" : "link");
                         if (link_peer_on_host(s, l, peer))
                                 printf(", peer %s on the host", peer);
+                        else if (s->link_peer_ns && s->link_peer_ns[i])
+                                printf(", peer in namespace %s", s->link_peer_ns[i]);
                         /* both states, each named: "UP" alone reads as "works" while the
                          * carrier may be down (operational lower-layer-down) */
                         printf(") admin %s%s%s, oper %s%s%s, mtu %u\n",
@@ -782,6 +838,8 @@ static void print_text(const struct status *s) {
                                 printf(" via %s", addr_to_string(r->family, &r->gateway, buf2));
                         if (dev)
                                 printf(" dev %s", dev);
+                        if (r->oif && link_peer_ns(s, r->oif))
+                                printf(" (to namespace %s)", link_peer_ns(s, r->oif));
                         if (r->table != RT_TABLE_MAIN)
                                 printf(" table %u", r->table);
                         printf(" proto %s\n", rtprot_to_string(r->protocol, pb));
@@ -815,6 +873,17 @@ static void print_text(const struct status *s) {
         } else if (s->info.pin == PIN_NSFS) {
                 label("Links");
                 printf("(cannot look inside: %s)\n", geteuid() == 0 ? "entering the namespace failed" : "needs root");
+        }
+
+        for (size_t i = 0; i < s->n_peers; i++) {
+                const struct ns_peer_link *p = &s->peers[i];
+                bool linked = s->have_inside && peer_linked(s, p);
+
+                label(i == 0 ? "Peers" : "");
+                printf("%s%s%s: %s here - %s there (%s), %s%s%s\n", color_on(COLOR_BOLD), p->peer, color_off(), p->ifname,
+                       p->peer_ifname, p->owned ? "this namespace's [Link]" : "its [Link]",
+                       color_on(linked ? COLOR_GREEN : COLOR_YELLOW),
+                       linked ? "linked" : p->peer_up ? "not linked" : "waiting: not up", color_off());
         }
 
         first = true;
@@ -920,6 +989,8 @@ int verb_status(int argc, char **argv) {
         r = load_units(&s);
         if (r >= 0)
                 r = load_inside(&s);
+        if (r >= 0 && (s.info.managed || s.cfg))
+                r = ns_peer_links(s.name, s.cfg, &s.peers, &s.n_peers);
         if (r >= 0)
                 r = load_sysctls(&s);
         if (r >= 0)

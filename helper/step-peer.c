@@ -159,11 +159,7 @@ static int peer_open(const char *name) {
         return fd < 0 ? -errno : fd;
 }
 
-/*
- * The namespace @owner, when it is up: its record complete and its namespace the one at its
- * pin. An fd, and its configuration in force in *@ret_cfg; -ENOENT when it is not up.
- */
-static int owner_open(const char *owner, struct netns_config **ret_cfg) {
+int peer_owner_open(const char *owner, struct netns_config **ret_cfg) {
         _cleanup_strv_free_ char **lines = NULL;
         _cleanup_free_ char *source = NULL;
         _cleanup_close_ int fd = -1;
@@ -206,7 +202,7 @@ static int links_of_others(struct up_ctx *c) {
                         continue;
                 /* its configuration in force parsed when it came up; quiet, as its own business */
                 log_set_max_level(LOG_EMERG);
-                fd = owner_open(*owner, &other);
+                fd = peer_owner_open(*owner, &other);
                 log_set_max_level(level);
                 if (fd == -ENOENT)
                         continue; /* not up: it makes the links when it comes up */

@@ -101,6 +101,15 @@ int undo_link_new(struct undo_ctx *u, const struct record_entry *e);
 /* step-peer.c: veths between namespaces; "link-new NAME veth" and "peer NAME" record lines */
 int step_peers(struct up_ctx *c);
 int undo_peer(struct undo_ctx *u, const struct record_entry *e);
+/**
+ * peer_owner_open() - namespace @owner if it is up, with its configuration in force
+ * @owner: namespace name (from the peer index)
+ * @ret_cfg: what RUNDIR/@owner/config parses to (free it)
+ *
+ * Up: its record complete and its namespace the one at its pin.
+ * Return: an O_CLOEXEC fd of the namespace, -ENOENT when it is not up, -errno
+ */
+int peer_owner_open(const char *owner, struct netns_config **ret_cfg);
 
 /* step-route.c: [Route] sections; no record lines (the routes die with the namespace) */
 int plan_routes(struct up_ctx *c);

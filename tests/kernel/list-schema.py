@@ -42,6 +42,7 @@ LIST_ENTRY = {
     "processes": opt(INT),
     "addresses": opt(array(STR)),
     "host_veth": opt(STR),
+    "peers": opt(array({"namespace": STR, "up": BOOL})),
     "forwards": opt(array(FORWARD)),
 }
 
@@ -62,6 +63,7 @@ STATUS = {
         "mtu": INT,
         "mac": opt(STR),
         "host_peer": opt(STR),
+        "peer_namespace": opt(STR),
         "addresses": array({"address": STR, "scope": enum("global", "site", "link", "host")}),
     })),
     "routes": opt(array({
@@ -72,7 +74,16 @@ STATUS = {
         "table": INT,
         "protocol": STR,
         "type": enum("unicast", "blackhole", "unreachable", "prohibit", "throw"),
+        "peer_namespace": opt(STR),
     })),
+    "peers": array({
+        "namespace": STR,
+        "owner": STR,
+        "ifname": STR,
+        "peer_ifname": STR,
+        "up": BOOL,
+        "linked": BOOL,
+    }),
     "wireguard": opt(array({
         "ifname": STR,
         "public_key": opt(STR),
@@ -98,7 +109,7 @@ STATUS = {
 }
 
 GC_ITEM = {
-    "type": enum("record", "pin", "dir", "link", "nft", "stranded"),
+    "type": enum("record", "pin", "dir", "link", "nft", "stranded", "index", "peer-link"),
     "object": STR,
     "reason": STR,
     "removed": BOOL,
