@@ -1065,8 +1065,9 @@ static void test_man_examples(void) {
                 if (!e)
                         break;
                 text = unescape_troff(b, (size_t) (e - b));
-                if (text[0] != '[' && text[0] != '#') {
-                        /* not a configuration example (e.g. nftables rules in WHAT CHANGES ON THE HOST) */
+                if ((text[0] != '[' && text[0] != '#') || startswith(text, "[Unit]")) {
+                        /* not a configuration example (e.g. nftables rules in WHAT CHANGES ON THE
+                         * HOST, a unit file beside one) */
                         free(text);
                         p = e;
                         continue;
