@@ -16,7 +16,7 @@
  * dependencies (libgcrypt, liblzma, libzstd, liblz4, libcap: 1.5 ms and 2 MiB on a small VM),
  * while these need libc, libmnl and libnftnl (small, itself on libmnl only: nft-table.c
  * builds the NAT table's messages with it). So the netnsctl binary is this program; it runs
- * "exec NAME ...", "up NAME" and "down NAME" itself, and execs the full tool (also called
+ * "exec NAME ...", "up NAME", "down NAME" and "reload NAME" (ExecReload=) itself, and execs the full tool (also called
  * netnsctl, in LIBEXECDIR/netnsctl/), with the same arguments, for all the rest: other verbs,
  * options, --help (an extra exec there costs nothing that matters).
  *
@@ -53,9 +53,11 @@ int exec_scope_bind(const char *name) {
         return exec_tool(saved_argv);
 }
 
-/* "up NAME" or "down NAME" exactly: anything else (options, --help) is the tool's */
+/* "up NAME", "down NAME" or "reload NAME" exactly: anything else (options, --help, --dry-run) is
+ * the tool's */
 static bool is_updown(int argc, char **argv) {
-        return argc == 3 && (streq(argv[1], "up") || streq(argv[1], "down")) && argv[2][0] != '-';
+        return argc == 3 && (streq(argv[1], "up") || streq(argv[1], "down") || streq(argv[1], "reload")) &&
+               argv[2][0] != '-';
 }
 
 int main(int argc, char *argv[]) {
@@ -64,7 +66,8 @@ int main(int argc, char *argv[]) {
         saved_argv = argv;
         if (is_updown(argc, argv)) {
                 log_parse_environment();
-                r = streq(argv[1], "up") ? verb_up(argc - 1, argv + 1) : verb_down(argc - 1, argv + 1);
+                r = streq(argv[1], "up") ? verb_up(argc - 1, argv + 1) :
+                    streq(argv[1], "down") ? verb_down(argc - 1, argv + 1) : netns_reload(argv[2], false);
                 return r < 0 ? 1 : 0;
         }
 

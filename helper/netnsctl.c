@@ -23,6 +23,14 @@ static const char *const option_names[_OPT_MAX] = {
         "--json", "--no-legend", "--no-pager", "--lines=", "--dry-run",
 };
 
+static int verb_reload(int argc, char **argv) {
+        return netns_reload(argv[1], arg.dry_run);
+}
+
+static int verb_diff(int argc, char **argv) {
+        return netns_reload(argv[1], true);
+}
+
 struct verb {
         const char *name;
         int min_args, max_args; /* counting the verb itself; -1 = unlimited */

@@ -857,7 +857,7 @@ int reload_pending(const char *name, const struct netns_config *cfg) {
         return size != cfg->source_size || memcmp(src, cfg->source, size) != 0;
 }
 
-static int do_reload(const char *name, bool dry_run) {
+int netns_reload(const char *name, bool dry_run) {
         _cleanup_config_ struct netns_config *cfg = NULL;
         _cleanup_free_ char *src = NULL;
         _cleanup_(reload_done) struct reload r = { .name = name, .c.netns_fd = -1 };
@@ -972,12 +972,4 @@ static int do_reload(const char *name, bool dry_run) {
                 }
         }
         return 0;
-}
-
-int verb_reload(int argc, char **argv) {
-        return do_reload(argv[1], arg.dry_run);
-}
-
-int verb_diff(int argc, char **argv) {
-        return do_reload(argv[1], true);
 }

@@ -42,8 +42,18 @@ int verb_monitor(int argc, char **argv);
 int verb_gc(int argc, char **argv);
 int verb_nat_sync(int argc, char **argv);
 int verb_nat_watch(int argc, char **argv);
-int verb_reload(int argc, char **argv);
-int verb_diff(int argc, char **argv);
+
+/**
+ * netns_reload() - bring running namespace @name to its configuration on disk, in place
+ * @name: the namespace
+ * @dry_run: print the plan, change nothing ("reload --dry-run", "diff")
+ *
+ * In the netnsctl command itself (launcher.c) as "up" and "down" are: ExecReload= of
+ * netns@.service runs it, and a reload that changes one Port= should cost little more than the
+ * nftables transaction.
+ * Return: 0, or -errno (logged; what was in force stays in force)
+ */
+int netns_reload(const char *name, bool dry_run);
 
 struct netns_config;
 /**
