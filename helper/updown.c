@@ -184,7 +184,11 @@ static int undo_existing(const char *name) {
 int up_test_hook(const char *step) {
         const char *fail = secure_getenv("NETNSCTL_TEST_FAIL_STEP");
         const char *kill_after = secure_getenv("NETNSCTL_TEST_KILL_AFTER");
+        const char *pause_after = secure_getenv("NETNSCTL_TEST_PAUSE_AFTER");
 
+        /* a window for whatever runs concurrently to step into, if the lock let it */
+        if (pause_after && streq(pause_after, step))
+                (void) usleep(200 * 1000);
         if (kill_after && streq(kill_after, step))
                 (void) raise(SIGKILL);
         if (fail && streq(fail, step))
