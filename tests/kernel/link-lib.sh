@@ -5,11 +5,13 @@
 #
 # link_need KIND...: the kernel must be able to make these devices (macvlan, ipvlan, vlan).
 # A kernel built without them (this project's CI VMs have neither ipvlan nor 8021q, and no
-# modules) runs the whole test again in a virtual machine: Debian's own kernel, prepared by
-# tests/kernel/vm-prepare.sh (tests/deps.sh runs it), booted by QEMU (emulated CPU) over the
-# read-only host root (virtio-9p). Its network stack is its own, and the VM has no network
+# modules) runs the whole test again in a virtual machine (vm-lib.sh: Debian's own kernel under
+# QEMU over the read-only host root). Its network stack is its own, and the VM has no network
 # device: nothing reaches the machine's. Without QEMU or the prepared kernel the test is
 # skipped, and says so.
+
+# shellcheck source=vm-lib.sh
+. "$(dirname -- "${BASH_SOURCE[0]}")/vm-lib.sh"
 
 # "ok" when the sandbox kernel makes a KIND device on a veth, else the kernel's complaint
 link_probe() { # KIND
@@ -46,18 +48,19 @@ link_need() { # KIND...
                 # (modprobe's messages: shown by link_run_vm outside)
                 fail "Debian's kernel $(uname -r) in the VM cannot make ${missing[*]}: its modules did not load"
         fi
-        local vm=${NETNSCTL_VM_DIR:-/var/cache/netnsctl-tests/vm} kver
-        kver=$(cat "$vm/current" 2>/dev/null || true)
-        if ! command -v qemu-system-x86_64 >/dev/null || [ -z "$kver" ] || [ ! -f "$vm/$kver/initrd.img" ]; then
+        local k
+        k=$(vm_kernel)
+        if [ -z "$k" ]; then
                 echo "skipped: kernel $(uname -r) cannot make ${missing[*]} devices (CONFIG_IPVLAN/CONFIG_VLAN_8021Q/CONFIG_MACVLAN), and no VM to run the test on Debian's kernel instead (tests/deps.sh installs qemu-system-x86 and runs tests/kernel/vm-prepare.sh)"
                 exit 77
         fi
-        echo "# kernel $(uname -r) cannot make ${missing[*]} devices: running $(basename "$0") in a VM on Debian's kernel $kver"
-        link_run_vm "$0" "$vm/$kver"
+        echo "# kernel $(uname -r) cannot make ${missing[*]} devices: running $(basename "$0") in a VM on Debian's kernel $(basename "$k")"
+        link_run_vm "$0" "$k"
 }
 
-# Boot Debian's kernel in QEMU with the test as its init's job; the test's stdout/stderr and
-# exit status come back through a 9p share of a directory of the sandbox. Does not return.
+# Boot Debian's kernel in QEMU (vm-lib.sh) with the test as its init's job (link-vm-init.sh);
+# the test's stdout/stderr and exit status come back through a 9p share of a directory of the
+# sandbox. Does not return.
 link_run_vm() { # TEST KERNEL-DIR
         local test=$1 k=$2 out rc here
         test=$(realpath "$test")
@@ -69,37 +72,19 @@ link_run_vm() { # TEST KERNEL-DIR
         for v in ASAN_OPTIONS UBSAN_OPTIONS; do
                 if [ -n "${!v:-}" ]; then env+=" $v=${!v}"; fi
         done
-        # (white space would split the kernel command line; a comma, QEMU's option syntax)
-        case "$test$here$k$NETNSCTL$out${ASAN_OPTIONS:-}${UBSAN_OPTIONS:-}" in
-        *[[:space:],]*) echo "skipped: a path or setting has white space or a comma; it cannot go on the kernel or QEMU command line"; exit 77 ;;
+        case "$test$NETNSCTL${ASAN_OPTIONS:-}${UBSAN_OPTIONS:-}" in
+        *[[:space:]]*) echo "skipped: a path or setting has white space; it cannot go on the kernel command line"; exit 77 ;;
         esac
-        # QEMU emulates the CPU (TCG; the kernel boots in about 2 s). Not KVM: on these machines
-        # (nested virtualisation) a KVM guest runs the BIOS and then hangs in the kernel's first
-        # steps, and a hung VM could only be told from a slow one by a timeout.
-        # The VM: no network device, no disk; the host's root read-only and the out directory
-        # over virtio-9p. KEY=VALUE words the kernel does not know become init's environment.
-        # A reboot (the init's last act, or a panic: panic=-1) ends QEMU (-no-reboot).
-        # --foreground: QEMU stays in the test's process group, so meson's timeout (600 s, later
-        # than this one) or a ^C ends it too; -k: SIGKILL 10 s after a SIGTERM it ignored.
-        timeout --foreground -k 10 540 qemu-system-x86_64 -machine q35,accel=tcg -cpu max -m 768 -smp 1 \
-                -nodefaults -nographic -no-reboot -nic none \
-                -chardev file,id=con,path="$out/console" -serial chardev:con \
-                -kernel "$k/vmlinuz" -initrd "$k/initrd.img" \
-                -append "console=ttyS0 loglevel=4 panic=-1 quiet NETNSCTL_VM_INIT=$here/link-vm-init.sh NETNSCTL_VM_TEST=$test NETNSCTL_VM_MODULES=$k/lib/modules/$(basename "$k") $env" \
-                -fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
-                -device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
-                -fsdev local,id=out,path="$out",security_model=none,multidevs=remap \
-                -device virtio-9p-pci,fsdev=out,mount_tag=out \
-                >"$out/qemu.log" 2>&1 </dev/null || true
+        vm_qemu "$k" "$out/vm" "$here/link-vm-init.sh" "NETNSCTL_VM_TEST=$test $env" "out=$out"
         rc=$(cat "$out/rc" 2>/dev/null || true)
         cat "$out/log" 2>/dev/null || true
         if [ -z "$rc" ]; then
-                tail -n 20 "$out/qemu.log" "$out/console" >&2
+                tail -n 20 "$out/vm.qemu" "$out/vm.console" >&2
                 fail "the test did not finish in the VM (QEMU's messages and the console above)"
         fi
         if [ "$rc" != 0 ]; then
                 echo "# in the VM the test exited $rc; console and module loading:" >&2
-                tail -n 5 "$out/console" "$out/modprobe.log" >&2
+                tail -n 5 "$out/vm.console" "$out/modprobe.log" >&2
         fi
         exit "$rc"
 }
