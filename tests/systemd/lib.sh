@@ -58,6 +58,8 @@ grep -qw overlay /proc/filesystems || skip "kernel has no overlayfs"
 
 # shellcheck source=release-lib.sh
 . "$(dirname -- "${BASH_SOURCE[0]}")/release-lib.sh"
+# shellcheck source=root-prep.sh
+. "$(dirname -- "${BASH_SOURCE[0]}")/root-prep.sh"
 # CT_LOWER: the root the containers' overlay is over. CT_RELEASE_OUT: for another release,
 # where release-build.sh built and installed the tree inside that release's root.
 CT_LOWER=/
@@ -306,36 +308,13 @@ ct_setup() {
         ct_install
 }
 
-# ct_disable_enabled: what the admin (or a package's postinst) enabled on the root the overlay
-# is over does not start in the container: the .wants/.requires links below /etc/systemd/system
-# go (in the overlay only). A service of the machine's that fails in a container (bird, say)
-# would otherwise leave it "degraded"; what a test needs it enables itself.
+# ct_disable_enabled, ct_mask_slow: root-prep.sh's, on the container's root
 ct_disable_enabled() {
-        local l
-        for l in "$CT_ROOT"/etc/systemd/system/*.wants/* "$CT_ROOT"/etc/systemd/system/*.requires/*; do
-                [ -L "$l" ] && rm -f "$l"
-        done
-        return 0
+        root_disable_enabled "$CT_ROOT"
 }
 
-# ct_mask_slow: mask what slows the boot, can fail in a container, or is irrelevant
 ct_mask_slow() {
-        local u d=$CT_ROOT/etc/systemd/system
-        mkdir -p "$d"
-        for u in \
-                postgresql.service postgresql@.service dnsmasq.service nftables.service \
-                console-getty.service getty@.service getty@tty1.service container-getty@.service \
-                serial-getty@.service \
-                apt-daily.timer apt-daily-upgrade.timer apt-daily.service apt-daily-upgrade.service \
-                dpkg-db-backup.timer man-db.timer e2scrub_all.timer fstrim.timer \
-                e2scrub_reap.service systemd-tmpfiles-clean.timer \
-                systemd-networkd-wait-online.service systemd-networkd.service systemd-networkd.socket \
-                systemd-resolved.service systemd-timesyncd.service systemd-pstore.service \
-                systemd-logind.service \
-                ssh.service cron.service rsyslog.service exim4.service \
-                remote-fs.target machines.target; do
-                ln -sfn /dev/null "$d/$u"
-        done
+        root_mask_slow "$CT_ROOT"
 }
 
 # ct_install: install the current build into the root. The build's prefix paths
