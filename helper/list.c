@@ -2,6 +2,7 @@
 /* list.c - netnsctl list: every namespace under /run/netns (netnsctl's and others'), one line each */
 
 #include <arpa/inet.h>
+#include <time.h>
 
 #include "addr.h"
 #include "inspect.h"
@@ -14,6 +15,19 @@
 #include "record.h"
 #include "util.h"
 #include "verbs.h"
+#include "wireguard.h"
+
+enum tunnel_state {
+        TUNNEL_NONE,           /* no WireGuard device inside (or not known: have_addrs false) */
+        TUNNEL_OK,             /* each has a live session, or waits for its peers to reach it */
+        TUNNEL_NO_HANDSHAKE,   /* one has peers to reach and no recent handshake with any */
+};
+
+static const char *const tunnel_state_names[] = {
+        [TUNNEL_NONE] = NULL,
+        [TUNNEL_OK] = "ok",
+        [TUNNEL_NO_HANDSHAKE] = "no-handshake",
+};
 
 struct list_entry {
         struct ns_info info;
@@ -29,6 +43,7 @@ struct list_entry {
         size_t n_fwds;
         char **peers;          /* the namespaces linked with it (ns_peer_names()), or NULL */
         bool *peers_up;        /* per peer: whether it is up */
+        enum tunnel_state tunnel; /* its WireGuard devices, seen with have_addrs */
 };
 
 /* "tcp:8080,udp:192.0.2.1:53-54": the host side of the forwards, each once (a forward on every
@@ -58,13 +73,47 @@ static char *forwards_string(const struct list_entry *x) {
         return strv_join(l, ",");
 }
 
-/* The global (scope universe) addresses inside the namespace pinned at @name. */
-static int read_addresses(const char *name, char ***ret) {
+/* The WireGuard devices among @links (inside the namespace @fd): is one without a live session? */
+static int read_tunnels(int fd, const struct nl_link *links, size_t n, enum tunnel_state *ret) {
+        _cleanup_nl_close_ struct nl_sock *genl = NULL;
+        enum tunnel_state t = TUNNEL_NONE;
+        uint16_t family;
+        int r;
+
+        for (size_t i = 0; i < n; i++) {
+                struct wg_device d = {};
+
+                if (!streq(links[i].kind, "wireguard"))
+                        continue;
+                if (!genl) {
+                        r = wg_genl_open(fd, &genl, &family);
+                        if (r < 0)
+                                return r;
+                }
+                r = wg_device_get(genl, family, links[i].name, &d);
+                if (r == -ENODEV)
+                        continue; /* gone meanwhile */
+                if (r < 0)
+                        return r;
+                if (wg_device_handshake_missing(&d, time(NULL)))
+                        t = TUNNEL_NO_HANDSHAKE;
+                else if (t == TUNNEL_NONE)
+                        t = TUNNEL_OK;
+                wg_device_done(&d);
+        }
+        *ret = t;
+        return 0;
+}
+
+/* The global (scope universe) addresses inside the namespace pinned at @name, and the state
+ * of its WireGuard tunnels. */
+static int read_inside(const char *name, char ***ret, enum tunnel_state *ret_tunnel) {
         _cleanup_close_ int fd = -1;
         _cleanup_nl_close_ struct nl_sock *nl = NULL;
         _cleanup_free_ struct nl_addr *addrs = NULL;
+        _cleanup_free_ struct nl_link *links = NULL;
         _cleanup_strv_free_ char **l = calloc(1, sizeof(char *));
-        size_t n = 0;
+        size_t n = 0, n_links = 0;
         int r;
 
         if (!l)
@@ -87,6 +136,11 @@ static int read_addresses(const char *name, char ***ret) {
                 if (strv_extend(&l, addr_prefix_to_string(&p, buf)) < 0)
                         return -ENOMEM;
         }
+        r = nl_dump_links(nl, &links, &n_links);
+        if (r >= 0)
+                r = read_tunnels(fd, links, n_links, ret_tunnel);
+        if (r < 0)
+                return r;
         *ret = TAKE_PTR(l);
         return 0;
 }
@@ -160,13 +214,15 @@ static void print_json(const struct list_entry *e, size_t n) {
                         json_array_end(&j);
                 } else
                         json_null(&j, "forwards");
+                json_string(&j, "tunnel", x->have_addrs ? tunnel_state_names[x->tunnel] : NULL);
                 json_object_end(&j);
         }
         json_array_end(&j);
 }
 
 static int print_table(const struct list_entry *e, size_t n) {
-        static const char *const header[] = { "NAME", "STATE", "PIN", "UNIT", "PROCESSES", "HOST-VETH", "PORTS", "PEERS", "ADDRESSES", NULL };
+        static const char *const header[] = { "NAME", "STATE", "PIN", "UNIT", "PROCESSES", "HOST-VETH", "PORTS", "PEERS",
+                                              "TUNNEL", "ADDRESSES", NULL };
         _cleanup_(table_freep) struct table *t = table_new(header);
 
         if (!t)
@@ -206,6 +262,9 @@ static int print_table(const struct list_entry *e, size_t n) {
                         r = table_add(t, COLOR_NONE, x->have_nat ? (ports ?: "") : NULL);
                 if (r >= 0)
                         r = table_add(t, COLOR_NONE, x->peers ? (peers_text ?: "") : NULL);
+                if (r >= 0)
+                        r = table_add(t, x->tunnel == TUNNEL_NO_HANDSHAKE ? COLOR_YELLOW : COLOR_NONE,
+                                      x->have_addrs ? (tunnel_state_names[x->tunnel] ?: "") : NULL);
                 if (r >= 0)
                         r = table_add(t, COLOR_NONE, x->have_addrs ? addrs : NULL);
                 if (r < 0)
@@ -343,13 +402,13 @@ int verb_list(int argc, char **argv) {
                 if (x->info.pin == PIN_NSFS) {
                         x->have_procs = have_procs;
                         x->procs = have_procs ? proc_table_count(&procs, x->info.ino) : 0;
-                        r = read_addresses(*name, &x->addrs);
+                        r = read_inside(*name, &x->addrs, &x->tunnel);
                         if (r == -ENOMEM) {
                                 r = log_oom();
                                 goto finish;
                         }
                         if (r < 0)
-                                log_debug_errno(r, "Cannot read the addresses inside '%s': %m", *name);
+                                log_debug_errno(r, "Cannot read the addresses or tunnels inside '%s': %m", *name);
                         x->have_addrs = r >= 0;
                 } else {
                         /* nothing pinned: nothing inside to count */

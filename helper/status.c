@@ -863,8 +863,10 @@ static void print_text(const struct status *s) {
                                 printf("    allowed");
                                 for (size_t a = 0; a < p->n_allowed_ips; a++)
                                         printf(" %s", addr_prefix_to_string(&p->allowed_ips[a], buf));
-                                if (ago >= 0)
+                                if (ago >= 0 && wg_peer_handshake_recent(p, time(NULL)))
                                         printf("; handshake %llds ago", ago);
+                                else if (ago >= 0) /* no live session */
+                                        printf("; %shandshake %llds ago%s", color_on(COLOR_YELLOW), ago, color_off());
                                 else
                                         printf("; %sno handshake%s", color_on(COLOR_YELLOW), color_off());
                                 printf("; rx %" PRIu64 " B, tx %" PRIu64 " B\n", p->rx_bytes, p->tx_bytes);

@@ -396,6 +396,23 @@ int wg_device_set(struct nl_sock *s, uint16_t family, const struct wg_device *d)
         return r < 0 ? r : 0;
 }
 
+bool wg_peer_handshake_recent(const struct wg_peer *p, time_t now) {
+        return p->last_handshake.tv_sec > 0 && now - p->last_handshake.tv_sec <= WG_HANDSHAKE_RECENT_SEC;
+}
+
+bool wg_device_handshake_missing(const struct wg_device *d, time_t now) {
+        bool any = false;
+
+        for (size_t i = 0; i < d->n_peers; i++) {
+                if (d->peers[i].endpoint.sa.sa_family == 0)
+                        continue;
+                if (wg_peer_handshake_recent(&d->peers[i], now))
+                        return false;
+                any = true;
+        }
+        return any;
+}
+
 /* ------------------------------------------------------------------------------------------
  * Status: WG_CMD_GET_DEVICE, a dump of one device that the kernel may split over several
  * messages, a peer's allowed IPs continuing in the next one under the same public key.

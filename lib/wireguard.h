@@ -60,6 +60,28 @@ struct wg_device {
         size_t n_peers;
 };
 
+/* A session's keys are useless 180 s after its handshake (the protocol's Reject-After-Time); a
+ * tunnel passing traffic, or with PersistentKeepalive=, makes a new one every 2 minutes. */
+#define WG_HANDSHAKE_RECENT_SEC 180
+
+/**
+ * wg_device_handshake_missing() - does a tunnel lack a live session
+ * @d: a device as wg_device_get() read it
+ * @now: the wall clock (the kernel reports handshakes in CLOCK_REALTIME)
+ *
+ * Return: true when @d has peers with an endpoint and none of them has had a handshake in the
+ * last WG_HANDSHAKE_RECENT_SEC seconds (or ever); false otherwise, also for a device whose
+ * peers have no endpoint (it waits for them to reach it).
+ */
+bool wg_device_handshake_missing(const struct wg_device *d, time_t now);
+
+/**
+ * wg_peer_handshake_recent() - had @p a handshake in the last WG_HANDSHAKE_RECENT_SEC seconds
+ * @p: a peer as wg_device_get() read it
+ * @now: the wall clock
+ */
+bool wg_peer_handshake_recent(const struct wg_peer *p, time_t now);
+
 /**
  * wg_device_done() - free what @d owns and wipe every key in it; @d is zeroed
  * @d: device, may be all zeros

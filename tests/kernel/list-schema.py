@@ -44,6 +44,7 @@ LIST_ENTRY = {
     "host_veth": opt(STR),
     "peers": opt(array({"namespace": STR, "up": BOOL})),
     "forwards": opt(array(FORWARD)),
+    "tunnel": opt(enum("ok", "no-handshake")),
 }
 
 STATUS = {

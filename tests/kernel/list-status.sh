@@ -77,7 +77,7 @@ pass "list --json"
 
 # --- the table: a header, one line per namespace, a footer; --no-legend: only the lines
 "$NETNSCTL" list >"$T/list.txt" || fail "list failed"
-head -1 "$T/list.txt" | grep -q '^NAME  *STATE  *PIN  *UNIT  *PROCESSES  *HOST-VETH  *PORTS  *PEERS  *ADDRESSES$' || fail "list header: $(head -1 "$T/list.txt")"
+head -1 "$T/list.txt" | grep -q '^NAME  *STATE  *PIN  *UNIT  *PROCESSES  *HOST-VETH  *PORTS  *PEERS  *TUNNEL  *ADDRESSES$' || fail "list header: $(head -1 "$T/list.txt")"
 grep -q '^4 namespaces listed\.$' "$T/list.txt" || fail "list footer missing"
 grep -qE '^foreign +unmanaged +ok +- +1 +192\.0\.2\.5/24 2001:db8::5/64$' "$T/list.txt" || fail "list line of foreign: $(grep ^foreign "$T/list.txt")"
 grep -q $'\033' "$T/list.txt" && fail "colour codes written to a file"
