@@ -34,7 +34,9 @@
  *           in progress is not taken for one, and not a record's (that is undone with it).
  *   dir     /run/netnsctl/NAME without a record, when nothing is pinned at /run/netns/NAME.
  *   link    a link in this namespace whose name starts with "nn-" (netnsctl's names), named by
- *           no record, whose veth peer is in no namespace pinned under /run/netns.
+ *           no record, whose veth peer is in no namespace pinned under /run/netns; or a
+ *           WireGuard device named "wgnn-..." (one "up" makes on the host and moves in, left
+ *           here by a crash in between) named by no record.
  *   nft     "table inet netnsctl" while no running namespace has NAT in its record.
  *   index   RUNDIR/.peers/PEER/OWNER whose OWNER has no record with "peer PEER" (undoing a
  *           record removes its entries; this is what a removed record left).
@@ -347,10 +349,11 @@ static int gc_links(struct gc *g) {
 
         for (size_t i = 0; i < n; i++) {
                 const struct nl_link *l = &links[i];
+                bool wg_tmp = startswith(l->name, NETNS_WG_HOST_PREFIX) && streq(l->kind, "wireguard");
                 bool peer_pinned = false;
                 struct item *it;
 
-                if (!startswith(l->name, NETNS_IFNAME_PREFIX) || strv_contains(g->claimed, l->name))
+                if ((!startswith(l->name, NETNS_IFNAME_PREFIX) && !wg_tmp) || strv_contains(g->claimed, l->name))
                         continue;
                 for (size_t k = 0; k < n_nsids; k++)
                         if (l->link_netnsid >= 0 && nsids[k] == l->link_netnsid)
@@ -358,6 +361,7 @@ static int gc_links(struct gc *g) {
                 if (peer_pinned)
                         continue; /* wired into a namespace that is pinned: someone's, maybe in use */
                 it = item_add(g, ITEM_LINK, l->name, "%s%s, named by no record",
+                              wg_tmp ? "wireguard device of an 'up' interrupted before moving it in" :
                               l->kind[0] ? l->kind : "link",
                               !streq(l->kind, "veth") ? "" :
                               l->link_netnsid >= 0 ? " whose peer is in no pinned namespace" : " whose peer is on the host");

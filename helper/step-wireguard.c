@@ -33,7 +33,7 @@
 /* The device's name on the host between creation and the move: one per namespace name, so
  * two "up"s of different namespaces never take each other's. */
 static void host_tmp_name(const char *ns, char ret[static IFNAMSIZ]) {
-        (void) snprintf(ret, IFNAMSIZ, "wgnn-%08llx", netns_name_hash(ns) & 0xffffffffULL);
+        (void) snprintf(ret, IFNAMSIZ, NETNS_WG_HOST_PREFIX "%08llx", netns_name_hash(ns) & 0xffffffffULL);
 }
 
 /* Resolve @p->endpoint_host in the host's namespace (where "up" runs). */

@@ -8,6 +8,9 @@
 #define NETNS_NAME_MAX 64
 /* Every link netnsctl derives a name for starts with this; gc and status recognise them by it. */
 #define NETNS_IFNAME_PREFIX "nn-"
+/* A WireGuard device's name on the host between its creation and its move into the namespace
+ * ("wgnn-" and 8 hex digits of the namespace name's hash); gc recognises a stray one by it. */
+#define NETNS_WG_HOST_PREFIX "wgnn-"
 
 bool netns_name_is_valid(const char *name);
 bool ifname_is_valid(const char *name);
