@@ -36,10 +36,26 @@ static void host_tmp_name(const char *ns, char ret[static IFNAMSIZ]) {
         (void) snprintf(ret, IFNAMSIZ, NETNS_WG_HOST_PREFIX "%08llx", netns_name_hash(ns) & 0xffffffffULL);
 }
 
-/* Resolve @p->endpoint_host in the host's namespace (where "up" runs). */
+/* Has the host a route to @a? A UDP socket's connect() asks the routing table and sends
+ * nothing: ENETUNREACH when no route covers it (a family the host has no default for). */
+static bool host_routes_to(const struct addrinfo *a) {
+        _cleanup_close_ int fd = socket(a->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+        return fd >= 0 && connect(fd, a->ai_addr, a->ai_addrlen) >= 0;
+}
+
+/*
+ * Resolve @p->endpoint_host in the host's namespace (where "up" runs, and where the tunnel's
+ * socket stays). Of the addresses, in getaddrinfo()'s order (gai.conf(5)), the first the host
+ * has a route to: a name with an AAAA record on a host without IPv6 connectivity gets its
+ * IPv4 address, whatever the resolver's order. With a route to none, the first: the host may
+ * get one later, and WireGuard keeps trying.
+ */
 static int resolve_endpoint(struct wg_peer *p) {
         struct addrinfo hints = { .ai_socktype = SOCK_DGRAM, .ai_protocol = IPPROTO_UDP }, *res = NULL;
+        const struct addrinfo *pick = NULL;
         uint16_t port = p->endpoint.in.sin_port;
+        bool routed = false;
         int r;
 
         r = getaddrinfo(p->endpoint_host, NULL, &hints, &res);
@@ -47,20 +63,29 @@ static int resolve_endpoint(struct wg_peer *p) {
                 return log_syntax(p->endpoint_origin.file ?: "(config)", p->endpoint_origin.line,
                                   "Endpoint=%s: the name does not resolve in the host's namespace: %s.",
                                   p->endpoint_host, r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
-        for (struct addrinfo *a = res; a; a = a->ai_next) {
-                if (a->ai_family == AF_INET && a->ai_addrlen == sizeof(struct sockaddr_in)) {
-                        memcpy(&p->endpoint.in, a->ai_addr, sizeof(struct sockaddr_in));
-                        p->endpoint.in.sin_port = port;
-                        break;
-                }
-                if (a->ai_family == AF_INET6 && a->ai_addrlen == sizeof(struct sockaddr_in6)) {
-                        memcpy(&p->endpoint.in6, a->ai_addr, sizeof(struct sockaddr_in6));
-                        p->endpoint.in6.sin6_port = port;
+        for (const struct addrinfo *a = res; a; a = a->ai_next) {
+                if (!(a->ai_family == AF_INET && a->ai_addrlen == sizeof(struct sockaddr_in)) &&
+                    !(a->ai_family == AF_INET6 && a->ai_addrlen == sizeof(struct sockaddr_in6)))
+                        continue;
+                if (!pick)
+                        pick = a;
+                if (host_routes_to(a)) {
+                        pick = a;
+                        routed = true;
                         break;
                 }
         }
+        if (pick) {
+                memcpy(&p->endpoint, pick->ai_addr, pick->ai_addrlen);
+                if (pick->ai_family == AF_INET)
+                        p->endpoint.in.sin_port = port;
+                else
+                        p->endpoint.in6.sin6_port = port;
+                log_debug("Endpoint=%s: %s address%s.", p->endpoint_host, pick->ai_family == AF_INET ? "IPv4" : "IPv6",
+                          routed ? "" : ", though the host has no route to any of its addresses");
+        }
         freeaddrinfo(res);
-        if (p->endpoint.sa.sa_family == 0)
+        if (!pick)
                 return log_syntax(p->endpoint_origin.file ?: "(config)", p->endpoint_origin.line,
                                   "Endpoint=%s: the name has no IPv4 or IPv6 address.", p->endpoint_host);
         return 0;
