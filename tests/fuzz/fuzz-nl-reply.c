@@ -25,61 +25,9 @@
 #undef mnl_socket_sendto
 #undef mnl_socket_recvfrom
 
-
-#if defined(__has_feature)
-#  if __has_feature(address_sanitizer)
-#    define FUZZ_ASAN 1
-#  endif
-#endif
-#if !defined(FUZZ_ASAN) && defined(__SANITIZE_ADDRESS__)
-#  define FUZZ_ASAN 1
-#endif
-#ifdef FUZZ_ASAN
-#  include <sanitizer/asan_interface.h>
-#  define POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
-#  define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
-#else
-#  define POISON(p, n) do {} while (0)
-#  define UNPOISON(p, n) do {} while (0)
-#endif
+#include "fuzz-nl-socket.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static struct {
-        const uint8_t *data;
-        size_t size;
-        uint32_t seq;   /* of the last request sent */
-        bool pending;   /* a request was sent and not answered yet */
-} fz;
-
-ssize_t fuzz_mnl_socket_sendto(const struct mnl_socket *nl, const void *req, size_t siz) {
-        const struct nlmsghdr *nlh = req;
-
-        /* a batch: the first request's number; its others follow it */
-        fz.seq = nlh->nlmsg_seq;
-        fz.pending = true;
-        return (ssize_t) siz;
-}
-
-ssize_t fuzz_mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf, size_t siz) {
-        size_t n = fz.size < siz ? fz.size : siz;
-        struct nlmsghdr *h;
-        int len = (int) n;
-
-        UNPOISON(buf, siz);
-        if (!fz.pending) {
-                /* the kernel has nothing more to say: a real socket would block */
-                errno = EAGAIN;
-                return -1;
-        }
-        fz.pending = false;
-        memcpy(buf, fz.data, n);
-        for (h = buf; nl_msg_ok(h, len); h = mnl_nlmsg_next(h, &len))
-                if (h->nlmsg_seq == 0)
-                        h->nlmsg_seq = fz.seq;
-        POISON((char *) buf + n, siz - n);
-        return (ssize_t) n;
-}
 
 static void run_nl(struct nl_sock *s) {
         union in_addr_union a4 = { .in.s_addr = htobe32(0x0a000001) }, a6 = { .in6.s6_addr = { 0xfd } };
