@@ -55,6 +55,7 @@ struct reload {
         bool resolv_create;               /* DNS= added: the file is new (resolv_old NULL) */
         bool resolv_done;
         unsigned notes;                   /* kept as they are until a restart (Sysctl= removed, ...) */
+        struct etc_change etc;            /* /etc/netns/NAME/ entries (reload-etc.c) */
 };
 
 static void reload_done(struct reload *r) {
@@ -68,6 +69,7 @@ static void reload_done(struct reload *r) {
         nat_change_done(&r->nat);
         free(r->resolv_old);
         free(r->resolv_new);
+        etc_change_done(&r->etc);
 }
 
 /* @o: a section's header line, in the new configuration or (@in_force) in the one in force, where
@@ -577,7 +579,8 @@ static int describe(const struct reload *r, FILE *f) {
                 fputs(r->resolv_create ? "+ resolv.conf (DNS=, Domains=)\n" : "~ resolv.conf (DNS=, Domains=)\n", f);
                 n++;
         }
-        return n + nat_reload_describe(&r->nat, f);
+        n += nat_reload_describe(&r->nat, f);
+        return n + etc_view_describe(r->name, &r->etc, f);
 }
 
 /* ---- applying, and putting back ---- */
@@ -807,8 +810,14 @@ static int apply(struct reload *r) {
                         log_error_errno(q, "Failed to save the configuration in force of '%s': %m", r->name);
                 /* a crash from here on leaves a record of the new state: "reload" redoes nothing harmful */
         }
-        if (q >= 0)
+        if (q >= 0) {
+                /* last: binds in the processes' own mount namespaces are not taken back; one
+                 * that fails is named (a warning), and the next reload tries it again */
+                if (etc_view_apply(r->name, r->c.netns_fd, &r->etc) < 0)
+                        log_warning("Namespace '%s' reloaded, but not every process inside sees %s/%s/ as it is now.", r->name,
+                                    netns_conf_dir(), r->name);
                 return 0;
+        }
 
         /* putting back what was done, newest first */
         log_error("Reload of namespace '%s' failed; putting back what was in force.", r->name);
@@ -841,6 +850,22 @@ static int apply(struct reload *r) {
 
 /* ---- the verbs ---- */
 
+/* under systemd, the journal says what changed (a terminal is told nothing: silent on success) */
+static void log_reloaded(const struct reload *r) {
+        _cleanup_free_ char *text = NULL;
+        size_t len = 0;
+        FILE *f;
+
+        if (!log_target_is_journal())
+                return;
+        f = open_memstream(&text, &len);
+        if (!f)
+                return;
+        (void) describe(r, f);
+        if (fclose(f) == 0)
+                log_info("Namespace '%s' reloaded:\n%s", r->name, strempty(text));
+}
+
 /* The source of the configuration in force, or -ENOENT when the namespace is not up. */
 static int load_in_force(const char *name, char **ret, size_t *ret_size) {
         return record_file_read(name, "config", ret, ret_size);
@@ -848,13 +873,21 @@ static int load_in_force(const char *name, char **ret, size_t *ret_size) {
 
 int reload_pending(const char *name, const struct netns_config *cfg) {
         _cleanup_free_ char *src = NULL;
+        struct etc_change etc;
         size_t size = 0;
         int q;
 
         q = load_in_force(name, &src, &size);
         if (q < 0)
                 return q;
-        return size != cfg->source_size || memcmp(src, cfg->source, size) != 0;
+        if (size != cfg->source_size || memcmp(src, cfg->source, size) != 0)
+                return 1;
+        q = etc_view_plan(name, cfg, &etc);
+        if (q < 0)
+                return q;
+        q = etc.changed;
+        etc_change_done(&etc);
+        return q;
 }
 
 int netns_reload(const char *name, bool dry_run) {
@@ -897,8 +930,22 @@ int netns_reload(const char *name, bool dry_run) {
                 return log_error_errno(q, "Namespace '%s' was brought up by a netnsctl without reload; restart it once.", name);
         if (q < 0)
                 return log_error_errno(q, "Failed to read the configuration in force of '%s': %m", name);
-        if (size == cfg->source_size && memcmp(src, cfg->source, size) == 0)
-                return 0; /* nothing changed: nothing to do, nothing to say */
+        q = etc_view_plan(name, cfg, &r.etc);
+        if (q < 0)
+                return q;
+        if (size == cfg->source_size && memcmp(src, cfg->source, size) == 0) {
+                /* the configuration is as in force: only /etc/netns/NAME/ can have changed */
+                if (!r.etc.changed)
+                        return 0; /* nothing changed: nothing to do, nothing to say */
+                if (dry_run) {
+                        (void) etc_view_describe(name, &r.etc, stdout);
+                        return 0;
+                }
+                q = etc_view_apply(name, r.c.netns_fd, &r.etc);
+                if (q >= 0)
+                        log_reloaded(&r);
+                return q;
+        }
         q = netns_config_from_source(name, src, size, &r.old);
         if (q < 0)
                 return log_error_errno(q == -EINVAL ? q : EBADMSG,
@@ -960,16 +1007,6 @@ int netns_reload(const char *name, bool dry_run) {
         q = apply(&r);
         if (q < 0)
                 return q;
-        if (log_target_is_journal()) {
-                _cleanup_free_ char *text = NULL;
-                size_t len = 0;
-                FILE *f = open_memstream(&text, &len);
-
-                if (f) {
-                        (void) describe(&r, f);
-                        if (fclose(f) == 0)
-                                log_info("Namespace '%s' reloaded:\n%s", name, strempty(text));
-                }
-        }
+        log_reloaded(&r);
         return 0;
 }

@@ -192,6 +192,45 @@ int nat_reload_apply(struct up_ctx *c, const struct nat_change *ch, bool *ret_co
 /* the elements back as before nat_reload_apply() (its host settings: undo_nat() of their lines) */
 int nat_reload_revert(const struct nat_change *ch);
 
+/* reload-etc.c: the entries of /etc/netns/NAME/ that processes inside have bound over /etc */
+struct etc_change {
+        struct etc_entry *now;          /* the directory now, sorted by name */
+        size_t n_now;
+        char *text_now;                 /* as saved in RUNDIR/NAME/etc */
+        char **added, **removed, **replaced; /* entry names, against what was saved */
+        bool changed;                   /* the directory differs from what was saved */
+};
+void etc_change_done(struct etc_change *ch);
+/**
+ * etc_view_save() - save the entries of CONFDIR/NAME/ processes are shown now ("up", after its
+ * steps), as RUNDIR/NAME/etc
+ * @name: the namespace
+ * @cfg: its configuration (with DNS=, resolv.conf is the generated one and no entry)
+ * Return: 0 or -errno
+ */
+int etc_view_save(const char *name, const struct netns_config *cfg);
+/**
+ * etc_view_plan() - compare CONFDIR/NAME/ with the entries saved: one readdir, nothing else
+ * @name: the namespace
+ * @cfg: its configuration
+ * @ret: the change (ret->changed false: nothing to do)
+ * Return: 0 or -errno (logged)
+ */
+int etc_view_plan(const char *name, const struct netns_config *cfg, struct etc_change *ret);
+/* one "+", "~" or "-" line per entry to @f; Return: how many */
+int etc_view_describe(const char *name, const struct etc_change *ch, FILE *f);
+/**
+ * etc_view_apply() - make the binds over /etc of every process in the namespace match
+ * CONFDIR/NAME/ (in each mount namespace of theirs but the host's and the prepared one), then
+ * save the entries
+ * @name: the namespace
+ * @netns_fd: it, open
+ * @ch: from etc_view_plan()
+ * Return: 0, or -errno (logged, per process; the entries are not saved, the next reload tries
+ * again)
+ */
+int etc_view_apply(const char *name, int netns_fd, const struct etc_change *ch);
+
 /* step-mount.c: the namespace's sysfs, its resolv.conf, its prepared mount namespace */
 int step_sysfs(struct up_ctx *c);
 int step_resolv(struct up_ctx *c);

@@ -311,6 +311,12 @@ int verb_up(int argc, char **argv) {
                 if (r < 0)
                         log_error_errno(r, "Failed to save the configuration in force of '%s': %m", name);
         }
+        if (r >= 0) {
+                /* and the /etc/netns/NAME/ entries processes are shown from now on */
+                r = etc_view_save(name, cfg);
+                if (r < 0)
+                        log_error_errno(r, "Failed to save the /etc entries of '%s': %m", name);
+        }
         if (r >= 0)
                 r = record_add_key(rec, RECORD_COMPLETE);
 

@@ -57,7 +57,8 @@ int netns_reload(const char *name, bool dry_run);
 
 struct netns_config;
 /**
- * reload_pending() - whether @cfg (the configuration on disk) differs from the one in force
+ * reload_pending() - whether @cfg (the configuration on disk) differs from the one in force, or
+ * the entries of /etc/netns/NAME/ from those processes inside were shown
  * @name: the namespace
  * @cfg: its configuration, as loaded now
  * Return: 1 if it differs ("reload" would change something or refuse), 0 if not, -ENOENT when

@@ -796,8 +796,9 @@ int record_remove(const char *name) {
                 return dir_fd;
         if (unlinkat(dir_fd, "state", 0) < 0 && errno != ENOENT)
                 return -errno;
-        /* what "reload" compares with, and what a crashed replacement left */
-        for (const char *const *leaf = (const char *const[]) { "config", "config.new", "state.new", NULL }; *leaf; leaf++)
+        /* what "reload" compares with (the configuration, the /etc entries), and what a crashed
+         * replacement left */
+        for (const char *const *leaf = (const char *const[]) { "config", "config.new", "etc", "etc.new", "state.new", NULL }; *leaf; leaf++)
                 if (unlinkat(dir_fd, *leaf, 0) < 0 && errno != ENOENT)
                         return -errno;
         /* anything else left in the directory (a mount point, a file) was made by a step and
