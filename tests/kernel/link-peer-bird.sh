@@ -9,13 +9,7 @@
 
 command -v bird >/dev/null || { echo "skipped: bird2 is not installed (tests/deps.sh installs it)"; exit 77; }
 
-python3 - "$(dirname "$0")/../../man/netns.conf.5" <<'PY'
-import re, sys
-man = open(sys.argv[1]).read()
-sec = man.split(".SS A routed lab: three namespaces in a chain", 1)[1].split("\n.SS ", 1)[0]
-for name, body in re.findall(r"\.I (/etc/netns/[^\n]+\.conf)\n\.PP\n\.RS 4\n\.EX\n(.*?)\.EE\n", sec, re.S):
-    open(name, "w").write(body.replace("\\-", "-"))
-PY
+python3 "$(dirname "$0")/../man-example.py" "A routed lab: three namespaces in a chain" >/dev/null
 for n in 1 2 3; do
         mkdir -p "/etc/netns/r$n/bird"
         cat >"/etc/netns/r$n/bird/bird.conf" <<X

@@ -8,20 +8,7 @@
 . "$(dirname "$0")/veth-lib.sh"
 
 # the configuration of netns.conf(5)'s example "A routed lab", as pasted from the man page
-man_example() { # SECTION-TITLE: writes each /etc/netns/NAME.conf of that example
-        python3 - "$1" "$(dirname "$0")/../../man/netns.conf.5" <<'PY'
-import re, sys
-title, man = sys.argv[1], open(sys.argv[2]).read()
-sec = man.split(".SS " + title, 1)[1].split("\n.SS ", 1)[0]
-n = 0
-for name, body in re.findall(r"\.I (/etc/netns/[^\n]+\.conf)\n\.PP\n\.RS 4\n\.EX\n(.*?)\.EE\n", sec, re.S):
-    open(name, "w").write(body.replace("\\-", "-"))
-    n += 1
-if n == 0:
-    sys.exit("no example found under " + title)
-PY
-}
-man_example "A routed lab: three namespaces in a chain"
+python3 "$(dirname "$0")/../man-example.py" "A routed lab: three namespaces in a chain" >/dev/null
 [ -f /etc/netns/r1.conf ] && [ -f /etc/netns/r2.conf ] && [ -f /etc/netns/r3.conf ] || fail "the man page example is not three files"
 snapshot "$T/before"
 
