@@ -1,0 +1,117 @@
+#!/bin/bash
+# openvpn.sh - netns.conf(5)'s OpenVPN recipe, as pasted from the man page: Debian's openvpn as
+# the server (a PKI made here) in a namespace between the host and a "world", forwarding
+# the tunnel's traffic there masqueraded; the client namespace by "netnsctl up" from the
+# recipe's file, the client openvpn inside it with the recipe's provider.conf. A TCP
+# connection from inside reaches the world as the server's address; the host reaches the
+# world too (as itself), so a packet the namespace put on its veth would get there. After
+# SIGKILL of the client: its tun device and routes gone, the unreachable default left,
+# connection attempts from inside fail at once and put no packet on the veth (counted on
+# its host end) nor into the world; down leaves the host as it was.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/world-lib.sh"
+command -v openvpn >/dev/null || { echo "skipped: no openvpn (Debian's openvpn: both ends of the tunnel)"; exit 77; }
+command -v openssl >/dev/null || { echo "skipped: no openssl (the tunnel's certificates)"; exit 77; }
+[ -c /dev/net/tun ] || { echo "skipped: no /dev/net/tun"; exit 77; }
+
+# (background processes are started so that $! is theirs: nsenter execs them)
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+
+# the recipe's files go where it says; /etc/openvpn is the sandbox's own
+mkdir -p /etc/openvpn
+mount -t tmpfs -o mode=0755 tmpfs /etc/openvpn
+python3 "$(dirname "$0")/../man-example.py" "Confining a service to an OpenVPN tunnel" >"$T/files" ||
+        fail "the man page example could not be extracted"
+assert_eq "$(sort "$T/files" | tr '\n' ' ')" "/etc/netns/ovpn.conf /etc/openvpn/client/provider.conf " "the recipe's files"
+
+# --- what the provider has and hands out: certificates, the server's configuration
+bash "$(dirname "$0")/../openvpn-pki.sh" /etc/openvpn/server /etc/openvpn/client || fail "making the certificates failed"
+
+# --- the host, the VPN server (198.51.100.7, the recipe's) and the world behind it.
+# The host's default route goes through the server's machine too: it forwards plain traffic
+# to the world unchanged, and masquerades only the tunnel's.
+ip netns add vpnsrv
+ip link add up0 type veth peer name eth0 netns vpnsrv
+ip addr add 198.51.100.1/24 dev up0
+ip link set up0 up
+ip route add default via 198.51.100.7
+in_ns vpnsrv ip link set lo up
+in_ns vpnsrv ip addr add 198.51.100.7/24 dev eth0
+in_ns vpnsrv ip link set eth0 up
+world_make vpnsrv 203.0.113.7/24 203.0.113.1/24
+in_ns world ip route add 198.51.100.0/24 via 203.0.113.7
+in_ns vpnsrv sysctl -qw net.ipv4.ip_forward=1
+in_ns vpnsrv nft -f - <<'X'
+table inet srv {
+        chain post {
+                type nat hook postrouting priority srcnat;
+                iifname "tun*" oifname "wan" masquerade
+        }
+}
+X
+nsenter --net=/run/netns/vpnsrv -- openvpn --cd /etc/openvpn/server --config server.conf >"$T/server.log" 2>&1 &
+PIDS+=($!)
+for ((i = 0; i < 100; i++)); do in_ns vpnsrv ip link show tun0 >/dev/null 2>&1 && break; sleep 0.1; done
+in_ns vpnsrv ip link show tun0 >/dev/null 2>&1 || { cat "$T/server.log" >&2; fail "the server made no tun0"; }
+world_wait
+assert_eq "$(seen_as "" 203.0.113.1)" 198.51.100.1 "the world sees the host (a leak's way out works)"
+snapshot "$T/before"
+
+# --- the recipe: the namespace, then the client as openvpn-client@provider.service runs it
+nnc check ovpn
+nnc up ovpn
+in_ns ovpn ip -4 route show default | grep -q "^unreachable default" || fail "no unreachable default: $(in_ns ovpn ip -4 route)"
+in_ns ovpn ip -6 route show default | grep -q "^unreachable default" || fail "no unreachable IPv6 default: $(in_ns ovpn ip -6 route)"
+assert_eq "$(in_ns ovpn ip -4 route show 198.51.100.7 | tr -s ' ')" "198.51.100.7 via 10.250.99.0 dev host0 proto static " "the route to the server"
+assert_eq "$(seen_as ovpn 203.0.113.1)" "" "the world from inside before the tunnel"
+(cd /etc/openvpn/client && exec "$NETNSCTL" exec ovpn -- openvpn --suppress-timestamps --nobind --config provider.conf) \
+        >"$T/client.log" 2>&1 &
+CPID=$!
+PIDS+=($CPID)
+for ((i = 0; i < 300; i++)); do in_ns ovpn ip route show 128.0.0.0/1 | grep -q "dev tun0" && break; sleep 0.1; done
+in_ns ovpn ip route show 128.0.0.0/1 | grep -q "dev tun0" || { cat "$T/client.log" >&2; fail "the client routed nothing through tun0: $(in_ns ovpn ip -4 route)"; }
+in_ns ovpn ip route show 0.0.0.0/1 | grep -q "dev tun0" || fail "no 0.0.0.0/1 through tun0: $(in_ns ovpn ip -4 route)"
+assert_eq "$(seen_as ovpn 203.0.113.1)" 203.0.113.7 "the world sees (through the tunnel)"
+pass "the recipe as pasted: openvpn inside reaches its server through the veth; a TCP connection reaches the world as the server"
+
+# --- kill switch: the client dies; nothing leaves but what goes to the server
+nft -f - <<'X'
+table inet ovpntest {
+        chain pre {
+                type filter hook prerouting priority -300;
+                iifname "nn-ovpn" meta nfproto ipv4 ip daddr != 198.51.100.7 counter
+                iifname "nn-ovpn" meta nfproto ipv6 ip6 daddr != { fe80::/10, ff00::/8 } counter
+        }
+}
+X
+w_before=$(world_count)
+kill -KILL "$CPID"
+wait "$CPID" 2>/dev/null || true
+for ((i = 0; i < 50; i++)); do in_ns ovpn ip link show tun0 >/dev/null 2>&1 || break; sleep 0.1; done
+in_ns ovpn ip link show tun0 >/dev/null 2>&1 && fail "tun0 is still there after the client died"
+assert_eq "$(in_ns ovpn ip -4 route show default | cut -d' ' -f1-2)" "unreachable default" "IPv4 default after the client died"
+in_ns ovpn python3 - <<'PY' || fail "a connection attempt did not fail at once as unreachable"
+import errno, socket, sys, time
+for i in range(20):
+    for dest in ("203.0.113.1", "2001:db8::1"):
+        t = time.monotonic()
+        try:
+            socket.create_connection((dest, 8000), timeout=2).close()
+            sys.exit(f"attempt {i} to {dest} connected")
+        except OSError as e:
+            if e.errno not in (errno.EHOSTUNREACH, errno.ENETUNREACH) or time.monotonic() - t > 0.5:
+                sys.exit(f"attempt {i} to {dest}: {e} after {time.monotonic() - t:.2f} s")
+PY
+counts=$(nft -j list chain inet ovpntest pre | python3 -c '
+import json, sys
+print(" ".join(str(e["counter"]["packets"]) for o in json.load(sys.stdin)["nftables"] for e in o.get("rule", {}).get("expr", []) if "counter" in e))')
+assert_eq "$counts" "0 0" "packets from inside on the veth's host end, but to the server (v4, v6)"
+assert_eq "$(world_count)" "$w_before" "connections arriving in the world"
+nft delete table inet ovpntest
+pass "the client SIGKILLed: 40 connection attempts fail at once (unreachable), no packet on the veth or into the world"
+
+nnc down ovpn
+snapshot "$T/after"
+assert_same_snapshot "$T/before" "$T/after"
+pass "down leaves the host as it was"
