@@ -36,6 +36,8 @@ CT_NSPAWN_PID=
 CT_PID1=
 CT_FAILED=0
 CT_NSPAWN_DIR_MADE=
+# more systemd-nspawn options for ct_boot (a test sets them before it), e.g. --bind=/dev/net/tun
+CT_NSPAWN_ARGS=()
 
 skip() {
         echo "SKIP: $*"
@@ -384,7 +386,7 @@ ct_boot() {
         [ -z "$CT_NSPAWN_PID" ] || die "ct_boot: container already running"
         : >"$CT_DIR/nspawn.log"
         systemd-nspawn -D "$CT_ROOT" --boot --machine="$CT_NAME" --register=no --keep-unit \
-                --link-journal=no --private-network --console=passive \
+                --link-journal=no --private-network --console=passive "${CT_NSPAWN_ARGS[@]}" \
                 >>"$CT_DIR/nspawn.log" 2>&1 </dev/null &
         CT_NSPAWN_PID=$!
         ct_record_pids
