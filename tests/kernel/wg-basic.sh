@@ -9,6 +9,7 @@
 # and after the step, then down: nothing left; down leaves the host as it was.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/link-lib.sh"
+. "$(dirname "$0")/world-lib.sh"
 command -v wg >/dev/null || { echo "skipped: no wg (Debian's wireguard-tools: the peer's side)"; exit 77; }
 link_need wireguard
 
@@ -33,7 +34,6 @@ OPUB=$(cat "$K/other.pub")
 umask 022
 
 # --- the world, and the VPN server between it and the host (its UDP port on 192.0.2.2)
-ip netns add world
 ip netns add vpnsrv
 ip link add up0 type veth peer name eth0 netns vpnsrv
 ip addr add 192.0.2.1/24 dev up0
@@ -41,14 +41,7 @@ ip link set up0 up
 in_ns vpnsrv ip link set lo up
 in_ns vpnsrv ip addr add 192.0.2.2/24 dev eth0
 in_ns vpnsrv ip link set eth0 up
-ip -n vpnsrv link add wan type veth peer name eth0 netns world
-in_ns vpnsrv ip addr add 198.51.100.2/24 dev wan
-in_ns vpnsrv ip addr add 2001:db8:1::2/64 dev wan nodad
-in_ns vpnsrv ip link set wan up
-in_ns world ip link set lo up
-in_ns world ip addr add 198.51.100.1/24 dev eth0
-in_ns world ip addr add 2001:db8:1::1/64 dev eth0 nodad
-in_ns world ip link set eth0 up
+world_make vpnsrv "198.51.100.2/24 2001:db8:1::2/64" "198.51.100.1/24 2001:db8:1::1/64"
 in_ns vpnsrv ip link add wg0 type wireguard
 in_ns vpnsrv wg set wg0 private-key "$K/server" listen-port 51820 \
         peer "$CPUB" allowed-ips 10.2.0.2/32,fd00::2/128
@@ -64,47 +57,6 @@ table inet srv {
         }
 }
 X
-# the world answers each connection with the address it came from, and counts them
-in_ns world nft -f - <<'X'
-table inet count {
-        chain in {
-                type filter hook input priority 0;
-                tcp dport 8000 counter
-        }
-}
-X
-in_ns world python3 -c '
-import socket
-s = socket.socket(socket.AF_INET6)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-s.bind(("::", 8000))
-s.listen(64)
-while True:
-    c, a = s.accept()
-    c.sendall((a[0].removeprefix("::ffff:") + "\n").encode())
-    c.close()
-' &
-PIDS+=($!)
-
-# who the world says we are (empty when the connection fails)
-seen_as() { # NS ADDR
-        in_ns "$1" python3 -c '
-import socket, sys
-try:
-    s = socket.create_connection((sys.argv[1], 8000), timeout=3)
-    print(s.recv(100).decode().strip())
-except OSError:
-    pass' "$2"
-}
-world_count() {
-        in_ns world nft -j list chain inet count in | python3 -c '
-import json, sys
-for o in json.load(sys.stdin)["nftables"]:
-    for e in o.get("rule", {}).get("expr", []):
-        if "counter" in e:
-            print(e["counter"]["packets"])'
-}
 wg_on_host() {
         ip -j -d link show type wireguard | python3 -c 'import json,sys; print(" ".join(l["ifname"] for l in json.load(sys.stdin)))'
 }
