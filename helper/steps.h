@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "conf.h"
 #include "mount.h"
@@ -230,6 +231,29 @@ int etc_view_describe(const char *name, const struct etc_change *ch, FILE *f);
  * again)
  */
 int etc_view_apply(const char *name, int netns_fd, const struct etc_change *ch);
+
+/* step-firewall.c: [Firewall] Inbound=drop, the table inside; "firewall ..." record lines */
+int step_firewall(struct up_ctx *c);
+int undo_firewall(struct undo_ctx *u, const struct record_entry *e);
+
+/* step-firewall.c, for "reload": the table replaced in one transaction when its rules change */
+struct fw_change {
+        bool old_table, new_table;      /* Inbound=drop in force, in the new configuration */
+        struct fw_rule *old_rules, *new_rules; /* the record's, the new configuration's */
+        size_t n_old, n_new;
+        bool changes;                   /* the table comes, goes, or its rules differ */
+};
+void fw_change_done(struct fw_change *ch);
+/* what changes for c->cfg (its veth names and host end addresses in force); 0 or -errno (logged) */
+int fw_reload_plan(struct up_ctx *c, char *const *old_lines, struct fw_change *ret);
+/* one "+ ..." or "- ..." line per change to @f; Return: how many */
+int fw_reload_describe(const struct fw_change *ch, FILE *f);
+/* @lines with their firewall lines those of the new state (before "complete"); 0 or -ENOMEM */
+int fw_reload_lines(const struct fw_change *ch, char *const *lines, char ***ret);
+/* the new table (or none) in one transaction; 0 or -errno (logged) */
+int fw_reload_apply(struct up_ctx *c, const struct fw_change *ch);
+/* the table in force before, again (@old: the configuration in force, for messages) */
+int fw_reload_revert(struct up_ctx *c, const struct netns_config *old, const struct fw_change *ch);
 
 /* step-mount.c: the namespace's sysfs, its resolv.conf, its prepared mount namespace */
 int step_sysfs(struct up_ctx *c);

@@ -23,6 +23,7 @@ static const struct up_step up_steps[] = {
         { "mntns",     step_mntns },      /* starts it; the steps below run meanwhile */
         { "loopback",  step_loopback },
         { "sysctl",    step_sysctl, plan_sysctl },
+        { "firewall",  step_firewall },  /* before any link comes in: nothing reaches it unfiltered */
         { "wireguard", step_wireguard, plan_wireguard }, /* before the veth: it decides its default route */
         { "veth",      step_veth,  plan_veth },
         { "links",     step_links, plan_links },

@@ -24,6 +24,7 @@
 
 #include "macro.h"
 #include "nft-table.h"
+#include "firewall.h"
 #include "nft.h"
 
 /*
@@ -158,6 +159,7 @@ struct chain_def {
         const char *type; /* NULL: a regular chain */
         uint32_t hook;
         int32_t prio;
+        bool drop;        /* a base chain's policy: drop, else accept */
 };
 
 /* in the order of the text: nft creates them in that order, before the sets */
@@ -186,6 +188,7 @@ static uint32_t reg(unsigned offset) {
 /* ---- the messages ---- */
 
 struct builder {
+        const char *table;       /* its name */
         char *buf;
         size_t len, size;
         struct nftnl_rule *rule; /* the rule being built */
@@ -220,7 +223,7 @@ static void msg_end(struct builder *b, struct nlmsghdr *nlh) {
         b->len += NLMSG_ALIGN(nlh->nlmsg_len);
 }
 
-static int table_msg(struct builder *b) {
+static int table_msg(struct builder *b, const char *comment) {
         struct nftnl_udata_buf *ud = NULL;
         struct nftnl_table *t;
         struct nlmsghdr *nlh;
@@ -231,9 +234,9 @@ static int table_msg(struct builder *b) {
         if (!t || !ud)
                 goto finish;
         /* the comment as nft keeps it: a TLV in the table's userdata, with its NUL */
-        if (!nftnl_udata_put_strz(ud, NFTNL_UDATA_TABLE_COMMENT, TABLE_COMMENT))
+        if (!nftnl_udata_put_strz(ud, NFTNL_UDATA_TABLE_COMMENT, comment))
                 goto finish;
-        if (nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_NAT_TABLE) < 0 ||
+        if (nftnl_table_set_str(t, NFTNL_TABLE_NAME, b->table) < 0 ||
             nftnl_table_set_data(t, NFTNL_TABLE_USERDATA, nftnl_udata_buf_data(ud), nftnl_udata_buf_len(ud)) < 0)
                 goto finish;
         nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, 0);
@@ -266,11 +269,11 @@ static int chain_msg(struct builder *b, const struct chain_def *d) {
         nlh = msg_start(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
         if (nlh) {
                 /* as nft does it: names, type and policy first, then libnftnl the hook */
-                mnl_attr_put_strz(nlh, NFTA_CHAIN_TABLE, NFT_NAT_TABLE);
+                mnl_attr_put_strz(nlh, NFTA_CHAIN_TABLE, b->table);
                 mnl_attr_put_strz(nlh, NFTA_CHAIN_NAME, d->name);
                 if (d->type) {
                         mnl_attr_put_strz(nlh, NFTA_CHAIN_TYPE, d->type);
-                        mnl_attr_put_u32(nlh, NFTA_CHAIN_POLICY, htonl(NF_ACCEPT));
+                        mnl_attr_put_u32(nlh, NFTA_CHAIN_POLICY, htonl(d->drop ? NF_DROP : NF_ACCEPT));
                 }
                 nftnl_chain_nlmsg_build_payload(nlh, c);
                 msg_end(b, nlh);
@@ -326,7 +329,7 @@ static int set_msg(struct builder *b, const struct set_def *d, uint32_t id) {
         ud = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);
         if (!s || !ud)
                 goto finish;
-        if (nftnl_set_set_str(s, NFTNL_SET_TABLE, NFT_NAT_TABLE) < 0 || nftnl_set_set_str(s, NFTNL_SET_NAME, d->name) < 0)
+        if (nftnl_set_set_str(s, NFTNL_SET_TABLE, b->table) < 0 || nftnl_set_set_str(s, NFTNL_SET_NAME, d->name) < 0)
                 goto finish;
         nftnl_set_set_u32(s, NFTNL_SET_FLAGS, map ? NFT_SET_MAP : 0);
         fields_type(d->key, &type, &len);
@@ -374,7 +377,7 @@ static void rule_start(struct builder *b, const char *chain) {
         if (b->error < 0)
                 return;
         b->rule = nftnl_rule_alloc();
-        if (!b->rule || nftnl_rule_set_str(b->rule, NFTNL_RULE_TABLE, NFT_NAT_TABLE) < 0 ||
+        if (!b->rule || nftnl_rule_set_str(b->rule, NFTNL_RULE_TABLE, b->table) < 0 ||
             nftnl_rule_set_str(b->rule, NFTNL_RULE_CHAIN, chain) < 0)
                 b->error = -ENOMEM;
 }
@@ -547,12 +550,12 @@ static void port_forward(struct builder *b, int family, bool with_addr, const ch
         rule_end(b);
 }
 
-/* "ct status dnat": the bit, masked */
-static void ct_status_dnat(struct builder *b) {
-        uint32_t mask = IPS_DST_NAT, zero = 0;
+/* "ct status dnat", "ct state established,related": any of the bits of @mask in conntrack's @key */
+static void ct_bits(struct builder *b, uint32_t key, uint32_t mask) {
+        uint32_t zero = 0;
         struct nftnl_expr *e;
 
-        ct(b, NFT_CT_STATUS, NFT_REG_1);
+        ct(b, key, NFT_REG_1);
         e = expr_new(b, "bitwise");
         if (e) {
                 nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
@@ -597,7 +600,7 @@ static void rules(struct builder *b) {
         rule_start(b, "postrouting");
         meta(b, NFT_META_OIFNAME, NFT_REG_1);
         lookup(b, "veths", false, false);
-        ct_status_dnat(b);
+        ct_bits(b, NFT_CT_STATUS, IPS_DST_NAT);
         ip_loopback(b, offsetof(struct iphdr, saddr));
         masquerade(b);
         rule_end(b);
@@ -606,7 +609,7 @@ static void rules(struct builder *b) {
         rule_start(b, "postrouting");
         meta(b, NFT_META_OIFNAME, NFT_REG_1);
         lookup(b, "veths", false, false);
-        ct_status_dnat(b);
+        ct_bits(b, NFT_CT_STATUS, IPS_DST_NAT);
         nfproto(b, NFPROTO_IPV6);
         payload(b, NFT_PAYLOAD_NETWORK_HEADER, offsetof(struct ip6_hdr, ip6_src), 16, NFT_REG_1);
         cmp(b, NFT_CMP_EQ, &in6addr_loopback, sizeof(in6addr_loopback));
@@ -633,7 +636,7 @@ static void rules(struct builder *b) {
         rule_start(b, "localnet_reply");
         ct(b, NFT_CT_DIRECTION, NFT_REG_1);
         cmp_u8(b, NFT_CMP_EQ, IP_CT_DIR_REPLY);
-        ct_status_dnat(b);
+        ct_bits(b, NFT_CT_STATUS, IPS_DST_NAT);
         verdict(b, NFT_RETURN, NULL);
         rule_end(b);
 
@@ -643,11 +646,11 @@ static void rules(struct builder *b) {
 }
 
 int nft_table_msgs(char **ret_buf, size_t *ret_len) {
-        struct builder b = {};
+        struct builder b = { .table = NFT_NAT_TABLE };
         int r;
 
         /* nft's order: the table, its chains, its sets, the rules */
-        r = table_msg(&b);
+        r = table_msg(&b, TABLE_COMMENT);
         for (size_t i = 0; i < ELEMENTSOF(chains) && r >= 0; i++)
                 r = chain_msg(&b, &chains[i]);
         for (size_t i = 0; i < ELEMENTSOF(sets) && r >= 0; i++)
@@ -659,6 +662,156 @@ int nft_table_msgs(char **ret_buf, size_t *ret_len) {
         if (r < 0) {
                 free(b.buf);
                 return r;
+        }
+        *ret_buf = b.buf;
+        *ret_len = b.len;
+        return 0;
+}
+
+/* ---- the firewall inside a namespace (firewall.h) ---- */
+
+/*
+ * In the namespace's own nftables (not the host's, where the table of the same name above is):
+ *
+ * table inet netnsctl {   # inside
+ *   comment "Inbound firewall of this namespace ([Firewall] Inbound=drop); managed by netnsctl, see netns.conf(5)"
+ *   chain input {
+ *     type filter hook input priority filter; policy drop;
+ *     iif "lo" accept
+ *     ct state established,related accept
+ *     meta l4proto icmp icmp type destination-unreachable accept        (a rule per type:
+ *     meta l4proto icmp icmp type time-exceeded accept                   fw_icmp_types[])
+ *     meta l4proto icmp icmp type parameter-problem accept
+ *     meta l4proto ipv6-icmp icmpv6 type destination-unreachable accept
+ *     ... packet-too-big, time-exceeded, parameter-problem, nd-router-advert,
+ *     nd-neighbor-solicit, nd-neighbor-advert
+ *     then the rules of the configuration (fw_rules_make()), one each:
+ *     iifname "host0" ip saddr 10.250.0.0 accept
+ *     iifname "host0" meta l4proto tcp th dport 80 accept
+ *     meta l4proto udp th dport 6881-6889 accept
+ *   }
+ * }
+ *
+ * lo is ifindex 1 in every namespace. ICMP errors of connections the namespace has are
+ * "related" anyway; the explicit rules keep PMTU discovery working also for what conntrack
+ * does not track as a connection.
+ */
+
+#define FW_TABLE_COMMENT "Inbound firewall of this namespace ([Firewall] Inbound=drop); " NFT_NAT_TABLE_MARK ", see netns.conf(5)"
+
+static const struct chain_def fw_chain = { "input", "filter", NF_INET_LOCAL_IN, 0 /* filter */, true };
+
+/* "range eq reg 1 FROM TO" of @len bytes (network order) */
+static void range(struct builder *b, const void *from, const void *to, uint32_t len) {
+        struct nftnl_expr *e = expr_new(b, "range");
+
+        if (!e)
+                return;
+        nftnl_expr_set_u32(e, NFTNL_EXPR_RANGE_SREG, NFT_REG_1);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_RANGE_OP, NFT_RANGE_EQ);
+        expr_add(b, e,
+                 nftnl_expr_set_data(e, NFTNL_EXPR_RANGE_FROM_DATA, from, len) >= 0 &&
+                         nftnl_expr_set_data(e, NFTNL_EXPR_RANGE_TO_DATA, to, len) >= 0);
+}
+
+/* "meta l4proto P" */
+static void l4proto(struct builder *b, uint8_t proto) {
+        meta(b, NFT_META_L4PROTO, NFT_REG_1);
+        cmp_u8(b, NFT_CMP_EQ, proto);
+}
+
+/* the ICMP types admitted, a rule each (nft lists them by name) */
+static const struct {
+        uint8_t proto, type;
+} fw_icmp_types[] = {
+        { IPPROTO_ICMP, 3 },     /* destination-unreachable, with PMTU's frag-needed */
+        { IPPROTO_ICMP, 11 },    /* time-exceeded */
+        { IPPROTO_ICMP, 12 },    /* parameter-problem */
+        { IPPROTO_ICMPV6, 1 },   /* destination-unreachable */
+        { IPPROTO_ICMPV6, 2 },   /* packet-too-big */
+        { IPPROTO_ICMPV6, 3 },   /* time-exceeded */
+        { IPPROTO_ICMPV6, 4 },   /* parameter-problem */
+        { IPPROTO_ICMPV6, 134 }, /* nd-router-advert */
+        { IPPROTO_ICMPV6, 135 }, /* nd-neighbor-solicit */
+        { IPPROTO_ICMPV6, 136 }, /* nd-neighbor-advert */
+};
+
+/* "meta l4proto icmp|ipv6-icmp icmp[v6] type T accept" */
+static void fw_icmp(struct builder *b, uint8_t proto, uint8_t type) {
+        rule_start(b, fw_chain.name);
+        l4proto(b, proto);
+        payload(b, NFT_PAYLOAD_TRANSPORT_HEADER, 0 /* type */, 1, NFT_REG_1);
+        cmp_u8(b, NFT_CMP_EQ, type);
+        verdict(b, NF_ACCEPT, NULL);
+        rule_end(b);
+}
+
+/* "iifname IF": the name zero-padded to IFNAMSIZ, as nft compares it */
+static void iifname(struct builder *b, const char *name) {
+        char n[IFNAMSIZ] = {};
+
+        memcpy(n, name, strnlen(name, IFNAMSIZ - 1));
+        meta(b, NFT_META_IIFNAME, NFT_REG_1);
+        cmp(b, NFT_CMP_EQ, n, sizeof(n));
+}
+
+static void fw_rule(struct builder *b, const struct fw_rule *r) {
+        uint16_t from = htons(r->port), to = htons(r->port_end);
+
+        rule_start(b, fw_chain.name);
+        if (r->type != FW_RULE_ALLOW)
+                iifname(b, r->ifname);
+        if (r->type == FW_RULE_HOST) {
+                bool v6 = r->family == AF_INET6;
+
+                nfproto(b, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+                payload(b, NFT_PAYLOAD_NETWORK_HEADER, v6 ? offsetof(struct ip6_hdr, ip6_src) : offsetof(struct iphdr, saddr),
+                        v6 ? 16 : 4, NFT_REG_1);
+                cmp(b, NFT_CMP_EQ, &r->addr, v6 ? 16 : 4);
+        } else {
+                l4proto(b, r->protocol);
+                payload(b, NFT_PAYLOAD_TRANSPORT_HEADER, 2 /* dport, the same in tcp, udp, sctp */, 2, NFT_REG_1);
+                if (r->port == r->port_end)
+                        cmp(b, NFT_CMP_EQ, &from, sizeof(from));
+                else
+                        range(b, &from, &to, sizeof(from));
+        }
+        verdict(b, NF_ACCEPT, NULL);
+        rule_end(b);
+}
+
+int nft_fw_table_msgs(const char *table, const struct fw_rule *rules, size_t n, char **ret_buf, size_t *ret_len) {
+        struct builder b = { .table = table };
+        uint32_t lo = 1; /* LOOPBACK_IFINDEX */
+        int r;
+
+        r = table_msg(&b, FW_TABLE_COMMENT);
+        if (r >= 0)
+                r = chain_msg(&b, &fw_chain);
+        if (r < 0) {
+                free(b.buf);
+                return r;
+        }
+
+        rule_start(&b, fw_chain.name);
+        meta(&b, NFT_META_IIF, NFT_REG_1);
+        cmp_u32(&b, NFT_CMP_EQ, lo);
+        verdict(&b, NF_ACCEPT, NULL);
+        rule_end(&b);
+
+        rule_start(&b, fw_chain.name);
+        ct_bits(&b, NFT_CT_STATE, NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED));
+        verdict(&b, NF_ACCEPT, NULL);
+        rule_end(&b);
+
+        for (size_t i = 0; i < ELEMENTSOF(fw_icmp_types); i++)
+                fw_icmp(&b, fw_icmp_types[i].proto, fw_icmp_types[i].type);
+
+        for (size_t i = 0; i < n; i++)
+                fw_rule(&b, &rules[i]);
+        if (b.error < 0) {
+                free(b.buf);
+                return b.error;
         }
         *ret_buf = b.buf;
         *ret_len = b.len;

@@ -19,3 +19,18 @@
  * Return: 0 or -ENOMEM
  */
 int nft_table_msgs(char **ret_buf, size_t *ret_len);
+
+struct fw_rule;
+
+/**
+ * nft_fw_table_msgs() - the messages that create the firewall table inside a namespace
+ * @table: its name
+ * @rules: the rules of the configuration (firewall.h), after the fixed ones
+ * @n: their number
+ * @ret_buf: the messages, as nft_table_msgs() returns them
+ * @ret_len: their length in bytes
+ *
+ * The definition in nft's language is in nft-table.c.
+ * Return: 0 or -ENOMEM
+ */
+int nft_fw_table_msgs(const char *table, const struct fw_rule *rules, size_t n, char **ret_buf, size_t *ret_len);

@@ -8,12 +8,14 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "log.h"
 #include "nft-table.h"
 #include "nft.h"
 #include "nl.h"
+#include "ns.h"
 #include "util.h"
 
 /* Newer kernels report "destroy" (delete if present) with message types of their own. */
@@ -178,12 +180,23 @@ int nat_elem_parse(const char *s, struct nat_elem *ret) {
 /* ---- asking the kernel directly (libmnl): cheap questions nft would answer only by
  * loading the whole table ---- */
 
-static struct mnl_socket *nfnl_open(void) {
-        struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-        int one = 1;
+static int nfnl_open_cb(void *userdata) {
+        struct mnl_socket **nl = userdata;
 
-        if (!nl)
+        *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+        return *nl ? 0 : negative_errno();
+}
+
+/* A netfilter netlink socket of namespace @netns_fd (-1: the current one); NULL with errno */
+static struct mnl_socket *nfnl_open(int netns_fd) {
+        struct mnl_socket *nl = NULL;
+        int one = 1, r;
+
+        r = netns_run_in(netns_fd, nfnl_open_cb, &nl);
+        if (r < 0) {
+                errno = -r;
                 return NULL;
+        }
         /* errors with the kernel's text, without a copy of the request */
         (void) mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
         (void) mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
@@ -243,25 +256,26 @@ static int nfnl_reply_cb(const struct nlmsghdr *nlh, void *data) {
         return r;
 }
 
-/* Send @nlh and run @cb on the replies to the end (or until @cb stops). 0 or -errno. */
-static int nfnl_call(struct nlmsghdr *nlh, mnl_cb_t cb, void *data) {
+/* Send @nlh over *@sock (opened in the current namespace when NULL) and run @cb on the
+ * replies to the end (or until @cb stops). 0 or -errno. */
+static int nfnl_call(struct mnl_socket **sock, struct nlmsghdr *nlh, mnl_cb_t cb, void *data) {
         struct nfnl_reply rp = { .cb = cb, .data = data };
         char buf[NL_BUFFER_SIZE];
         uint32_t portid, seq;
         bool clean = false; /* the socket holds no reply of ours any more */
         int r;
 
-        if (!nfnl_sock) {
-                nfnl_sock = nfnl_open();
-                if (!nfnl_sock)
+        if (!*sock) {
+                *sock = nfnl_open(-1);
+                if (!*sock)
                         return negative_errno();
         }
-        portid = mnl_socket_get_portid(nfnl_sock);
+        portid = mnl_socket_get_portid(*sock);
         nlh->nlmsg_seq = seq = ++nfnl_seq;
-        if (mnl_socket_sendto(nfnl_sock, nlh, nlh->nlmsg_len) < 0)
+        if (mnl_socket_sendto(*sock, nlh, nlh->nlmsg_len) < 0)
                 return negative_errno();
         for (;;) {
-                ssize_t k = mnl_socket_recvfrom(nfnl_sock, buf, sizeof(buf));
+                ssize_t k = mnl_socket_recvfrom(*sock, buf, sizeof(buf));
 
                 if (k < 0) {
                         r = negative_errno();
@@ -277,8 +291,8 @@ static int nfnl_call(struct nlmsghdr *nlh, mnl_cb_t cb, void *data) {
         }
         if (!clean) {
                 /* replies may be left over: a fresh socket next time (this close may wait) */
-                mnl_socket_close(nfnl_sock);
-                nfnl_sock = NULL;
+                mnl_socket_close(*sock);
+                *sock = NULL;
         }
         return r;
 }
@@ -295,22 +309,27 @@ static int table_cb(const struct nlmsghdr *nlh, void *data) {
 }
 
 /* TABLE_ABSENT, TABLE_OURS (it has our mark), TABLE_FOREIGN, or -errno */
-enum { TABLE_ABSENT, TABLE_OURS, TABLE_FOREIGN };
+enum { TABLE_ABSENT = NFT_FW_ABSENT, TABLE_OURS = NFT_FW_OURS, TABLE_FOREIGN = NFT_FW_FOREIGN };
 
-static int table_state(void) {
+/* the state of table @name of *@sock's namespace */
+static int table_state_of(struct mnl_socket **sock, const char *name) {
         char buf[NL_BUFFER_SIZE];
         struct nlmsghdr *nlh;
         bool ours = false;
         int r;
 
         nlh = nfnl_msg(buf, NFT_MSG_GETTABLE, NLM_F_ACK, (uint32_t) time(NULL));
-        mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, NFT_NAT_TABLE);
-        r = nfnl_call(nlh, table_cb, &ours);
+        mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, name);
+        r = nfnl_call(sock, nlh, table_cb, &ours);
         if (r == -ENOENT)
                 return TABLE_ABSENT;
         if (r < 0)
                 return r;
         return ours ? TABLE_OURS : TABLE_FOREIGN;
+}
+
+static int table_state(void) {
+        return table_state_of(&nfnl_sock, NFT_NAT_TABLE);
 }
 
 int nft_nat_table_exists(void) {
@@ -345,7 +364,7 @@ static int set_has_elements(const char *set) {
         nlh = nfnl_msg(buf, NFT_MSG_GETSETELEM, NLM_F_DUMP | NLM_F_ACK, (uint32_t) time(NULL));
         mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, NFT_NAT_TABLE);
         mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, set);
-        r = nfnl_call(nlh, elem_list_cb, &found);
+        r = nfnl_call(&nfnl_sock, nlh, elem_list_cb, &found);
         if (r < 0)
                 return r;
         return found;
@@ -404,7 +423,7 @@ static int veths_has_others(const struct nat_elem *elems, size_t n) {
         nlh = nfnl_msg(buf, NFT_MSG_GETSETELEM, NLM_F_DUMP | NLM_F_ACK, (uint32_t) time(NULL));
         mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, NFT_NAT_TABLE);
         mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, "veths");
-        r = nfnl_call(nlh, others_cb, &s);
+        r = nfnl_call(&nfnl_sock, nlh, others_cb, &s);
         if (r < 0)
                 return r;
         return s.other;
@@ -645,26 +664,29 @@ static int nfbatch_del(struct nfbatch *b, const struct nat_elem *e) {
         return nfbatch_elem(b, NFT_MSG_DELSETELEM, 0, e, false);
 }
 
-/* NEWTABLE (without NLM_F_EXCL: also when it is there) or DELTABLE of our table */
-static int nfbatch_table(struct nfbatch *b, uint16_t type) {
+/* NEWTABLE (without NLM_F_EXCL: also when it is there) or DELTABLE of our table @name */
+static int nfbatch_table(struct nfbatch *b, uint16_t type, const char *name) {
         struct nlmsghdr *nlh = nfbatch_msg(b, type, type == NFT_MSG_NEWTABLE ? NLM_F_CREATE : 0, 0);
 
         if (!nlh)
                 return -ENOMEM;
-        mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, NFT_NAT_TABLE);
+        mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, name);
         nfbatch_msg_end(b, nlh);
         return 0;
 }
 
-/* The table with its chains, sets and rules, as "nft -f" creates it (nft-table.c) */
-static int nfbatch_table_def(struct nfbatch *b) {
-        _cleanup_free_ char *msgs = NULL;
-        size_t len;
+/* Table @name deleted in the batch, also when it is absent: "add" (which succeeds either way)
+ * makes the delete succeed */
+static int nfbatch_table_delete(struct nfbatch *b, const char *name) {
+        int r = nfbatch_table(b, NFT_MSG_NEWTABLE, name);
+
+        return r < 0 ? r : nfbatch_table(b, NFT_MSG_DELTABLE, name);
+}
+
+/* Messages built elsewhere (nft-table.c), numbered into the batch */
+static int nfbatch_msgs(struct nfbatch *b, const char *msgs, size_t len) {
         int rest, r;
 
-        r = nft_table_msgs(&msgs, &len);
-        if (r < 0)
-                return r;
         r = nfbatch_reserve(b, len);
         if (r < 0)
                 return r;
@@ -679,6 +701,18 @@ static int nfbatch_table_def(struct nfbatch *b) {
                 nfbatch_msg_end(b, nlh);
         }
         return 0;
+}
+
+/* The table with its chains, sets and rules, as "nft -f" creates it (nft-table.c) */
+static int nfbatch_table_def(struct nfbatch *b) {
+        _cleanup_free_ char *msgs = NULL;
+        size_t len;
+        int r;
+
+        r = nft_table_msgs(&msgs, &len);
+        if (r < 0)
+                return r;
+        return nfbatch_msgs(b, msgs, len);
 }
 
 /*
@@ -712,8 +746,8 @@ static int nfbatch_acks(const void *buf, size_t len, uint32_t seq_first, unsigne
 }
 
 /* Make the socket's buffer @opt (SO_SNDBUF, SO_RCVBUF) at least @size bytes. */
-static void nfnl_buffer(int opt, int opt_force, size_t size) {
-        int fd = mnl_socket_get_fd(nfnl_sock), cur = 0, want;
+static void nfnl_buffer(struct mnl_socket *sock, int opt, int opt_force, size_t size) {
+        int fd = mnl_socket_get_fd(sock), cur = 0, want;
         socklen_t sl = sizeof(cur);
 
         if (getsockopt(fd, SOL_SOCKET, opt, &cur, &sl) < 0 || cur < 0 || (size_t) cur >= size)
@@ -727,14 +761,14 @@ static void nfnl_buffer(int opt, int opt_force, size_t size) {
  * is one message to it: raise the buffer for a big one (a port range, nat-sync), as nft does.
  * The kernel answers every message of the batch while sendmsg() runs, and drops answers that
  * do not fit into the receive buffer: make room for @n (each takes some 1 KiB of it). */
-static void nfnl_buffers(size_t len, unsigned n) {
-        nfnl_buffer(SO_SNDBUF, SO_SNDBUFFORCE, len + 4096);
-        nfnl_buffer(SO_RCVBUF, SO_RCVBUFFORCE, (size_t) n * 2048);
+static void nfnl_buffers(struct mnl_socket *sock, size_t len, unsigned n) {
+        nfnl_buffer(sock, SO_SNDBUF, SO_SNDBUFFORCE, len + 4096);
+        nfnl_buffer(sock, SO_RCVBUF, SO_RCVBUFFORCE, (size_t) n * 2048);
 }
 
 /* Send the batch (its end appended here) and collect its answers. 0 or -errno of the first
  * message that failed; that failure's text (the kernel's, or strerror()) in *@ret_error. */
-static int nfbatch_run(struct nfbatch *b, char **ret_error) {
+static int nfbatch_run(struct mnl_socket **sock, struct nfbatch *b, char **ret_error) {
         char buf[NL_BUFFER_SIZE], msg[256] = "";
         unsigned acked = 0;
         int first_error = 0, r;
@@ -745,16 +779,16 @@ static int nfbatch_run(struct nfbatch *b, char **ret_error) {
         if (r < 0)
                 return r;
         nfnl_seq = b->seq + b->n + 1;
-        if (!nfnl_sock) {
-                nfnl_sock = nfnl_open();
-                if (!nfnl_sock)
+        if (!*sock) {
+                *sock = nfnl_open(-1);
+                if (!*sock)
                         return negative_errno();
         }
-        nfnl_buffers(b->len, b->n);
-        if (mnl_socket_sendto(nfnl_sock, b->buf, b->len) < 0)
+        nfnl_buffers(*sock, b->len, b->n);
+        if (mnl_socket_sendto(*sock, b->buf, b->len) < 0)
                 return negative_errno();
         while (acked < b->n) {
-                ssize_t k = recv(mnl_socket_get_fd(nfnl_sock), buf, sizeof(buf), MSG_DONTWAIT);
+                ssize_t k = recv(mnl_socket_get_fd(*sock), buf, sizeof(buf), MSG_DONTWAIT);
 
                 if (k < 0 && errno == EINTR)
                         continue;
@@ -767,8 +801,8 @@ static int nfbatch_run(struct nfbatch *b, char **ret_error) {
         if (first_error == 0 && acked < b->n) {
                 /* answers missing (an overflowing socket?): what happened is unknown, and
                  * what is left over must not be taken for the next call's answers */
-                mnl_socket_close(nfnl_sock);
-                nfnl_sock = NULL;
+                mnl_socket_close(*sock);
+                *sock = NULL;
                 return -EPROTO;
         }
         if (first_error < 0 && ret_error)
@@ -798,7 +832,7 @@ int nft_nat_add(const struct nat_elem *elems, size_t n, char **ret_error) {
                 if (r >= 0)
                         r = nfbatch_add_all(&b, elems, n, NULL);
                 if (r >= 0)
-                        r = nfbatch_run(&b, &err);
+                        r = nfbatch_run(&nfnl_sock, &b, &err);
                 nfbatch_done(&b);
                 if (r != -ENOENT)
                         goto finish;
@@ -815,7 +849,7 @@ int nft_nat_add(const struct nat_elem *elems, size_t n, char **ret_error) {
         if (r >= 0)
                 r = nfbatch_add_all(&b, elems, n, NULL);
         if (r >= 0)
-                r = nfbatch_run(&b, &err);
+                r = nfbatch_run(&nfnl_sock, &b, &err);
         nfbatch_done(&b);
 finish:
         if (r < 0 && ret_error)
@@ -855,7 +889,7 @@ int nft_nat_change(const struct nat_elem *del, size_t n_del, const struct nat_el
         if (r >= 0)
                 r = nfbatch_add_all(&b, add, n_add, NULL);
         if (r >= 0)
-                r = nfbatch_run(&b, &err);
+                r = nfbatch_run(&nfnl_sock, &b, &err);
         nfbatch_done(&b);
         if (r < 0 && ret_error)
                 *ret_error = TAKE_PTR(err);
@@ -872,14 +906,12 @@ static int table_remove_if_unused(void) {
                 return 0;
         if (r != 0)
                 return r < 0 ? r : 0;
-        /* "add" first makes the delete succeed if someone removed the table meanwhile */
+        /* also if someone removed the table meanwhile */
         r = nfbatch_begin(&b);
         if (r >= 0)
-                r = nfbatch_table(&b, NFT_MSG_NEWTABLE);
+                r = nfbatch_table_delete(&b, NFT_NAT_TABLE);
         if (r >= 0)
-                r = nfbatch_table(&b, NFT_MSG_DELTABLE);
-        if (r >= 0)
-                r = nfbatch_run(&b, NULL);
+                r = nfbatch_run(&nfnl_sock, &b, NULL);
         nfbatch_done(&b);
         return r == -ENOENT ? 0 : r;
 }
@@ -897,7 +929,7 @@ static int remove_one(const struct nat_elem *e) {
         if (r >= 0)
                 r = nfbatch_del(&b, e);
         if (r >= 0)
-                r = nfbatch_run(&b, NULL);
+                r = nfbatch_run(&nfnl_sock, &b, NULL);
         nfbatch_done(&b);
         if (r == -EEXIST) {
                 log_debug("Not removing an element of table " TBL " that holds other data (not ours).");
@@ -933,9 +965,9 @@ int nft_nat_remove(const struct nat_elem *elems, size_t n) {
                         r = nfbatch_del(&b, &elems[i]);
         }
         if (r >= 0 && others == 0)
-                r = nfbatch_table(&b, NFT_MSG_DELTABLE);
+                r = nfbatch_table(&b, NFT_MSG_DELTABLE, NFT_NAT_TABLE);
         if (r >= 0)
-                r = nfbatch_run(&b, NULL);
+                r = nfbatch_run(&nfnl_sock, &b, NULL);
         nfbatch_done(&b);
         if (r >= 0)
                 return 0;
@@ -981,20 +1013,101 @@ int nft_nat_sync(const struct nat_elem *elems, size_t n, char **ret_error) {
                         }
         }
 
-        /* "add" makes "delete" succeed when the table is absent; then the table anew */
+        /* deleted (also when absent), then the table anew */
         r = nfbatch_begin(&b);
         if (r >= 0)
-                r = nfbatch_table(&b, NFT_MSG_NEWTABLE);
-        if (r >= 0)
-                r = nfbatch_table(&b, NFT_MSG_DELTABLE);
+                r = nfbatch_table_delete(&b, NFT_NAT_TABLE);
         if (r >= 0 && n > 0)
                 r = nfbatch_table_def(&b);
         if (r >= 0)
                 r = nfbatch_add_all(&b, elems, n, skip);
         if (r >= 0)
-                r = nfbatch_run(&b, ret_error);
+                r = nfbatch_run(&nfnl_sock, &b, ret_error);
         nfbatch_done(&b);
         return r;
+}
+
+/* ---- the firewall table inside a namespace ---- */
+
+/* One socket into the namespace last asked about, kept (as nfnl_sock: closing one waits) */
+static struct mnl_socket *fw_sock;
+static unsigned long long fw_sock_ino;
+
+static int fw_sock_get(int netns_fd, struct mnl_socket ***ret) {
+        struct stat st;
+
+        if (netns_fd < 0)
+                return -EBADF;
+        if (fstat(netns_fd, &st) < 0)
+                return -errno;
+        if (fw_sock && fw_sock_ino != (unsigned long long) st.st_ino) {
+                mnl_socket_close(fw_sock);
+                fw_sock = NULL;
+        }
+        if (!fw_sock) {
+                fw_sock = nfnl_open(netns_fd);
+                if (!fw_sock)
+                        return negative_errno();
+                fw_sock_ino = (unsigned long long) st.st_ino;
+        }
+        *ret = &fw_sock;
+        return 0;
+}
+
+int nft_fw_state(int netns_fd) {
+        struct mnl_socket **sock;
+        int r = fw_sock_get(netns_fd, &sock);
+
+        return r < 0 ? r : table_state_of(sock, NFT_FW_TABLE);
+}
+
+/* The firewall table of @netns_fd replaced by @msgs (NULL: deleted), one transaction */
+static int fw_replace(int netns_fd, const char *msgs, size_t len, char **ret_error) {
+        struct mnl_socket **sock;
+        struct nfbatch b;
+        int r;
+
+        r = fw_sock_get(netns_fd, &sock);
+        if (r < 0)
+                return r;
+        r = nfbatch_begin(&b);
+        if (r >= 0)
+                r = nfbatch_table_delete(&b, NFT_FW_TABLE);
+        if (r >= 0 && msgs)
+                r = nfbatch_msgs(&b, msgs, len);
+        if (r >= 0)
+                r = nfbatch_run(sock, &b, ret_error);
+        nfbatch_done(&b);
+        return r;
+}
+
+int nft_fw_load(int netns_fd, const struct fw_rule *rules, size_t n, char **ret_error) {
+        _cleanup_free_ char *msgs = NULL;
+        size_t len;
+        int r;
+
+        r = nft_fw_state(netns_fd);
+        if (r < 0)
+                return r;
+        if (r == NFT_FW_FOREIGN)
+                return -EUCLEAN;
+        r = nft_fw_table_msgs(NFT_FW_TABLE, rules, n, &msgs, &len);
+        if (r < 0)
+                return r;
+        /* the old table and the new in one transaction: never none, never half of one */
+        return fw_replace(netns_fd, msgs, len, ret_error);
+}
+
+int nft_fw_remove(int netns_fd) {
+        int r;
+
+        r = nft_fw_state(netns_fd);
+        if (r < 0)
+                return r;
+        if (r != NFT_FW_OURS)
+                return 0; /* gone, or someone else's */
+        r = fw_replace(netns_fd, NULL, 0, NULL);
+        return r == -ENOENT ? 0 : r;
 }
 
 /* ---- watching ---- */
@@ -1013,7 +1126,7 @@ int nft_watch_new(struct nft_watch **ret) {
         w = calloc(1, sizeof(*w));
         if (!w)
                 return -ENOMEM;
-        w->nl = nfnl_open();
+        w->nl = nfnl_open(-1);
         if (!w->nl) {
                 r = negative_errno();
                 free(w);

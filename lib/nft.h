@@ -129,6 +129,43 @@ int nft_nat_sync(const struct nat_elem *elems, size_t n, char **ret_error);
  */
 int nft_nat_table_exists(void);
 
+/*
+ * The firewall inside a namespace ([Firewall] Inbound=drop, firewall.h): a table of the same
+ * name in the namespace's own nftables, with the mark in its comment.
+ */
+#define NFT_FW_TABLE NFT_NAT_TABLE
+
+struct fw_rule;
+
+/* nft_fw_state(): NFT_FW_ABSENT, NFT_FW_OURS, NFT_FW_FOREIGN (the same name, not made by us) */
+enum { NFT_FW_ABSENT, NFT_FW_OURS, NFT_FW_FOREIGN };
+
+/**
+ * nft_fw_state() - whether the firewall table is in namespace @netns_fd
+ * Return: NFT_FW_ABSENT, NFT_FW_OURS, NFT_FW_FOREIGN, or -errno
+ */
+int nft_fw_state(int netns_fd);
+
+/**
+ * nft_fw_load() - make the firewall table of namespace @netns_fd hold exactly @rules
+ * @netns_fd: the namespace
+ * @rules: the rules of the configuration, after the fixed ones (nft-table.c)
+ * @n: their number
+ * @ret_error: as for nft_nat_add()
+ *
+ * One transaction: the table (if there) deleted and made again with its chain and rules, so
+ * there is the old table or the new one, never none, never half of one. Connections keep
+ * their conntrack state.
+ * Return: 0, -EUCLEAN when a table of that name is someone else's, other -errno
+ */
+int nft_fw_load(int netns_fd, const struct fw_rule *rules, size_t n, char **ret_error);
+
+/**
+ * nft_fw_remove() - delete the firewall table of namespace @netns_fd, if it is ours
+ * Return: 0 (also when it is absent or someone else's) or -errno
+ */
+int nft_fw_remove(int netns_fd);
+
 /* Watching nftables for changes made to the table by others: see nft_watch_process(). */
 struct nft_watch;
 

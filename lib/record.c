@@ -383,6 +383,18 @@ static int parse_nat(char *const *w, size_t n, const char *args, struct record_e
         return 0;
 }
 
+/* firewall table | firewall host IF ADDR | firewall forward IF PROTO PORTS | firewall allow PROTO PORTS */
+static int parse_firewall(char *const *w, size_t n, const char *args, struct record_entry *e, const char **ret_reason) {
+        if (n == 2 && streq(w[1], "table")) {
+                e->fw.table = true;
+                return 0;
+        }
+        if (n < 2 || fw_rule_parse(args, &e->fw.rule) < 0)
+                return bad(ret_reason, "expected \"firewall table\", \"firewall host IFNAME ADDRESS\", "
+                                       "\"firewall forward IFNAME PROTO PORT[-END]\" or \"firewall allow PROTO PORT[-END]\"");
+        return 0;
+}
+
 /*
  * The undo handlers are the helper's (helper/step-*.c, declared in helper/steps.h). They are
  * bound here by name, as weak references: a program that reads records but undoes nothing
@@ -401,6 +413,7 @@ UNDO_HANDLER(undo_sysfs);
 UNDO_HANDLER(undo_resolv);
 UNDO_HANDLER(undo_mntns);
 UNDO_HANDLER(undo_peer);
+UNDO_HANDLER(undo_firewall);
 
 /* The vocabulary: each key, its grammar (the parse function) and its undo. */
 static const struct record_key_info {
@@ -421,6 +434,7 @@ static const struct record_key_info {
         [RECORD_RESOLV]     = { "resolv",     parse_no_args,    undo_resolv },
         [RECORD_MNTNS]      = { "mntns",      parse_no_args,    undo_mntns },
         [RECORD_PEER]       = { "peer",       parse_peer,       undo_peer },
+        [RECORD_FIREWALL]   = { "firewall",   parse_firewall,   undo_firewall },
 };
 
 int record_entry_parse(const char *line, struct record_entry *ret, const char **ret_reason) {
@@ -545,6 +559,20 @@ int record_add_peer(struct record *r, const char *peer) {
         return record_add(r, "peer %s", peer);
 }
 
+int record_add_fw_table(struct record *r) {
+        return record_add(r, "%s table", record_keys[RECORD_FIREWALL].name);
+}
+
+int record_add_fw_rule(struct record *r, const struct fw_rule *rule) {
+        char line[128];
+        int q;
+
+        q = fw_rule_format(rule, line, sizeof(line));
+        if (q < 0)
+                return q;
+        return record_add(r, "%s %s", record_keys[RECORD_FIREWALL].name, line);
+}
+
 int record_add_nat_sysctl(struct record *r, const char *key) {
         return record_add(r, "nat sysctl %s", key);
 }
@@ -558,6 +586,31 @@ bool record_complete(char *const *lines) {
 
         /* "complete" is the last line or none (record_check_sequence()) */
         return n > 0 && streq(lines[n - 1], record_keys[RECORD_COMPLETE].name);
+}
+
+int record_fw(char *const *lines, struct fw_rule **ret_rules, size_t *ret_n) {
+        _cleanup_free_ struct fw_rule *rules = NULL;
+        bool table = false;
+        size_t n = 0;
+
+        for (size_t i = 0; lines && lines[i]; i++) {
+                struct record_entry e;
+                struct fw_rule *slot;
+
+                if (record_entry_parse(lines[i], &e, NULL) < 0 || e.key != RECORD_FIREWALL)
+                        continue;
+                if (e.fw.table) {
+                        table = true;
+                        continue;
+                }
+                slot = ARRAY_APPEND(rules, n);
+                if (!slot)
+                        return -ENOMEM;
+                *slot = e.fw.rule;
+        }
+        *ret_rules = TAKE_PTR(rules);
+        *ret_n = n;
+        return table;
 }
 
 int record_nat_elems(char *const *lines, struct nat_elem **elems, size_t *n) {

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "macro.h"
+#include "firewall.h"
 #include "name.h"
 #include "nft.h"
 
@@ -86,6 +87,7 @@ enum record_key {
         RECORD_RESOLV,          /* resolv: the namespace's resolv.conf below the state dir */
         RECORD_MNTNS,           /* mntns: the prepared mount namespace, pinned below the state dir */
         RECORD_PEER,            /* peer NAME: this namespace's entry in NAME's directory of the peer index */
+        RECORD_FIREWALL,        /* firewall table | firewall host|forward|allow ...: the table inside, its rules */
         _RECORD_KEY_MAX,
         RECORD_UNKNOWN = -1,    /* a key of a later version: printable words, undo ignores it */
 };
@@ -131,6 +133,10 @@ struct record_entry {
                         char ifname[IFNAMSIZ];          /* RECORD_NAT_LOCALNET, RECORD_NAT_LO6 */
                         char sysctl[128];               /* RECORD_NAT_SYSCTL */
                 } nat;                                  /* RECORD_NAT */
+                struct {
+                        bool table;                     /* "firewall table": the table itself (undone) */
+                        struct fw_rule rule;            /* else one of its rules (undone with it) */
+                } fw;                                   /* RECORD_FIREWALL */
         };
 };
 
@@ -162,6 +168,9 @@ int record_add_nat_sysctl(struct record *r, const char *key);
 int record_add_wg(struct record *r, enum record_key key, const char *ifname);
 /* peer NAME: @peer a valid namespace name (lib/peer-index.h) */
 int record_add_peer(struct record *r, const char *peer);
+/* firewall table; firewall host|forward|allow ... (-EINVAL: @rule cannot be written) */
+int record_add_fw_table(struct record *r);
+int record_add_fw_rule(struct record *r, const struct fw_rule *rule);
 
 /**
  * record_undo_entry() - call the undo handler of @e's key
@@ -217,6 +226,15 @@ bool record_complete(char *const *lines);
  * Return: the number appended, or -ENOMEM
  */
 int record_nat_elems(char *const *lines, struct nat_elem **elems, size_t *n);
+
+/**
+ * record_fw() - the firewall the record says is in force
+ * @lines: the record
+ * @ret_rules: its rules (malloc'd, NULL when none)
+ * @ret_n: their number
+ * Return: 1 when it has a "firewall table" line, 0 when not, -ENOMEM
+ */
+int record_fw(char *const *lines, struct fw_rule **ret_rules, size_t *ret_n);
 
 /**
  * record_netns_id() - the namespace @lines name

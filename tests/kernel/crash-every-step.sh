@@ -1,6 +1,7 @@
 #!/bin/bash
 # crash-every-step.sh - a fully wired namespace (veth, NAT with masquerading and a port, DNS,
-# a sysctl, /etc/netns/NAME/hosts) and, for every step of "up" as helper/updown.c lists them:
+# a sysctl, /etc/netns/NAME/hosts, [Firewall] Inbound=drop) and, for every step of "up" as
+# helper/updown.c lists them:
 # SIGKILL after the step then "down" leaves the host exactly as before; SIGKILL after the step
 # then "up" cleans up and succeeds (pinned, the peer answers ping, /etc inside as configured)
 # and its "down" leaves the host as before; an injected failure after the step leaves nothing.
@@ -21,7 +22,7 @@ n_steps=$(echo "$steps" | grep -c . || true)
 n_fns=$(grep -cE '^[[:space:]]*\{ *"[a-z0-9_-]*", *step_[a-z0-9_]*( *, *plan_[a-z0-9_]*)? *\},' "$SRC/helper/updown.c" || true)
 [ "$n_steps" -ge 9 ] || fail "found only $n_steps steps in helper/updown.c's up_steps[] (test out of date?)"
 assert_eq "$n_steps" "$n_fns" "steps parsed vs. step_ entries in helper/updown.c"
-for s in namespace veth nat resolv mntns; do
+for s in namespace firewall veth nat resolv mntns; do
         echo "$steps" | grep -qx "$s" || fail "step '$s' not found in helper/updown.c"
 done
 echo "steps: $(echo $steps)"
@@ -37,6 +38,9 @@ Address=auto
 [NAT]
 Masquerade=both
 Port=tcp:8090:80
+[Firewall]
+Inbound=drop
+AllowInbound=tcp:8443
 [Link]
 Type=veth
 PeerNamespace=side
@@ -71,6 +75,8 @@ print(a[0] if a else "")')
         [ -n "$peer" ] || fail "$1: no IPv4 address inside"
         ping -c 1 -W 2 "$peer" >/dev/null || fail "$1: peer $peer does not answer ping"
         nft list table inet netnsctl >/dev/null 2>&1 || fail "$1: no nftables table"
+        in_ns full nft list chain inet netnsctl input >"$T/fw" 2>&1 || fail "$1: no firewall table inside"
+        grep -q "tcp dport 8443 accept" "$T/fw" || fail "$1: the firewall inside does not admit AllowInbound=tcp:8443"
         grep -q crash-test-host <<<"$(nnc exec full cat /etc/hosts)" || fail "$1: /etc/hosts inside is not /etc/netns/full/hosts"
         grep -q 'nameserver 192.0.2.53' <<<"$(nnc exec full cat /etc/resolv.conf)" || fail "$1: resolv.conf inside"
         # both links between namespaces: the one it owns, the one "owner" has to it
