@@ -51,6 +51,8 @@ struct reload {
         size_t n_ops;
         struct nat_change nat;
         bool nat_changes, nat_done, nat_committed;
+        struct fw_change fw;              /* [Firewall], and the rules Port= and HostAddress= make */
+        bool fw_done;
         char *resolv_old, *resolv_new;    /* set when resolv.conf changes */
         bool resolv_create;               /* DNS= added: the file is new (resolv_old NULL) */
         bool resolv_done;
@@ -65,8 +67,10 @@ static void reload_done(struct reload *r) {
         nl_close(r->c.nl_ns);
         (void) safe_close(r->c.netns_fd);
         free(r->c.peer_addrs);
+        free(r->c.host_addrs);
         free(r->ops);
         nat_change_done(&r->nat);
+        fw_change_done(&r->fw);
         free(r->resolv_old);
         free(r->resolv_new);
         etc_change_done(&r->etc);
@@ -127,7 +131,7 @@ static struct op *op_push(struct reload *r, enum op_kind kind) {
 
 /* The sections reload compares key by key; every other one ([WireGuard], [WireGuardPeer], what
  * later versions add) must stay as it is, line for line. */
-static const char *const known_sections[] = { "Namespace", "Veth", "NAT", "Link", "Route" };
+static const char *const known_sections[] = { "Namespace", "Veth", "NAT", "Link", "Route", "Firewall" };
 
 /* A section of the source: its header's FILE:LINE and its lines, comments and blank lines left
  * out, each trimmed. */
@@ -387,38 +391,46 @@ static int plan_addrs(struct reload *r, bool host, const char *ifname, const str
         return 0;
 }
 
-/* The veth's addresses inside as the steps after it see them: the configured ones, then the
- * automatic ones the link has (those stay as they are). */
-static int load_peer_addrs(struct reload *r) {
+/* The addresses of an end of the veth (@host: the host end, else the one inside) as the steps
+ * after it see them: the configured ones, then the automatic ones the link has (those stay as
+ * they are). */
+static int load_veth_addrs(struct reload *r, bool host) {
         _cleanup_free_ struct nl_addr *addrs = NULL;
-        const struct netns_veth *v = &r->new->veth;
-        struct nl_sock *ns;
+        const struct netns_veth *v = &r->new->veth, *was = &r->old->veth;
+        const struct netns_prefix *now = host ? v->host_addresses : v->addresses;
+        const struct netns_prefix *old = host ? was->host_addresses : was->addresses;
+        size_t n_now = host ? v->n_host_addresses : v->n_addresses, n_old = host ? was->n_host_addresses : was->n_addresses;
+        struct netns_prefix **list = host ? &r->c.host_addrs : &r->c.peer_addrs;
+        size_t *n_list = host ? &r->c.n_host_addrs : &r->c.n_peer_addrs;
+        const char *ifname = host ? r->c.host_ifname : r->c.peer_ifname;
+        struct nl_sock *nl;
         size_t n = 0;
         int ifindex, q;
 
-        for (size_t i = 0; i < v->n_addresses; i++) {
-                struct netns_prefix *p = ARRAY_APPEND(r->c.peer_addrs, r->c.n_peer_addrs);
+        for (size_t i = 0; i < n_now; i++) {
+                struct netns_prefix *p = ARRAY_APPEND(*list, *n_list);
 
                 if (!p)
                         return log_oom();
-                *p = v->addresses[i];
+                *p = now[i];
         }
-        if (!v->address_auto)
+        if (!(host ? v->host_address_auto : v->address_auto))
                 return 0;
-        q = ctx_nl_ns(&r->c, &ns);
+        q = host ? ctx_nl_host(&r->c, &nl) : ctx_nl_ns(&r->c, &nl);
         if (q >= 0)
-                q = ifindex = nl_link_ifindex(ns, r->c.peer_ifname);
+                q = ifindex = nl_link_ifindex(nl, ifname);
         if (q >= 0)
-                q = nl_dump_addrs(ns, AF_UNSPEC, &addrs, &n);
+                q = nl_dump_addrs(nl, AF_UNSPEC, &addrs, &n);
         if (q < 0)
-                return log_error_errno(q, "Failed to read the addresses of %s in namespace '%s': %m", r->c.peer_ifname, r->name);
+                return log_error_errno(q, "Failed to read the addresses of %s %s '%s': %m", ifname,
+                                       host ? "on the host, the veth of" : "in namespace", r->name);
         for (size_t i = 0; i < n; i++) {
                 struct netns_prefix p;
 
                 if (addrs[i].ifindex != ifindex || addrs[i].scope != RT_SCOPE_UNIVERSE || !nl_addr_prefix(&addrs[i], &p) ||
-                    prefix_in(&p, r->old->veth.addresses, r->old->veth.n_addresses))
+                    prefix_in(&p, old, n_old))
                         continue;
-                struct netns_prefix *t = ARRAY_APPEND(r->c.peer_addrs, r->c.n_peer_addrs);
+                struct netns_prefix *t = ARRAY_APPEND(*list, *n_list);
                 if (!t)
                         return log_oom();
                 *t = p;
@@ -438,7 +450,10 @@ static int plan(struct reload *r) {
                 return q;
 
         if (r->new->has_veth) {
-                q = load_peer_addrs(r);
+                q = load_veth_addrs(r, false);
+                /* the host end's: only the firewall's rules name them */
+                if (q >= 0 && r->new->inbound == NETNS_INBOUND_DROP)
+                        q = load_veth_addrs(r, true);
                 if (q < 0)
                         return q;
                 q = plan_addrs(r, false, r->c.peer_ifname, r->old->veth.addresses, r->old->veth.n_addresses,
@@ -538,7 +553,7 @@ static int plan(struct reload *r) {
         if (q < 0)
                 return q;
         r->nat_changes = r->nat.n_add + r->nat.n_del > 0 || r->nat.localnet || r->nat.lo6 || r->nat.forward4 || r->nat.forward6;
-        return 0;
+        return fw_reload_plan(&r->c, r->lines, &r->fw);
 }
 
 static int describe(const struct reload *r, FILE *f) {
@@ -579,6 +594,7 @@ static int describe(const struct reload *r, FILE *f) {
                 fputs(r->resolv_create ? "+ resolv.conf (DNS=, Domains=)\n" : "~ resolv.conf (DNS=, Domains=)\n", f);
                 n++;
         }
+        n += fw_reload_describe(&r->fw, f);
         n += nat_reload_describe(&r->nat, f);
         return n + etc_view_describe(r->name, &r->etc, f);
 }
@@ -734,7 +750,7 @@ static int apply(struct reload *r) {
         _cleanup_strv_free_ char **r1 = NULL, **r2 = NULL, **added = NULL;
         _cleanup_(record_closep) struct record *mem = NULL;
         size_t n = strv_length(r->lines);
-        bool rewrite = r->nat_changes || r->resolv_create;
+        bool rewrite = r->nat_changes || r->resolv_create || r->fw.changes;
         int q = 0;
 
         /* 1. the record with what is about to be made, before it is made */
@@ -750,6 +766,9 @@ static int apply(struct reload *r) {
                         return q;
                 /* once: a crashed reload may have recorded it already */
                 if (r->resolv_create && !strv_contains(r->lines, "resolv") && record_add_key(mem, RECORD_RESOLV) < 0)
+                        return log_oom();
+                /* a new firewall table: "down" after a crash deletes it */
+                if (r->fw.new_table && !r->fw.old_table && record_add_fw_table(mem) < 0)
                         return log_oom();
                 STRV_FOREACH(l, added)
                         if (strv_extend(&r1, *l) < 0)
@@ -779,6 +798,13 @@ static int apply(struct reload *r) {
                 if (q >= 0)
                         q = up_test_hook(reload_steps[k]);
         }
+        /* the firewall before the NAT: a new Port= is let in when it starts to forward */
+        if (q >= 0 && r->fw.changes) {
+                q = fw_reload_apply(&r->c, &r->fw);
+                r->fw_done = q >= 0;
+                if (q >= 0)
+                        q = up_test_hook("reload-firewall");
+        }
         if (q >= 0 && r->nat_changes) {
                 q = nat_reload_apply(&r->c, &r->nat, &r->nat_committed);
                 r->nat_done = true; /* also after a failure: its host settings may be half made */
@@ -794,7 +820,9 @@ static int apply(struct reload *r) {
 
         /* 3. the record and the configuration in force */
         if (q >= 0 && rewrite) {
-                if (lines_without(r1, r->nat.del, r->nat.n_del, &r2) < 0)
+                _cleanup_strv_free_ char **r3 = NULL;
+
+                if (lines_without(r1, r->nat.del, r->nat.n_del, &r3) < 0 || fw_reload_lines(&r->fw, r3, &r2) < 0)
                         q = log_oom();
                 if (q >= 0) {
                         q = record_replace(r->name, r2);
@@ -836,6 +864,8 @@ static int apply(struct reload *r) {
                 }
                 nl_close(u.nl_host);
         }
+        if (r->fw_done)
+                (void) fw_reload_revert(&r->c, r->old, &r->fw);
         for (size_t k = ELEMENTSOF(order); k > 0; k--)
                 for (size_t i = r->n_ops; i > 0; i--)
                         if (r->ops[i - 1].kind == order[k - 1] && r->ops[i - 1].done)

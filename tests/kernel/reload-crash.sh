@@ -1,7 +1,7 @@
 #!/bin/bash
 # reload-crash.sh - for every point of "reload" (helper/reload.c's up_test_hook("reload-...")
 # calls): SIGKILL there, then "reload" finishes the job (forward B answers real packets, the
-# address, route, sysctl and resolv.conf are the new ones, the record has B and ends in
+# address, route, sysctl, resolv.conf and the firewall's rules are the new ones, the record has B and ends in
 # "complete") and "down" leaves the host exactly as before; SIGKILL there, then "down" alone
 # leaves the host as before; an injected failure there puts back what was in force.
 . "$(dirname "$0")/lib.sh"
@@ -25,6 +25,9 @@ Address=10.77.0.2/24
 HostAddress=10.77.0.1/24
 [NAT]
 Port=tcp:8080:80
+[Firewall]
+Inbound=drop
+AllowInbound=tcp:9001
 X
 }
 new_conf() {
@@ -41,7 +44,18 @@ Port=tcp:8081:81
 [Route]
 Destination=192.0.2.0/24
 Gateway=10.77.0.1
+[Firewall]
+Inbound=drop
+AllowInbound=tcp:9002
 X
+}
+
+# the firewall inside admits PORT and not OTHER (its rules, as nftables lists them)
+fw_admits() { # PORT OTHER WHAT
+        in_ns a nft list chain inet netnsctl input >"$T/fw" 2>&1 || fail "$3: no firewall table inside"
+        grep -q "tcp dport $1 accept" "$T/fw" || fail "$3: the firewall does not admit $1"
+        grep -q "tcp dport $2 accept" "$T/fw" && fail "$3: the firewall still admits $2"
+        return 0
 }
 
 # the addresses inside (not their flags: DAD may finish in between)
@@ -55,6 +69,8 @@ in_force_is_new() { # WHAT
         assert_eq "$(in_ns a cat /proc/sys/net/ipv4/ip_default_ttl)" 33 "$1: ip_default_ttl"
         grep -q '^nameserver 192.0.2.54$' /run/netnsctl/a/resolv.conf || fail "$1: resolv.conf not the new one"
         grep -q ' 8081 ' /run/netnsctl/a/state || fail "$1: the record lacks forward B"
+        fw_admits 9002 9001 "$1"
+        grep -qx 'firewall allow tcp 9002' /run/netnsctl/a/state || fail "$1: the record lacks the new firewall rule"
         grep -q ' 8080 ' /run/netnsctl/a/state && fail "$1: the record still has forward A"
         nft list table inet netnsctl | grep -q 8080 && fail "$1: the table still has forward A"
         [ "$(tail -n1 /run/netnsctl/a/state)" = complete ] || fail "$1: the record does not end in complete"
@@ -109,6 +125,7 @@ for p in $points; do
         assert_eq "$(in_ns a cat /proc/sys/net/ipv4/ip_default_ttl)" 64 "$p: ip_default_ttl after a failed reload"
         grep -q '^nameserver 192.0.2.53$' /run/netnsctl/a/resolv.conf || fail "$p: resolv.conf not put back"
         in_ns a ip -j route show 192.0.2.0/24 | grep -q gateway && fail "$p: the route stayed after a failed reload"
+        fw_admits 9001 9002 "$p: firewall after a failed reload"
         nnc down a
         snapshot "$T/after"
         assert_same_snapshot "$T/before" "$T/after"
