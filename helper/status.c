@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "addr.h"
+#include "firewall.h"
 #include "inspect.h"
 #include "json.h"
 #include "log.h"
@@ -83,6 +84,12 @@ struct status {
         struct nat_elem *nat;        /* from the record */
         size_t n_nat;
 
+        /* [Firewall]: the record's when there is one, else the configuration's (no host end) */
+        int fw_inbound;              /* enum netns_inbound_policy, -1: unknown */
+        struct fw_rule *fw_rules;
+        size_t n_fw_rules;
+        int fw_table;                /* the table inside: NFT_FW_ABSENT, _OURS, _FOREIGN; -1: not looked */
+
         struct status_sysctl *sysctls;
         size_t n_sysctls;
 
@@ -114,6 +121,7 @@ static void status_done(struct status *s) {
                 wg_device_done(&s->tunnels[i]);
         free(s->tunnels);
         free(s->nat);
+        free(s->fw_rules);
         free(s->sysctls);
         for (size_t i = 0; i < s->n_procs; i++) {
                 free(s->procs[i].unit);
@@ -270,6 +278,76 @@ static int load_record_nat(struct status *s) {
         int r = record_nat_elems(s->info.record, &s->nat, &s->n_nat);
 
         return r < 0 ? r : 0;
+}
+
+static int load_firewall(struct status *s) {
+        int r;
+
+        if (s->info.has_record) {
+                r = record_fw(s->info.record, &s->fw_rules, &s->n_fw_rules);
+                if (r < 0)
+                        return r;
+                s->fw_inbound = r > 0 ? NETNS_INBOUND_DROP : NETNS_INBOUND_ACCEPT;
+        } else if (s->cfg) {
+                r = fw_rules_make(s->cfg, s->cfg->has_veth ? s->cfg->veth.name ?: NETNS_PEER_NAME_DEFAULT : NULL, NULL, 0,
+                                  &s->fw_rules, &s->n_fw_rules);
+                if (r < 0)
+                        return r;
+                s->fw_inbound = (int) s->cfg->inbound;
+        }
+        if (s->netns_fd >= 0) {
+                r = nft_fw_state(s->netns_fd);
+                if (r < 0)
+                        log_debug_errno(r, "Cannot look for the firewall table inside '%s': %m", s->name);
+                s->fw_table = r < 0 ? -1 : r;
+        }
+        return 0;
+}
+
+static const char *fw_table_state(int t) {
+        switch (t) {
+        case NFT_FW_ABSENT:
+                return "absent";
+        case NFT_FW_OURS:
+                return "present";
+        case NFT_FW_FOREIGN:
+                return "foreign";
+        default:
+                return NULL;
+        }
+}
+
+static const char *const fw_rule_types[] = {
+        [FW_RULE_HOST] = "host",
+        [FW_RULE_FORWARD] = "forward",
+        [FW_RULE_ALLOW] = "allow",
+};
+
+static void print_json_firewall(struct json *j, const struct status *s) {
+        char buf[128], a[INET6_ADDRSTRLEN], ports[16];
+
+        json_object_begin(j, "firewall");
+        json_string(j, "inbound", s->fw_inbound >= 0 ? netns_inbound_policy_to_string(s->fw_inbound) : NULL);
+        json_string(j, "table", fw_table_state(s->fw_table));
+        json_array_begin(j, "rules");
+        for (size_t i = 0; i < s->n_fw_rules; i++) {
+                const struct fw_rule *r = &s->fw_rules[i];
+
+                json_object_begin(j, NULL);
+                json_string(j, "type", fw_rule_types[r->type]);
+                json_string(j, "rule", fw_rule_describe(r, buf, sizeof(buf)));
+                json_string(j, "ifname", r->type != FW_RULE_ALLOW ? r->ifname : NULL);
+                json_string(j, "address", r->type == FW_RULE_HOST ? addr_to_string(r->family, &r->addr, a) : NULL);
+                json_string(j, "protocol", r->type != FW_RULE_HOST ? nat_proto_name(r->protocol) : NULL);
+                if (r->type != FW_RULE_HOST) {
+                        (void) snprintf(ports, sizeof(ports), r->port_end != r->port ? "%u-%u" : "%u", r->port, r->port_end);
+                        json_string(j, "ports", ports);
+                } else
+                        json_null(j, "ports");
+                json_object_end(j);
+        }
+        json_array_end(j);
+        json_object_end(j);
 }
 
 /* Unpinned by "down" while processes were in it, which still are: shown with them. */
@@ -666,6 +744,8 @@ static void print_json(const struct status *s) {
         json_array_end(&j);
         json_object_end(&j);
 
+        print_json_firewall(&j, s);
+
         json_array_begin(&j, "sysctls");
         for (size_t i = 0; i < s->n_sysctls; i++) {
                 json_object_begin(&j, NULL);
@@ -914,6 +994,27 @@ static void print_text(const struct status *s) {
                 }
         }
 
+        if (s->fw_inbound >= 0) {
+                char buf3[128];
+
+                label("Firewall");
+                printf("inbound %s", netns_inbound_policy_to_string(s->fw_inbound));
+                if (s->fw_inbound == NETNS_INBOUND_DROP) {
+                        printf(", table %s %s", NFT_NAT_FAMILY, NFT_FW_TABLE);
+                        if (s->fw_table == NFT_FW_ABSENT || s->fw_table == NFT_FW_FOREIGN)
+                                printf(" %s%s%s", color_on(COLOR_RED), s->fw_table == NFT_FW_ABSENT ? "missing" : "not made by netnsctl",
+                                       color_off());
+                        printf("\n");
+                        label("");
+                        printf("admits lo, established/related, ICMP errors, neighbour discovery\n");
+                        for (size_t i = 0; i < s->n_fw_rules; i++) {
+                                label("");
+                                printf("%s\n", fw_rule_describe(&s->fw_rules[i], buf3, sizeof(buf3)));
+                        }
+                } else
+                        printf(" (no table)\n");
+        }
+
         for (size_t i = 0; i < s->n_sysctls; i++) {
                 const struct status_sysctl *x = &s->sysctls[i];
                 bool differs = x->have_value && !streq(x->value, x->configured);
@@ -958,7 +1059,7 @@ static void print_text(const struct status *s) {
 }
 
 int verb_status(int argc, char **argv) {
-        struct status s = { .netns_fd = -1, .host_nsid = -1 };
+        struct status s = { .netns_fd = -1, .host_nsid = -1, .fw_inbound = -1, .fw_table = -1 };
         int r;
 
         /* without a name: the overview, which is what "list" shows */
@@ -997,6 +1098,8 @@ int verb_status(int argc, char **argv) {
                 r = load_sysctls(&s);
         if (r >= 0)
                 r = load_record_nat(&s);
+        if (r >= 0)
+                r = load_firewall(&s);
         if (r >= 0)
                 r = load_procs(&s);
         if (r >= 0)

@@ -103,6 +103,18 @@ STATUS = {
         "masquerade": array({"family": enum("ipv4", "ipv6"), "link": STR}),
         "forwards": array(FORWARD),
     },
+    "firewall": {
+        "inbound": opt(enum("accept", "drop")),
+        "table": opt(enum("present", "absent", "foreign")),
+        "rules": array({
+            "type": enum("host", "forward", "allow"),
+            "rule": STR,
+            "ifname": opt(STR),
+            "address": opt(STR),
+            "protocol": opt(enum("tcp", "udp", "sctp")),
+            "ports": opt(STR),
+        }),
+    },
     "sysctls": array({"key": STR, "configured": STR, "value": opt(STR)}),
     "processes": opt(array({"pid": INT, "unit": opt(STR), "command": opt(STR)})),
     "record": opt(array(STR)),
