@@ -258,10 +258,17 @@ int stranded_load(struct stranded_ns **ret, size_t *ret_n) {
 
 int stranded_forget(const char *name) {
         _cleanup_free_ char *path = strdup_printf("%s/.stranded/%s", netnsctl_run_dir(), name);
+        char *slash;
 
         if (!path)
                 return -ENOMEM;
-        return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+        if (unlink(path) < 0 && errno != ENOENT)
+                return -errno;
+        /* the last note takes the directory with it, as "down" does: nothing left behind */
+        slash = strrchr(path, '/');
+        *slash = 0;
+        (void) rmdir(path);
+        return 0;
 }
 
 void ns_peer_links_free(struct ns_peer_link *l, size_t n) {
