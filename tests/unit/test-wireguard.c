@@ -302,10 +302,35 @@ static void test_set_split(void) {
         wg_device_done(&d);
 }
 
+/* list's TUNNEL: a live session is a handshake at most 180 s old with a peer to reach */
+static void test_handshake(void) {
+        const time_t now = 1700000000;
+        struct wg_peer peers[2] = {};
+        struct wg_device d = { .peers = peers, .n_peers = 2 };
+
+        /* no peer with an endpoint: it waits for them, nothing is missing */
+        CHECK(!wg_device_handshake_missing(&d, now));
+        peers[1].endpoint.sa.sa_family = AF_INET;
+        CHECK(wg_device_handshake_missing(&d, now));             /* never */
+        peers[1].last_handshake.tv_sec = now - 180;
+        CHECK(wg_peer_handshake_recent(&peers[1], now));
+        CHECK(!wg_device_handshake_missing(&d, now));            /* 180 s: still the session's */
+        peers[1].last_handshake.tv_sec = now - 181;
+        CHECK(!wg_peer_handshake_recent(&peers[1], now));
+        CHECK(wg_device_handshake_missing(&d, now));             /* its keys are dropped */
+        /* one of two peers to reach with a live session is enough; one without an endpoint
+         * that has one does not count */
+        peers[0].last_handshake.tv_sec = now - 5;
+        CHECK(wg_device_handshake_missing(&d, now));
+        peers[0].endpoint.sa.sa_family = AF_INET6;
+        CHECK(!wg_device_handshake_missing(&d, now));
+}
+
 int main(void) {
         log_set_max_level(LOG_CRIT);
         test_base64();
         test_key_file();
         test_set_split();
+        test_handshake();
         return TAP_END();
 }
