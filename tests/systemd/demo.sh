@@ -2,19 +2,11 @@
 # demo.sh - the README's first command, demo/run, works and shows what it claims: a request
 # leaving through NAT with the host's address, one coming in through the forwarded port,
 # the daemon's own /etc/hosts and /sys/class/net, and nothing left after stop.
-set -u
-[ "$(id -u)" = 0 ] || { echo "SKIP: the demo boots a container and needs root"; exit 77; }
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-# no colours: plain text to match
-TERM=dumb bash "${SOURCE_DIR:?}/demo/run" >"$out" 2>&1
-rc=$?
-cat "$out"
-fail=0
+. "$(dirname "$0")/demo-lib.sh"
+demo_run run
 check() { # WHAT PATTERN
         if grep -qF -- "$2" "$out"; then echo "ok - $1"; else echo "FAIL - $1: no '$2' in the demo's output"; fail=1; fi
 }
-[ "$rc" = 0 ] || { echo "FAIL - demo/run exited $rc"; fail=1; }
 check "egress masqueraded to the host's address" "hello from the world, you came from 198.51.100.1"
 check "ingress through Port=tcp:8080:80" "hello from inside netns demo; my links: host0 lo"
 check "the namespace's own /etc/hosts" "198.51.100.2 world.example"
