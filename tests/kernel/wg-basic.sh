@@ -5,7 +5,8 @@
 # from a provider's wg-quick file (two peers, DNS= into resolv.conf); kill switch: with the
 # server's peer gone, connection attempts from inside put no packet on the veth or into the
 # world, and an IPv4-only tunnel leaves IPv6 unreachable; no secret in the record, status
-# or any command line; a world-readable key file refused; SIGKILL between creation and move,
+# or any command line; Inbound=drop: from the server's side only the listed port answers, the
+# host reaches a UI through Port=; a world-readable key file refused; SIGKILL between creation and move,
 # and after the step, then down: nothing left; down leaves the host as it was.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/link-lib.sh"
@@ -63,9 +64,14 @@ wg_on_host() {
 for ((i = 0; i < 50; i++)); do [ -n "$(seen_as world 198.51.100.1)" ] && break; sleep 0.1; done
 snapshot "$T/before"
 
-# --- 1. [WireGuard] with a key file, [WireGuardPeer], a veth beside it
+# --- 1. [WireGuard] with a key file, [WireGuardPeer], a veth beside it, Inbound=drop
 conf vpn <<X
 [Veth]
+[NAT]
+Port=tcp:8091:9000
+[Firewall]
+Inbound=drop
+AllowInbound=tcp:9001
 [WireGuard]
 PrivateKeyFile=$K/client
 Address=10.2.0.2/32 fd00::2/128
@@ -104,6 +110,51 @@ assert p[0]["latest_handshake"] and p[0]["rx_bytes"] > 0 and p[0]["tx_bytes"] > 
 PY
 "$NETNSCTL" status vpn | grep -qF "peer $SPUB endpoint 192.0.2.2:51820" || fail "status does not show the peer"
 pass "status and --json show the tunnel (keys, port, endpoint, allowed IPs, handshake, bytes)"
+
+# --- Inbound=drop through the tunnel: daemons inside bound to 0.0.0.0; from the VPN server's
+# side the unlisted port is closed, the listed one open; the host reaches the unlisted one
+# as a UI through Port=
+hello() { # NS|host ADDR PORT: what a daemon answers, "" when nothing does within 2 s
+        local cmd=()
+        [ "$1" = host ] || cmd=(nsenter --net="/run/netns/$1")
+        "${cmd[@]}" python3 -c '
+import socket, sys
+try:
+    s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2)
+    print(s.recv(100).decode().strip())
+except OSError:
+    pass' "$2" "$3"
+}
+DAEMONS=()
+for port in 9000 9001; do
+        # nsenter execs python: $! is the daemon itself
+        nsenter --net=/run/netns/vpn python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", int(sys.argv[1])))
+s.listen(8)
+while True:
+    c, a = s.accept()
+    c.sendall(b"hi\n")
+    c.close()' "$port" &
+        DAEMONS+=($!)
+        PIDS+=($!)
+done
+for ((i = 0; i < 50; i++)); do
+        [ "$(in_ns vpn ss -Hn -4lt '( sport = :9000 or sport = :9001 )' | wc -l)" = 2 ] && break
+        sleep 0.1
+done
+in_ns vpn nft -j list chain inet netnsctl input | python3 -c '
+import json, sys
+c = [o["chain"] for o in json.load(sys.stdin)["nftables"] if "chain" in o][0]
+assert (c["hook"], c["policy"]) == ("input", "drop"), c' || fail "no firewall inside with policy drop"
+assert_eq "$(hello vpnsrv 10.2.0.2 9001)" hi "the VPN server's side -> listed port 9001 over the tunnel"
+assert_eq "$(hello vpnsrv 10.2.0.2 9000)" "" "the VPN server's side -> unlisted port 9000 over the tunnel"
+assert_eq "$(hello host 127.0.0.1 8091)" hi "the host -> the daemon on 9000 through Port=8091"
+kill "${DAEMONS[@]}" 2>/dev/null || true
+wait "${DAEMONS[@]}" 2>/dev/null || true
+pass "Inbound=drop: over the tunnel only the listed port; the host reaches a UI through Port="
 
 # --- secrets: not in the record, status, or any command line
 # every file netnsctl keeps (not the namespace's sysfs mounted there)
