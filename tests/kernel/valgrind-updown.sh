@@ -76,6 +76,10 @@ MTU=1400
 Masquerade=both
 Port=tcp:8080:80
 Port=udp:5353:53
+
+[Firewall]
+Inbound=drop
+AllowInbound=tcp:8443 udp:6881-6889
 X
 conf iso <<'X'
 [Namespace]
