@@ -33,8 +33,9 @@
  *
  * Never touched: the host's mount namespace (PID 1's and ours: a process that only entered the
  * network namespace has no binds), the prepared one (no binds: exec unshares from it), and any
- * mount namespace whose /etc is on a shared mount (a mount there would propagate to its peers,
- * which may be the host's).
+ * mount namespace whose /etc is on a mount in a peer group of a host mount (a mount there would
+ * propagate to the host). A unit's /etc is typically a slave of the host's and shared in a
+ * group of its own (systemd's MountFlags=shared): nothing made there reaches the host.
  */
 
 struct etc_entry {
@@ -241,12 +242,39 @@ static void unescape(char *s) {
 struct ns_binds {
         char **ours;        /* the entries that have a bind of ours on top of /etc/ENTRY */
         bool read_only;     /* one of them is read-only (units' BindReadOnlyPaths=) */
-        bool shared;        /* /etc is on a shared mount */
+        bool shared;        /* /etc is on a mount that shares a peer group with a host mount */
 };
 
+/* The peer groups ("shared:N" in mountinfo) of the mounts of @path, a mountinfo file, added to @groups */
+static int peer_groups(const char *path, unsigned long long **groups, size_t *n) {
+        _cleanup_free_ char *line = NULL;
+        size_t size = 0;
+        FILE *f = fopen(path, "re");
+
+        if (!f)
+                return -errno;
+        while (getline(&line, &size, f) > 0) {
+                const char *p = strstr(line, " shared:"), *dash = strstr(line, " - ");
+                unsigned long long *g;
+
+                if (!p || (dash && p > dash))
+                        continue;
+                g = ARRAY_APPEND(*groups, *n);
+                if (!g) {
+                        fclose(f);
+                        return -ENOMEM;
+                }
+                *g = strtoull(p + strlen(" shared:"), NULL, 10);
+        }
+        fclose(f);
+        return 0;
+}
+
 /* Read /proc/self/mountinfo: our binds on /etc/ENTRY (from the device of CONFDIR/NAME/, the
- * mount's root ending in /NAME/ENTRY), and whether the mount /etc is on propagates. */
-static int scan_binds(const char *name, unsigned long long dev, struct ns_binds *b) {
+ * mount's root ending in /NAME/ENTRY), and whether the mount /etc is on is a peer of a host
+ * mount (one of @host_groups). */
+static int scan_binds(const char *name, unsigned long long dev, const unsigned long long *host_groups, size_t n_host_groups,
+                      struct ns_binds *b) {
         _cleanup_free_ char *line = NULL;
         struct statx sx = {};
         size_t size = 0;
@@ -271,9 +299,13 @@ static int scan_binds(const char *name, unsigned long long dev, struct ns_binds 
                         /* the optional fields come before " - " */
                         char *dash = strstr(rest, " - ");
 
+                        const char *g;
+
                         if (dash)
                                 *dash = 0;
-                        b->shared = strstr(rest, "shared:") != NULL;
+                        g = strstr(rest, "shared:");
+                        for (size_t i = 0; g && i < n_host_groups; i++)
+                                b->shared = b->shared || host_groups[i] == strtoull(g + strlen("shared:"), NULL, 10);
                 }
                 unescape(root);
                 unescape(where);
@@ -352,8 +384,9 @@ static bool shows(const struct etc_entry *e) {
 }
 
 /* The child: clone the entries (in the host's mount namespace), enter @mntns_fd, make its binds
- * match. Exit status: 0 done, 2 skipped (/etc on a shared mount), 1 failed. */
-static int child_apply(const char *name, int mntns_fd, const struct etc_entry *now, size_t n_now, unsigned long long dev) {
+ * match. Exit status: 0 done, 2 skipped (/etc propagates to the host), 1 failed. */
+static int child_apply(const char *name, int mntns_fd, const struct etc_entry *now, size_t n_now, unsigned long long dev,
+                       const unsigned long long *host_groups, size_t n_host_groups) {
         _cleanup_free_ char *dir = strdup_printf("%s/%s", netns_conf_dir(), name);
         _cleanup_free_ int *fds = calloc(n_now + 1, sizeof(int));
         struct ns_binds b = {};
@@ -371,7 +404,7 @@ static int child_apply(const char *name, int mntns_fd, const struct etc_entry *n
                 log_error_errno(errno, "Failed to enter a mount namespace: %m");
                 return 1;
         }
-        r = scan_binds(name, dev, &b);
+        r = scan_binds(name, dev, host_groups, n_host_groups, &b);
         if (r < 0) {
                 log_warning_errno(r, "Failed to read the mounts of a mount namespace in '%s': %m", name);
                 return 1;
@@ -433,7 +466,8 @@ static unsigned long long ns_ino(const char *path) {
 
 int etc_view_apply(const char *name, int netns_fd, const struct etc_change *ch) {
         _cleanup_free_ char *dir = strdup_printf("%s/%s", netns_conf_dir(), name), *pin = state_path(name, "mnt");
-        _cleanup_free_ unsigned long long *seen = NULL;
+        _cleanup_free_ unsigned long long *seen = NULL, *host_groups = NULL;
+        size_t n_host_groups = 0;
         struct pid_list l = {};
         unsigned long long skip[3];
         size_t n_seen = 0;
@@ -456,6 +490,14 @@ int etc_view_apply(const char *name, int netns_fd, const struct etc_change *ch) 
         if (r < 0) {
                 free(l.pids);
                 return log_error_errno(r, "Failed to list the processes in namespace '%s': %m", name);
+        }
+        /* the peer groups of the host's mounts: a mount namespace whose /etc is in one is left alone */
+        r = peer_groups("/proc/1/mountinfo", &host_groups, &n_host_groups);
+        if (r >= 0)
+                r = peer_groups("/proc/self/mountinfo", &host_groups, &n_host_groups);
+        if (r < 0) {
+                free(l.pids);
+                return log_error_errno(r, "Failed to read the host's mount table: %m");
         }
         skip[0] = ns_ino("/proc/1/ns/mnt");
         skip[1] = ns_ino("/proc/self/ns/mnt");
@@ -490,14 +532,15 @@ int etc_view_apply(const char *name, int netns_fd, const struct etc_change *ch) 
                         return log_error_errno(errno, "Failed to fork: %m");
                 }
                 if (pid == 0)
-                        _exit(child_apply(name, fd, ch->now, ch->n_now, (unsigned long long) dst.st_dev));
+                        _exit(child_apply(name, fd, ch->now, ch->n_now, (unsigned long long) dst.st_dev, host_groups,
+                                          n_host_groups));
                 while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                         ;
                 if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
                         updated++;
                 else if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
                         shared++;
-                        log_warning("Not changing the /etc binds of PID %d in namespace '%s': its /etc is on a shared mount (a change would reach other mount namespaces); restart it to see %s/.",
+                        log_warning("Not changing the /etc binds of PID %d in namespace '%s': its /etc is on a mount that propagates to the host's; restart it to see %s/.",
                                     (int) l.pids[i], name, dir);
                 } else {
                         failed++;

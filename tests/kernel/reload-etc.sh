@@ -81,6 +81,24 @@ out=$("$NETNSCTL" reload a 2>&1) || fail "reload failed: $out"
 assert_eq "$out" "" "reload right after a reload"
 pass "a second replacement leaves one bind"
 
+# --- a mount namespace whose /etc is a peer of the host's (a mount there would reach the host)
+# is left alone, with a warning naming the process; the others are brought up to date
+mount --make-rshared /
+unshare --mount --propagation unchanged nsenter --net=/run/netns/a sleep 300 &
+Q=$!
+PIDS+=($Q)
+for i in $(seq 50); do [ "$(stat -L -c %i /proc/$Q/ns/net)" = "$(stat -L -c %i /run/netns/a)" ] && break; sleep 0.1; done
+host_mounts >"$T/host-before"
+echo "issue-two" >/etc/netns/a/issue
+"$NETNSCTL" reload a 2>"$T/err" || fail "reload with a process whose /etc propagates to the host failed: $(cat "$T/err")"
+cat "$T/err"
+grep -q "Not changing the /etc binds of PID $Q in namespace 'a'" "$T/err" || fail "no warning naming PID $Q"
+host_mounts >"$T/host-after"
+diff -u "$T/host-before" "$T/host-after" >&2 || fail "the host's mount table changed"
+assert_eq "$(awk '$5 == "/etc/issue"' /proc/$Q/mountinfo)" "" "a mount on /etc/issue in the namespace that propagates to the host"
+assert_eq "$(cat /proc/$P/root/etc/issue)" "issue-two" "the first process's /etc/issue"
+pass "a mount namespace that propagates to the host is left alone, the others get the entry"
+
 cleanup
 nnc down a
 [ -e /run/netnsctl/a ] && fail "down left /run/netnsctl/a"

@@ -2,7 +2,8 @@
 # reload.sh - a namespace configured after boot: `systemctl daemon-reload` re-runs
 # the generator, `systemctl start netns@new` works, and a unit named in the new
 # file's Units= now runs inside it; `systemctl reload netns@new` applies an edit in place
-# without restarting the namespace or that unit (same InvocationID and PID).
+# without restarting the namespace or that unit (same InvocationID and PID), and an entry added
+# to /etc/netns/new/ reaches that unit's /etc.
 . "$(dirname -- "$0")/lib.sh" || exit 1
 
 ct_setup
@@ -89,6 +90,21 @@ if journal_has "ip_default_ttl=33" -u netns@new.service; then
         ok "the journal of netns@new says what the reload changed"
 else
         fail "the journal of netns@new does not name the changed sysctl"
+fi
+
+# an entry of /etc/netns/new/ added while late.service runs: the reload binds it over /etc in
+# the unit's own mount namespace (the unit is not restarted), not in the host's
+ct_write /etc/netns/new/hosts <<'HOSTS'
+192.0.2.7 seen-by-the-unit
+HOSTS
+ct_systemctl reload netns@new.service || fail "systemctl reload netns@new (an /etc entry added) exited non-zero"
+assert_eq "/etc/hosts of late.service after the reload" "192.0.2.7 seen-by-the-unit" \
+        "$(in_ct cat "/proc/$pid/root/etc/hosts" 2>&1)"
+assert_eq "MainPID of late.service across the /etc reload" "$pid" "$(in_ct systemctl show -P MainPID late.service)"
+if in_ct grep -q seen-by-the-unit /etc/hosts; then
+        fail "the host's /etc/hosts shows the namespace's"
+else
+        ok "the host's /etc/hosts is its own"
 fi
 
 ct_finish
