@@ -534,21 +534,6 @@ static bool link_peer_on_host(const struct status *s, const struct nl_link *l, c
         return if_indextoname((unsigned) l->parent_ifindex, name) != NULL;
 }
 
-/* "ADDR:PORT", "[ADDR6]:PORT", or NULL for none */
-static const char *endpoint_str(const union wg_endpoint *e, char buf[static INET6_ADDRSTRLEN + 8]) {
-        char a[INET6_ADDRSTRLEN];
-
-        if (e->sa.sa_family == AF_INET)
-                (void) snprintf(buf, INET6_ADDRSTRLEN + 8, "%s:%u", inet_ntop(AF_INET, &e->in.sin_addr, a, sizeof(a)) ?: "?",
-                                ntohs(e->in.sin_port));
-        else if (e->sa.sa_family == AF_INET6)
-                (void) snprintf(buf, INET6_ADDRSTRLEN + 8, "[%s]:%u", inet_ntop(AF_INET6, &e->in6.sin6_addr, a, sizeof(a)) ?: "?",
-                                ntohs(e->in6.sin6_port));
-        else
-                return NULL;
-        return buf;
-}
-
 static void print_json_wireguard(struct json *j, const struct status *s) {
         char key[WG_KEY_B64_LEN + 1], ep[INET6_ADDRSTRLEN + 8], buf[ADDR_PREFIX_STRLEN];
 
@@ -572,7 +557,7 @@ static void print_json_wireguard(struct json *j, const struct status *s) {
                         json_object_begin(j, NULL);
                         wg_key_to_base64(p->public_key, key);
                         json_string(j, "public_key", key);
-                        json_string(j, "endpoint", endpoint_str(&p->endpoint, ep));
+                        json_string(j, "endpoint", wg_endpoint_to_string(&p->endpoint, ep));
                         json_array_begin(j, "allowed_ips");
                         for (size_t a = 0; a < p->n_allowed_ips; a++)
                                 json_string(j, NULL, addr_prefix_to_string(&p->allowed_ips[a], buf));
@@ -938,7 +923,7 @@ static void print_text(const struct status *s) {
 
                                 wg_key_to_base64(p->public_key, key);
                                 label("");
-                                printf("  peer %s endpoint %s\n", key, endpoint_str(&p->endpoint, ep) ?: "-");
+                                printf("  peer %s endpoint %s\n", key, wg_endpoint_to_string(&p->endpoint, ep) ?: "-");
                                 label("");
                                 printf("    allowed");
                                 for (size_t a = 0; a < p->n_allowed_ips; a++)

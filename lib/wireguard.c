@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* wireguard.c - WireGuard devices over generic netlink (libmnl): keys, configuration, status */
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/genetlink.h>
 #include <linux/wireguard.h>
@@ -118,6 +119,14 @@ bool wg_key_is_zero(const uint8_t key[WG_KEY_SIZE]) {
         return acc == 0;
 }
 
+bool wg_key_equal(const uint8_t a[WG_KEY_SIZE], const uint8_t b[WG_KEY_SIZE]) {
+        uint8_t acc = 0;
+
+        for (size_t i = 0; i < WG_KEY_SIZE; i++)
+                acc |= a[i] ^ b[i];
+        return acc == 0;
+}
+
 int wg_secret_file_open(const char *path) {
         _cleanup_close_ int fd = -1;
         struct stat st;
@@ -183,6 +192,31 @@ wipe:
 /* ------------------------------------------------------------------------------------------
  * The device model
  */
+
+const char *wg_endpoint_to_string(const union wg_endpoint *e, char buf[static INET6_ADDRSTRLEN + 8]) {
+        char a[INET6_ADDRSTRLEN];
+
+        if (e->sa.sa_family == AF_INET)
+                (void) snprintf(buf, INET6_ADDRSTRLEN + 8, "%s:%u", inet_ntop(AF_INET, &e->in.sin_addr, a, sizeof(a)) ?: "?",
+                                ntohs(e->in.sin_port));
+        else if (e->sa.sa_family == AF_INET6)
+                (void) snprintf(buf, INET6_ADDRSTRLEN + 8, "[%s]:%u", inet_ntop(AF_INET6, &e->in6.sin6_addr, a, sizeof(a)) ?: "?",
+                                ntohs(e->in6.sin6_port));
+        else
+                return NULL;
+        return buf;
+}
+
+bool wg_endpoint_equal(const union wg_endpoint *a, const union wg_endpoint *b) {
+        if (a->sa.sa_family != b->sa.sa_family)
+                return false;
+        if (a->sa.sa_family == AF_INET)
+                return a->in.sin_port == b->in.sin_port && a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
+        if (a->sa.sa_family == AF_INET6)
+                return a->in6.sin6_port == b->in6.sin6_port && a->in6.sin6_scope_id == b->in6.sin6_scope_id &&
+                       memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr, sizeof(struct in6_addr)) == 0;
+        return true;
+}
 
 void wg_peer_done(struct wg_peer *p) {
         free(p->allowed_ips);
@@ -270,7 +304,11 @@ static bool put_device_attrs(struct nlmsghdr *nlh, size_t size, const struct wg_
 
 /* A peer's own attributes, sent with its first part only. */
 static bool put_peer_attrs(struct nlmsghdr *nlh, size_t size, const struct wg_peer *p) {
-        bool ok = mnl_attr_put_u32_check(nlh, size, WGPEER_A_FLAGS, WGPEER_F_REPLACE_ALLOWEDIPS);
+        bool ok;
+
+        if (p->remove)
+                return mnl_attr_put_u32_check(nlh, size, WGPEER_A_FLAGS, WGPEER_F_REMOVE_ME);
+        ok = mnl_attr_put_u32_check(nlh, size, WGPEER_A_FLAGS, WGPEER_F_REPLACE_ALLOWEDIPS);
 
         if (ok && p->has_preshared_key)
                 ok = mnl_attr_put_check(nlh, size, WGPEER_A_PRESHARED_KEY, WG_KEY_SIZE, p->preshared_key);
@@ -325,6 +363,7 @@ int wg_set_device_msg(const struct wg_device *d, uint16_t family, void *buf, siz
                 return progress ? 1 : -ENOBUFS;
         for (; cur->peer < d->n_peers; cur->peer++, cur->aip = 0) {
                 const struct wg_peer *p = &d->peers[cur->peer];
+                size_t n_aips = p->remove ? 0 : p->n_allowed_ips; /* a peer removed: its key alone */
                 bool first = !cur->continued;
                 struct nlattr *pn, *an = NULL;
                 bool ok, any = false;
@@ -333,7 +372,7 @@ int wg_set_device_msg(const struct wg_device *d, uint16_t family, void *buf, siz
                 ok = pn && mnl_attr_put_check(nlh, size, WGPEER_A_PUBLIC_KEY, WG_KEY_SIZE, p->public_key);
                 if (ok && first)
                         ok = put_peer_attrs(nlh, size, p);
-                if (ok && cur->aip < p->n_allowed_ips)
+                if (ok && cur->aip < n_aips)
                         ok = (an = mnl_attr_nest_start_check(nlh, size, WGPEER_A_ALLOWEDIPS));
                 if (!ok) {
                         /* not even the peer's start fits: it opens the next message */
@@ -341,7 +380,7 @@ int wg_set_device_msg(const struct wg_device *d, uint16_t family, void *buf, siz
                                 mnl_attr_nest_cancel(nlh, pn);
                         break;
                 }
-                for (; cur->aip < p->n_allowed_ips; cur->aip++) {
+                for (; cur->aip < n_aips; cur->aip++) {
                         if (!put_allowed_ip(nlh, size, &p->allowed_ips[cur->aip]))
                                 break;
                         any = true;
@@ -352,14 +391,14 @@ int wg_set_device_msg(const struct wg_device *d, uint16_t family, void *buf, siz
                         else
                                 mnl_attr_nest_cancel(nlh, an);
                 }
-                if (cur->aip < p->n_allowed_ips && !any && !first) {
+                if (cur->aip < n_aips && !any && !first) {
                         /* a continuation that carries nothing new */
                         mnl_attr_nest_cancel(nlh, pn);
                         break;
                 }
                 mnl_attr_nest_end(nlh, pn);
                 progress = true;
-                if (cur->aip < p->n_allowed_ips) {
+                if (cur->aip < n_aips) {
                         /* the rest of its allowed IPs go in the next message */
                         cur->continued = true;
                         break;
@@ -420,6 +459,7 @@ bool wg_device_handshake_missing(const struct wg_device *d, time_t now) {
 
 struct parse_peer {
         struct wg_peer *p;
+        bool secrets;     /* copy the preshared key */
 };
 
 static int allowed_ip_attr_cb(const struct nlattr *attr, void *data) {
@@ -478,9 +518,12 @@ static int peer_attr_cb(const struct nlattr *attr, void *data) {
                 p->has_public_key = true;
                 break;
         case WGPEER_A_PRESHARED_KEY:
-                /* a secret: only whether there is one is kept */
-                if (len == WG_KEY_SIZE)
+                /* a secret: only whether there is one is kept, unless the caller asked */
+                if (len == WG_KEY_SIZE) {
                         p->has_preshared_key = !wg_key_is_zero(mnl_attr_get_payload(attr));
+                        if (pp->secrets)
+                                memcpy(p->preshared_key, mnl_attr_get_payload(attr), WG_KEY_SIZE);
+                }
                 break;
         case WGPEER_A_ENDPOINT: {
                 const struct sockaddr *sa = mnl_attr_get_payload(attr);
@@ -542,7 +585,7 @@ static int peer_merge(struct wg_peer *into, struct wg_peer *p) {
 static int peers_cb(const struct nlattr *attr, void *data) {
         struct wg_device *d = data;
         struct wg_peer p = {};
-        struct parse_peer pp = { .p = &p };
+        struct parse_peer pp = { .p = &p, .secrets = d->with_secrets };
 
         if (mnl_attr_parse_nested(attr, peer_attr_cb, &pp) < 0 || !p.has_public_key) {
                 wg_peer_done(&p);
@@ -587,7 +630,11 @@ static int device_attr_cb(const struct nlattr *attr, void *data) {
                 }
                 break;
         case WGDEVICE_A_PRIVATE_KEY:
-                /* never copied: status has no use for it */
+                /* copied only when asked for (reload): status has no use for it */
+                if (d->with_secrets && len == WG_KEY_SIZE) {
+                        memcpy(d->private_key, mnl_attr_get_payload(attr), WG_KEY_SIZE);
+                        d->has_private_key = true;
+                }
                 break;
         case WGDEVICE_A_LISTEN_PORT:
                 if (mnl_attr_validate(attr, MNL_TYPE_U16) >= 0) {
@@ -628,8 +675,8 @@ static int get_cb(const struct nlmsghdr *nlh, void *data) {
         return wg_device_parse_msg(nlh, a->d);
 }
 
-int wg_device_get(struct nl_sock *s, uint16_t family, const char *ifname, struct wg_device *ret) {
-        struct wg_device d = {};
+static int device_get(struct nl_sock *s, uint16_t family, const char *ifname, bool secrets, struct wg_device *ret) {
+        struct wg_device d = { .with_secrets = secrets };
         struct get_args a = { .family = family, .d = &d };
         char buf[256];
         struct nlmsghdr *nlh;
@@ -649,4 +696,12 @@ int wg_device_get(struct nl_sock *s, uint16_t family, const char *ifname, struct
         }
         *ret = d;
         return 0;
+}
+
+int wg_device_get(struct nl_sock *s, uint16_t family, const char *ifname, struct wg_device *ret) {
+        return device_get(s, family, ifname, false, ret);
+}
+
+int wg_device_get_secrets(struct nl_sock *s, uint16_t family, const char *ifname, struct wg_device *ret) {
+        return device_get(s, family, ifname, true, ret);
 }

@@ -22,6 +22,17 @@ union wg_endpoint {
         struct sockaddr_in6 in6;
 };
 
+/**
+ * wg_endpoint_to_string() - "ADDR:PORT", "[ADDR6]:PORT"
+ * @e: the endpoint
+ * @buf: room for the text
+ * Return: @buf, or NULL when @e is none.
+ */
+const char *wg_endpoint_to_string(const union wg_endpoint *e, char buf[static INET6_ADDRSTRLEN + 8]);
+
+/* true when @a and @b are the same address, port (and IPv6 scope) */
+bool wg_endpoint_equal(const union wg_endpoint *a, const union wg_endpoint *b);
+
 struct wg_peer {
         uint8_t public_key[WG_KEY_SIZE];
         bool has_public_key;
@@ -32,6 +43,7 @@ struct wg_peer {
         bool has_keepalive;
         struct netns_prefix *allowed_ips;
         size_t n_allowed_ips;
+        bool remove;                         /* set: WGPEER_F_REMOVE_ME, the public key alone */
 
         /* configuration only */
         char *endpoint_host;                 /* Endpoint= a host name, resolved at up (the port is in
@@ -56,6 +68,7 @@ struct wg_device {
         uint32_t fwmark;
         bool has_fwmark;
         bool replace_peers;                  /* WGDEVICE_F_REPLACE_PEERS: the peers below are all */
+        bool with_secrets;                   /* wg_device_get_secrets(): the keys were copied */
         struct wg_peer *peers;
         size_t n_peers;
 };
@@ -114,6 +127,9 @@ void wg_key_to_base64(const uint8_t key[WG_KEY_SIZE], char ret[WG_KEY_B64_LEN + 
 
 /* true when all 32 bytes are 0 (the kernel's "no key"), without branching on them */
 bool wg_key_is_zero(const uint8_t key[WG_KEY_SIZE]);
+
+/* true when the two keys are the same, without branching on their bytes */
+bool wg_key_equal(const uint8_t a[WG_KEY_SIZE], const uint8_t b[WG_KEY_SIZE]);
 
 /**
  * wg_secret_file_open() - open a file that holds a secret key, StrictModes
@@ -206,3 +222,15 @@ int wg_device_parse_msg(const struct nlmsghdr *nlh, struct wg_device *d);
  * Return: 0, -ENODEV (no such WireGuard device), or -errno.
  */
 int wg_device_get(struct nl_sock *s, uint16_t family, const char *ifname, struct wg_device *ret);
+
+/**
+ * wg_device_get_secrets() - wg_device_get() with the keys: the private key and each peer's
+ * preshared key (zeros when none) are copied, for "reload" to compare and to put back
+ * @s: generic netlink socket in the device's namespace
+ * @family: the "wireguard" family id
+ * @ifname: the device
+ * @ret: filled; wg_device_done() wipes it
+ *
+ * Return: 0, -ENODEV (no such WireGuard device), or -errno.
+ */
+int wg_device_get_secrets(struct nl_sock *s, uint16_t family, const char *ifname, struct wg_device *ret);

@@ -326,11 +326,75 @@ static void test_handshake(void) {
         CHECK(!wg_device_handshake_missing(&d, now));
 }
 
+static int remove_flags_cb(const struct nlattr *a, void *data) {
+        if (mnl_attr_get_type(a) == WGPEER_A_FLAGS)
+                *(uint32_t *) data |= mnl_attr_get_u32(a);
+        else if (mnl_attr_get_type(a) != WGPEER_A_PUBLIC_KEY)
+                *(uint32_t *) data |= 0x80000000; /* anything else: the test fails */
+        return MNL_CB_OK;
+}
+
+/* per peer: its flags, and 0x80000000 for any attribute but the key and flags; the
+ * peers that carry REMOVE_ME collected in *data */
+static int remove_peers_cb(const struct nlattr *a, void *data) {
+        uint32_t flags = 0;
+
+        if (mnl_attr_parse_nested(a, remove_flags_cb, &flags) < 0)
+                return MNL_CB_ERROR;
+        if (flags & WGPEER_F_REMOVE_ME)
+                *(uint32_t *) data |= flags;
+        return MNL_CB_OK;
+}
+
+static int remove_msg_cb(const struct nlattr *a, void *data) {
+        return mnl_attr_get_type(a) == WGDEVICE_A_PEERS ? mnl_attr_parse_nested(a, remove_peers_cb, data) : MNL_CB_OK;
+}
+
+/* reload's requests: a peer removed carries its public key and REMOVE_ME alone; a reply
+ * read with the secrets keeps the private and preshared keys, read without, neither */
+static void test_reload_msgs(void) {
+        struct wg_device d, plain = {}, secret = { .with_secrets = true };
+        struct wg_set_cursor cur = {};
+        char buf[8192];
+        uint32_t flags = 0;
+        union wg_endpoint a = {}, b = {};
+
+        make_device(&d, 2, 1);
+        d.peers[1].remove = true;
+        CHECK(wg_set_device_msg(&d, 0x20, buf, sizeof(buf), &cur) == 1);
+        /* as the kernel answers a get: the same attributes, private key included */
+        CHECK(wg_device_parse_msg((struct nlmsghdr *) buf, &plain) == MNL_CB_OK);
+        CHECK(wg_device_parse_msg((struct nlmsghdr *) buf, &secret) == MNL_CB_OK);
+        CHECK(!plain.has_private_key && wg_key_is_zero(plain.private_key));
+        CHECK(secret.has_private_key && wg_key_equal(secret.private_key, d.private_key));
+        CHECK(plain.n_peers == 2 && secret.n_peers == 2);
+        CHECK(plain.n_peers == 2 && plain.peers[0].has_preshared_key && wg_key_is_zero(plain.peers[0].preshared_key));
+        CHECK(secret.n_peers == 2 && wg_key_equal(secret.peers[0].preshared_key, d.peers[0].preshared_key));
+        CHECK(!wg_key_equal(d.peers[0].preshared_key, d.peers[0].public_key));
+        /* the removed peer: nothing but its key and the flag */
+        CHECK(plain.n_peers == 2 && plain.peers[1].n_allowed_ips == 0 && plain.peers[1].endpoint.sa.sa_family == 0);
+        CHECK(mnl_attr_parse((struct nlmsghdr *) buf, sizeof(struct genlmsghdr), remove_msg_cb, &flags) >= 0);
+        CHECK((flags & WGPEER_F_REMOVE_ME) && !(flags & 0x80000000));
+        wg_device_done(&plain);
+        wg_device_done(&secret);
+        wg_device_done(&d);
+
+        a.in = (struct sockaddr_in) { .sin_family = AF_INET, .sin_port = htons(51820), .sin_addr.s_addr = htonl(0xc0000202) };
+        b = a;
+        CHECK(wg_endpoint_equal(&a, &b));
+        b.in.sin_port = htons(51821);
+        CHECK(!wg_endpoint_equal(&a, &b));
+        b.in6 = (struct sockaddr_in6) { .sin6_family = AF_INET6, .sin6_port = htons(51820) };
+        CHECK(!wg_endpoint_equal(&a, &b));
+        CHECK_STREQ(wg_endpoint_to_string(&b, (char[INET6_ADDRSTRLEN + 8]) {}), "[::]:51820");
+}
+
 int main(void) {
         log_set_max_level(LOG_CRIT);
         test_base64();
         test_key_file();
         test_set_split();
         test_handshake();
+        test_reload_msgs();
         return TAP_END();
 }
