@@ -28,12 +28,12 @@
  * new source.
  */
 
-enum op_kind { OP_SYSCTL, OP_ADDR_ADD, OP_ADDR_DEL, OP_ROUTE_DEL, OP_ROUTE_ADD, _OP_KIND_MAX };
+enum op_kind { OP_SYSCTL, OP_ADDR_ADD, OP_ADDR_DEL, OP_ROUTE_DEL, OP_ROUTE_ADD, OP_WG, _OP_KIND_MAX };
 
 struct op {
         enum op_kind kind;
         bool host;                        /* ADDR: on the host end of the veth, else inside */
-        char ifname[IFNAMSIZ];            /* ADDR */
+        char ifname[IFNAMSIZ];            /* ADDR; ROUTE: the link of a route without gateway */
         struct netns_prefix prefix;       /* ADDR */
         const struct netns_route *route;  /* ROUTE: in the old (DEL) or new (ADD) config */
         const struct netns_sysctl *sysctl;/* SYSCTL: the new setting */
@@ -58,6 +58,7 @@ struct reload {
         bool resolv_done;
         unsigned notes;                   /* kept as they are until a restart (Sysctl= removed, ...) */
         struct etc_change etc;            /* /etc/netns/NAME/ entries (reload-etc.c) */
+        struct wg_change wg;              /* [WireGuard]: the device's keys and peers (OP_WG), its addresses and routes */
 };
 
 static void reload_done(struct reload *r) {
@@ -74,6 +75,8 @@ static void reload_done(struct reload *r) {
         free(r->resolv_old);
         free(r->resolv_new);
         etc_change_done(&r->etc);
+        wireguard_change_done(&r->wg);
+        wireguard_plan_free(&r->c);
 }
 
 /* @o: a section's header line, in the new configuration or (@in_force) in the one in force, where
@@ -129,9 +132,9 @@ static struct op *op_push(struct reload *r, enum op_kind kind) {
 
 /* ---- what cannot change in place ---- */
 
-/* The sections reload compares key by key; every other one ([WireGuard], [WireGuardPeer], what
- * later versions add) must stay as it is, line for line. */
-static const char *const known_sections[] = { "Namespace", "Veth", "NAT", "Link", "Route", "Firewall" };
+/* The sections reload compares key by key; every other one (what later versions add) must stay
+ * as it is, line for line. */
+static const char *const known_sections[] = { "Namespace", "Veth", "NAT", "Link", "Route", "Firewall", "WireGuard", "WireGuardPeer" };
 
 /* A section of the source: its header's FILE:LINE and its lines, comments and blank lines left
  * out, each trimmed. */
@@ -278,6 +281,11 @@ static int check_fixed(struct reload *r) {
         if (q < 0)
                 return q;
 
+        if (o->has_wireguard != n->has_wireguard)
+                return restart_needed(r, n->has_wireguard ? &n->wg.origin : &o->wg.origin, !n->has_wireguard,
+                                      n->has_wireguard ? "[WireGuard] added" : "[WireGuard] removed");
+        if (n->has_wireguard && !streq(o->wg.name ?: NETNS_WG_NAME_DEFAULT, n->wg.name ?: NETNS_WG_NAME_DEFAULT))
+                return restart_needed(r, &n->wg.origin, false, "[WireGuard] Name= changed");
         if (o->has_veth != n->has_veth)
                 return restart_needed(r, n->has_veth ? &n->veth.origin : &o->veth.origin, !n->has_veth,
                                       n->has_veth ? "[Veth] added" : "[Veth] removed");
@@ -438,6 +446,43 @@ static int load_veth_addrs(struct reload *r, bool host) {
         return 0;
 }
 
+/* [WireGuard]: the device's own change (OP_WG), then its addresses and routes as the others */
+static int plan_wireguard_reload(struct reload *r) {
+        struct wg_change *w = &r->wg;
+        int q;
+
+        q = wireguard_reload_plan(&r->c, r->old, w);
+        if (q < 0 || !w->ifname[0])
+                return q;
+        if (wireguard_reload_needed(w) && !op_push(r, OP_WG))
+                return log_oom();
+        q = plan_addrs(r, false, w->ifname, w->addrs_was, w->n_addrs_was, w->addrs_now, w->n_addrs_now);
+        if (q < 0)
+                return q;
+        for (int k = 0; k < 2; k++) {
+                const struct netns_route *from = k ? w->routes_now : w->routes_was, *to = k ? w->routes_was : w->routes_now;
+                size_t n_from = k ? w->n_routes_now : w->n_routes_was, n_to = k ? w->n_routes_was : w->n_routes_now;
+
+                for (size_t i = 0; i < n_from; i++) {
+                        bool kept = false;
+                        struct op *o;
+
+                        for (size_t j = 0; j < n_to && !kept; j++)
+                                kept = route_eq(&from[i], &to[j]);
+                        if (kept)
+                                continue;
+                        o = op_push(r, k ? OP_ROUTE_ADD : OP_ROUTE_DEL);
+                        if (!o)
+                                return log_oom();
+                        o->route = &from[i];
+                        /* (the link also for a route out: its undo puts it back) */
+                        if (from[i].type == NETNS_ROUTE_UNICAST)
+                                (void) snprintf(o->ifname, sizeof(o->ifname), "%s", w->ifname);
+                }
+        }
+        return 0;
+}
+
 static int plan(struct reload *r) {
         _cleanup_free_ char *ro = NULL, *rn = NULL;
         int q;
@@ -446,6 +491,9 @@ static int plan(struct reload *r) {
         if (q < 0)
                 return q;
         q = plan_sysctls(r);
+        if (q < 0)
+                return q;
+        q = plan_wireguard_reload(r);
         if (q < 0)
                 return q;
 
@@ -518,9 +566,21 @@ static int plan(struct reload *r) {
                 }
         }
 
-        /* DNS=, Domains=: the text of resolv.conf decides */
-        if (r->old->n_dns > 0 || r->new->n_dns > 0) {
-                if (resolv_conf_text(r->old, &ro) < 0 || resolv_conf_text(r->new, &rn) < 0)
+        /* DNS=, Domains=: the text of resolv.conf decides; a wg-quick file's DNS= in force is
+         * not in the source: the file "up" wrote says it */
+        if (r->old->n_dns == 0 && r->old->has_wireguard && r->old->wg.config_file) {
+                _cleanup_free_ char *path = state_path(r->name, "resolv.conf");
+
+                if (!path)
+                        return log_oom();
+                q = read_full_file(path, 64 * 1024, &ro, NULL);
+                if (q < 0 && q != -ENOENT)
+                        return log_error_errno(q, "Failed to read %s: %m", path);
+        }
+        if (ro || r->old->n_dns > 0 || r->new->n_dns > 0) {
+                bool had = ro || r->old->n_dns > 0;
+
+                if ((!ro && resolv_conf_text(r->old, &ro) < 0) || resolv_conf_text(r->new, &rn) < 0)
                         return log_oom();
                 if (!streq(ro, rn)) {
                         /* the processes have its resolv.conf bound over /etc/resolv.conf: it
@@ -529,9 +589,12 @@ static int plan(struct reload *r) {
                                 struct conf_origin o;
                                 bool in_force = false;
 
-                                /* [Namespace] where DNS= was, or, gone, where it was */
+                                /* [Namespace] where DNS= was, or, gone, where it was; a
+                                 * wg-quick file's: its [WireGuard] */
                                 if (section_origin(r->new, "Namespace", &o) < 0)
                                         return log_oom();
+                                if (!o.file && r->new->has_wireguard && r->new->wg.config_file)
+                                        o = r->new->wg.origin;
                                 if (!o.file) {
                                         if (section_origin(r->old, "Namespace", &o) < 0)
                                                 return log_oom();
@@ -539,7 +602,7 @@ static int plan(struct reload *r) {
                                 }
                                 return restart_needed(r, &o, in_force, "[Namespace] DNS= removed (the processes inside keep its resolv.conf bound over /etc/resolv.conf)");
                         }
-                        if (r->old->n_dns == 0) {
+                        if (!had) {
                                 log_notice("DNS= added: processes started in namespace '%s' from now on use it; those running keep the host's resolv.conf.",
                                            r->name);
                                 r->resolv_create = true;
@@ -578,12 +641,17 @@ static int describe(const struct reload *r, FILE *f) {
                                 netns_route_type_to_string(o->route->type), addr_prefix_to_string(&o->route->destination, buf));
                         if (o->route->gateway.family)
                                 fprintf(f, " via %s", addr_to_string(o->route->gateway.family, &o->route->gateway.addr, gw));
+                        if (o->ifname[0])
+                                fprintf(f, " dev %s", o->ifname);
                         if (o->route->table)
                                 fprintf(f, " table %u", o->route->table);
                         if (o->route->metric)
                                 fprintf(f, " metric %u", o->route->metric);
                         fputc('\n', f);
                         break;
+                case OP_WG:
+                        n += wireguard_reload_describe(&r->wg, f);
+                        continue;
                 case _OP_KIND_MAX:
                 default:
                         continue;
@@ -637,10 +705,14 @@ static int route_op(struct reload *r, const struct op *o, bool add) {
         q = ctx_nl_ns(&r->c, &ns);
         if (q < 0)
                 return log_error_errno(q, "Failed to open netlink socket in namespace '%s': %m", r->name);
-        if (add && rt->gateway.family) {
-                q = route_ifname(&r->c, rt, ifname);
-                if (q < 0)
-                        return q;
+        if (add && (rt->gateway.family || o->ifname[0])) {
+                if (o->ifname[0])
+                        (void) snprintf(ifname, sizeof(ifname), "%s", o->ifname);
+                else {
+                        q = route_ifname(&r->c, rt, ifname);
+                        if (q < 0)
+                                return q;
+                }
                 ifindex = nl_link_ifindex(ns, ifname);
                 if (ifindex < 0)
                         return log_error_errno(ifindex, "%s:%u: [Route]: Failed to find link %s: %m", strempty(rt->origin.file),
@@ -687,6 +759,8 @@ static int op_run(struct reload *r, struct op *o, bool forward) {
         case OP_ROUTE_ADD:
         case OP_ROUTE_DEL:
                 return route_op(r, o, (o->kind == OP_ROUTE_ADD) == forward);
+        case OP_WG:
+                return wireguard_reload_set(&r->wg, forward);
         case _OP_KIND_MAX:
         default:
                 return -EINVAL;
@@ -783,17 +857,18 @@ static int apply(struct reload *r) {
         }
         q = up_test_hook("reload-record");
 
-        /* 2. the changes, in order: sysctls, new addresses, old routes out, new routes in, old
-         * addresses out, NAT, resolv.conf */
-        static const enum op_kind order[] = { OP_SYSCTL, OP_ADDR_ADD, OP_ROUTE_DEL, OP_ROUTE_ADD, OP_ADDR_DEL };
-        static const char *const reload_steps[] = { "reload-sysctl", "reload-addresses", "reload-routes-out", "reload-routes",
-                                                    "reload-addresses-out" };
+        /* 2. the changes, in order: sysctls, new addresses, the WireGuard device's peers, old
+         * routes out, new routes in, old addresses out, NAT, resolv.conf */
+        static const enum op_kind order[] = { OP_SYSCTL, OP_ADDR_ADD, OP_WG, OP_ROUTE_DEL, OP_ROUTE_ADD, OP_ADDR_DEL };
+        static const char *const reload_steps[] = { "reload-sysctl", "reload-addresses", "reload-wireguard", "reload-routes-out",
+                                                    "reload-routes", "reload-addresses-out" };
         for (size_t k = 0; k < ELEMENTSOF(order) && q >= 0; k++) {
                 for (size_t i = 0; i < r->n_ops && q >= 0; i++) {
                         if (r->ops[i].kind != order[k])
                                 continue;
                         q = op_run(r, &r->ops[i], true);
-                        r->ops[i].done = q >= 0;
+                        /* a WireGuard request that failed may be half done: its undo states all */
+                        r->ops[i].done = q >= 0 || r->ops[i].kind == OP_WG;
                 }
                 if (q >= 0)
                         q = up_test_hook(reload_steps[k]);
@@ -925,7 +1000,7 @@ int netns_reload(const char *name, bool dry_run) {
         _cleanup_free_ char *src = NULL;
         _cleanup_(reload_done) struct reload r = { .name = name, .c.netns_fd = -1 };
         size_t size = 0;
-        bool pinned = false;
+        bool pinned = false, same;
         int lock, q;
 
         if (!netns_name_is_valid(name))
@@ -963,7 +1038,10 @@ int netns_reload(const char *name, bool dry_run) {
         q = etc_view_plan(name, cfg, &r.etc);
         if (q < 0)
                 return q;
-        if (size == cfg->source_size && memcmp(src, cfg->source, size) == 0) {
+        same = size == cfg->source_size && memcmp(src, cfg->source, size) == 0;
+        /* a tunnel's key files, wg-quick file and Endpoint= names are not in the source: with
+         * [WireGuard] the device is compared below even then */
+        if (same && !cfg->has_wireguard) {
                 /* the configuration is as in force: only /etc/netns/NAME/ can have changed */
                 if (!r.etc.changed)
                         return 0; /* nothing changed: nothing to do, nothing to say */
@@ -1029,6 +1107,8 @@ int netns_reload(const char *name, bool dry_run) {
                 log_error("Not reloading namespace '%s'; nothing was changed.", name);
                 return q;
         }
+        if (same && r.n_ops == 0 && !r.nat_changes && !r.resolv_new && !r.etc.changed)
+                return 0;
         if (dry_run) {
                 if (describe(&r, stdout) == 0)
                         printf("(nothing changes in the kernel)\n");

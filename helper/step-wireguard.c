@@ -2,6 +2,8 @@
 /* step-wireguard.c - up step "wireguard": [WireGuard] a tunnel born on the host, living inside */
 
 #include <arpa/inet.h>
+#include <inttypes.h>
+#include <linux/rtnetlink.h>
 #include <netdb.h>
 #include <sys/socket.h>
 
@@ -212,12 +214,11 @@ static bool prefix_eq(const struct netns_prefix *a, const struct netns_prefix *b
 
 /* Is the route for this AllowedIPs= entry there already: an earlier entry's, or the kernel's
  * own prefix route of an address of the device (Address=10.2.0.2/24, AllowedIPs=10.2.0.0/24)? */
-static bool prefix_seen(const struct wgquick *q, size_t peer, size_t aip) {
-        const struct wg_device *d = &q->dev;
+static bool prefix_seen(const struct wg_device *d, const struct netns_prefix *addrs, size_t n_addrs, size_t peer, size_t aip) {
         const struct netns_prefix *a = &d->peers[peer].allowed_ips[aip];
 
-        for (size_t i = 0; i < q->n_addresses; i++) {
-                struct netns_prefix net = addr_prefix_network(&q->addresses[i]);
+        for (size_t i = 0; i < n_addrs; i++) {
+                struct netns_prefix net = addr_prefix_network(&addrs[i]);
 
                 if (prefix_eq(a, &net))
                         return true;
@@ -231,18 +232,55 @@ static bool prefix_seen(const struct wgquick *q, size_t peer, size_t aip) {
         return false;
 }
 
+/* The routes inside that go with a tunnel: one per AllowedIPs= entry (through the device),
+ * and, when the tunnel owns a default route (@kill_switch), an "unreachable" default for a
+ * family it does not carry. @origin: what a route's messages name. */
+static int tunnel_routes(const struct wg_device *d, const struct netns_prefix *addrs, size_t n_addrs, bool kill_switch,
+                         const struct conf_origin *origin, struct netns_route **ret, size_t *ret_n) {
+        _cleanup_free_ struct netns_route *out = NULL;
+        size_t n = 0;
+
+        for (size_t i = 0; i < d->n_peers; i++)
+                for (size_t j = 0; j < d->peers[i].n_allowed_ips; j++) {
+                        struct netns_route *rt;
+
+                        if (prefix_seen(d, addrs, n_addrs, i, j))
+                                continue;
+                        rt = ARRAY_APPEND(out, n);
+                        if (!rt)
+                                return -ENOMEM;
+                        *rt = (struct netns_route) { .destination = d->peers[i].allowed_ips[j],
+                                                     .origin = d->peers[i].origin.file ? d->peers[i].origin : *origin };
+                }
+        for (int f = 0; kill_switch && f < 2; f++) {
+                struct netns_route *rt;
+
+                if (tunnel_has_default(d, f ? AF_INET6 : AF_INET))
+                        continue;
+                rt = ARRAY_APPEND(out, n);
+                if (!rt)
+                        return -ENOMEM;
+                *rt = (struct netns_route) { .destination.family = f ? AF_INET6 : AF_INET, .type = NETNS_ROUTE_UNREACHABLE,
+                                             .origin = *origin };
+        }
+        *ret = TAKE_PTR(out);
+        *ret_n = n;
+        return 0;
+}
+
 /* Inside: up, addresses, a route per AllowedIPs= entry, unreachable defaults. One batch. */
 static int configure_inside(struct up_ctx *c, struct nl_sock *ns, int ifindex, const struct wgquick *q, const char *name) {
-        const struct wg_device *d = &q->dev;
+        _cleanup_free_ struct netns_route *routes = NULL;
         _cleanup_free_ char *buf = NULL;
         size_t n_routes = 0, size;
         struct nl_batch b;
         unsigned failed = 0;
         int r;
 
-        for (size_t i = 0; i < d->n_peers; i++)
-                n_routes += d->peers[i].n_allowed_ips;
-        size = 512 * (q->n_addresses + n_routes + 4);
+        r = tunnel_routes(&q->dev, q->addresses, q->n_addresses, c->tunnel_default, &c->cfg->wg.origin, &routes, &n_routes);
+        if (r < 0)
+                return log_oom();
+        size = 512 * (q->n_addresses + n_routes + 2);
         buf = malloc(size);
         if (!buf)
                 return log_oom();
@@ -250,17 +288,12 @@ static int configure_inside(struct up_ctx *c, struct nl_sock *ns, int ifindex, c
         (void) nl_batch_link_set_up(&b, ifindex);
         for (size_t i = 0; i < q->n_addresses; i++)
                 (void) nl_batch_addr_add(&b, ifindex, &q->addresses[i], NULL);
-        for (size_t i = 0; i < d->n_peers; i++)
-                for (size_t j = 0; j < d->peers[i].n_allowed_ips; j++)
-                        if (!prefix_seen(q, i, j))
-                                (void) nl_batch_route_add(&b, &(struct nl_route) {
-                                        .family = d->peers[i].allowed_ips[j].family,
-                                        .dst = &d->peers[i].allowed_ips[j], .ifindex = ifindex });
-        if (c->tunnel_default)
-                for (int f = 0; f < 2; f++)
-                        if (!tunnel_has_default(d, f ? AF_INET6 : AF_INET))
-                                (void) nl_batch_route_add(&b, &(struct nl_route) {
-                                        .family = f ? AF_INET6 : AF_INET, .type = RTN_UNREACHABLE });
+        for (size_t i = 0; i < n_routes; i++) {
+                struct nl_route nr;
+
+                route_to_nl(&routes[i], routes[i].type == NETNS_ROUTE_UNICAST ? ifindex : 0, &nr);
+                (void) nl_batch_route_add(&b, &nr);
+        }
         r = nl_batch_run(&b, &failed);
         if (r < 0)
                 return log_error_errno(r, "Failed to configure WireGuard device %s inside '%s' (request %u: %s): %m%s",
@@ -475,4 +508,387 @@ int undo_wg_host(struct undo_ctx *u, const struct record_entry *e) {
         if (r < 0)
                 return log_error_errno(r, "Failed to delete WireGuard device %s on the host: %m", args);
         return 0;
+}
+
+/* ---- reload: the tunnel in force brought to the configuration, on the same device ---- */
+
+/* a copy of @n prefixes, or NULL (out of memory) */
+static struct netns_prefix *prefixes_dup(const struct netns_prefix *a, size_t n) {
+        struct netns_prefix *d = calloc(n ?: 1, sizeof(*d));
+
+        if (d && n)
+                memcpy(d, a, n * sizeof(*d));
+        return d;
+}
+
+static bool allowed_ips_equal(const struct wg_peer *a, const struct wg_peer *b) {
+        for (int k = 0; k < 2; k++) {
+                const struct wg_peer *x = k ? b : a, *y = k ? a : b;
+
+                for (size_t i = 0; i < x->n_allowed_ips; i++) {
+                        bool found = false;
+
+                        for (size_t j = 0; j < y->n_allowed_ips && !found; j++)
+                                found = prefix_eq(&x->allowed_ips[i], &y->allowed_ips[j]);
+                        if (!found)
+                                return false;
+                }
+        }
+        return true;
+}
+
+/* A copy of @p for a WG_CMD_SET_DEVICE that states all of it: keepalive and preshared key
+ * sent also when off (0, zeros), the allowed IPs replaced. */
+static int peer_full(struct wg_device *d, const struct wg_peer *p, bool remove) {
+        struct wg_peer *n = ARRAY_APPEND(d->peers, d->n_peers);
+
+        if (!n)
+                return -ENOMEM;
+        memcpy(n->public_key, p->public_key, WG_KEY_SIZE);
+        n->has_public_key = true;
+        n->remove = remove;
+        if (remove)
+                return 0;
+        memcpy(n->preshared_key, p->preshared_key, WG_KEY_SIZE);
+        n->has_preshared_key = true;
+        n->endpoint = p->endpoint;
+        n->keepalive = p->keepalive;
+        n->has_keepalive = true;
+        n->origin = p->origin;
+        if (p->n_allowed_ips > 0) {
+                n->allowed_ips = prefixes_dup(p->allowed_ips, p->n_allowed_ips);
+                if (!n->allowed_ips)
+                        return -ENOMEM;
+                n->n_allowed_ips = p->n_allowed_ips;
+        }
+        return 0;
+}
+
+static int what_push(struct wg_change *w, unsigned what) {
+        unsigned *n;
+
+        /* one per peer of @set, which peer_full() grew just before */
+        n = reallocarray(w->what, w->set.n_peers, sizeof(*w->what));
+        if (!n)
+                return -ENOMEM;
+        w->what = n;
+        w->what[w->set.n_peers - 1] = what;
+        return 0;
+}
+
+/* The peers' difference: @want (the configuration) against @have (the kernel's, with keys). */
+static int diff_peers(struct wg_change *w, const struct wg_device *want, const struct wg_device *have) {
+        int r;
+
+        for (size_t i = 0; i < want->n_peers; i++) {
+                const struct wg_peer *p = &want->peers[i], *h = NULL;
+                unsigned what = 0;
+
+                for (size_t k = 0; k < have->n_peers && !h; k++)
+                        if (memcmp(have->peers[k].public_key, p->public_key, WG_KEY_SIZE) == 0)
+                                h = &have->peers[k];
+                if (!h)
+                        what = WG_CHANGE_ADDED;
+                else {
+                        if (!allowed_ips_equal(p, h))
+                                what |= WG_CHANGE_ALLOWED_IPS;
+                        /* an endpoint the configuration leaves out is the one the peer roamed to */
+                        if (p->endpoint.sa.sa_family && !wg_endpoint_equal(&p->endpoint, &h->endpoint))
+                                what |= WG_CHANGE_ENDPOINT;
+                        if (p->keepalive != h->keepalive)
+                                what |= WG_CHANGE_KEEPALIVE;
+                        /* the configuration's zeros when none: the kernel's "none" too */
+                        if (!wg_key_equal(p->preshared_key, h->preshared_key))
+                                what |= WG_CHANGE_PRESHARED_KEY;
+                        if (!what)
+                                continue;
+                }
+                r = peer_full(&w->set, p, false);
+                if (r >= 0)
+                        r = what_push(w, what);
+                if (r >= 0)
+                        r = h ? peer_full(&w->undo, h, false) : peer_full(&w->undo, p, true);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t k = 0; k < have->n_peers; k++) {
+                const struct wg_peer *h = &have->peers[k];
+                bool kept = false;
+
+                for (size_t i = 0; i < want->n_peers && !kept; i++)
+                        kept = memcmp(want->peers[i].public_key, h->public_key, WG_KEY_SIZE) == 0;
+                if (kept)
+                        continue;
+                r = peer_full(&w->set, h, true);
+                if (r >= 0)
+                        r = what_push(w, WG_CHANGE_REMOVED);
+                if (r >= 0)
+                        r = peer_full(&w->undo, h, false);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* The tunnel's routes inside as the kernel has them: through the device (not the kernel's
+ * own prefix routes of its addresses), and the "unreachable" defaults of the kill switch
+ * (unless a [Route] of the configuration makes that one). */
+static int routes_in_force(struct up_ctx *c, struct nl_sock *ns, int ifindex, struct wg_change *w) {
+        _cleanup_free_ struct nl_route_entry *rt = NULL;
+        size_t n = 0;
+        int r;
+
+        r = nl_dump_routes(ns, AF_UNSPEC, &rt, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                const struct nl_route_entry *e = &rt[i];
+                bool tunnel = e->type == RTN_UNICAST && e->oif == ifindex && !e->has_gateway && e->protocol != RTPROT_KERNEL;
+                bool unreachable = e->type == RTN_UNREACHABLE && e->dst.prefixlen == 0;
+                struct netns_route *t;
+
+                if (e->table != RT_TABLE_MAIN || (e->family != AF_INET && e->family != AF_INET6) || !(tunnel || unreachable))
+                        continue;
+                for (size_t k = 0; unreachable && k < c->cfg->n_routes; k++)
+                        if (c->cfg->routes[k].type == NETNS_ROUTE_UNREACHABLE && c->cfg->routes[k].destination.prefixlen == 0 &&
+                            c->cfg->routes[k].destination.family == e->family)
+                                unreachable = false;
+                if (!tunnel && !unreachable)
+                        continue;
+                t = ARRAY_APPEND(w->routes_was, w->n_routes_was);
+                if (!t)
+                        return -ENOMEM;
+                *t = (struct netns_route) { .destination = e->dst, .type = tunnel ? NETNS_ROUTE_UNICAST : NETNS_ROUTE_UNREACHABLE,
+                                            .origin = c->cfg->wg.origin };
+                t->destination.family = e->family;
+                if (!e->has_dst)
+                        memset(&t->destination.addr, 0, sizeof(t->destination.addr));
+        }
+        return 0;
+}
+
+static int addrs_in_force(struct nl_sock *ns, int ifindex, struct wg_change *w) {
+        _cleanup_free_ struct nl_addr *a = NULL;
+        size_t n = 0;
+        int r;
+
+        r = nl_dump_addrs(ns, AF_UNSPEC, &a, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                struct netns_prefix p, *t;
+
+                if (a[i].ifindex != ifindex || a[i].scope != RT_SCOPE_UNIVERSE || !nl_addr_prefix(&a[i], &p))
+                        continue;
+                t = ARRAY_APPEND(w->addrs_was, w->n_addrs_was);
+                if (!t)
+                        return -ENOMEM;
+                *t = p;
+        }
+        return 0;
+}
+
+/* The configuration's peer (or section) that makes the tunnel own a default route, for a refusal. */
+static const struct conf_origin *default_origin(const struct up_ctx *c) {
+        const struct wg_device *d = &c->wg_plan->dev;
+
+        for (size_t i = 0; i < d->n_peers; i++)
+                for (size_t j = 0; j < d->peers[i].n_allowed_ips; j++)
+                        if (d->peers[i].allowed_ips[j].prefixlen == 0 && d->peers[i].origin.file)
+                                return &d->peers[i].origin;
+        return &c->cfg->wg.origin;
+}
+
+/**
+ * wireguard_reload_plan() - what "reload" changes on the tunnel in force, read-only
+ * @c: the reload's context; c->cfg the new configuration (its ConfigFile= DNS= merged in)
+ * @old: the configuration in force
+ * @w: zeroed; filled (wireguard_change_done() it)
+ *
+ * The difference is taken against the kernel's device (its peers, keys, addresses, routes),
+ * not the configuration in force: a wg-quick file or key file changed on disk counts, and a
+ * reload that was interrupted is finished. Endpoint= names are resolved again, in the host's
+ * namespace; key files and ConfigFile= are read again. What cannot change in place (the MTU,
+ * a default route moving between the tunnel and the veth) is refused, naming the key.
+ * Return: 0 or -errno (logged).
+ */
+int wireguard_reload_plan(struct up_ctx *c, const struct netns_config *old, struct wg_change *w) {
+        _cleanup_(wg_device_done) struct wg_device have = {};
+        const struct wgquick *want;
+        struct nl_sock *ns;
+        struct nl_link l;
+        bool was_default;
+        int r;
+
+        if (!c->cfg->has_wireguard || !old->has_wireguard)
+                return 0; /* added or removed: refused before */
+        (void) snprintf(w->ifname, sizeof(w->ifname), "%s", old->wg.name ?: NETNS_WG_NAME_DEFAULT);
+        r = plan_wireguard(c);
+        if (r < 0)
+                return r;
+        want = c->wg_plan;
+
+        r = ctx_nl_ns(c, &ns);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open rtnetlink in '%s': %m", c->name);
+        r = nl_link_get(ns, w->ifname, &l);
+        if (r == -ENODEV || (r >= 0 && !streq(l.kind, "wireguard")))
+                return log_error_errno(ENODEV, "WireGuard device %s is gone from namespace '%s'; 'systemctl restart netns@%s' makes it again.",
+                                       w->ifname, c->name, c->name);
+        if (r < 0)
+                return log_error_errno(r, "Failed to look up WireGuard device %s in '%s': %m", w->ifname, c->name);
+        if (want->mtu && want->mtu != l.mtu)
+                return log_error_errno(EOPNOTSUPP, "%s:%u: [WireGuard] MTU= changed (%u in force, %u configured): that cannot change in a running namespace; 'systemctl restart netns@%s' (or 'netnsctl down %s', 'netnsctl up %s') applies it.",
+                                       strempty(c->cfg->wg.origin.file), c->cfg->wg.origin.line, l.mtu, want->mtu, c->name, c->name, c->name);
+
+        r = wg_genl_open(c->netns_fd, &w->genl, &w->family);
+        if (r < 0)
+                return log_error_errno(r, "Failed to reach the kernel's WireGuard interface in '%s': %m", c->name);
+        r = wg_device_get_secrets(w->genl, w->family, w->ifname, &have);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read WireGuard device %s in '%s': %m", w->ifname, c->name);
+
+        /* the kill switch: a default route moving between the tunnel and the veth is a restart */
+        was_default = tunnel_has_default(&have, AF_INET) || tunnel_has_default(&have, AF_INET6);
+        if (was_default != c->tunnel_default && c->cfg->has_veth && c->cfg->veth.default_route) {
+                const struct conf_origin *o = default_origin(c);
+
+                return log_error_errno(EOPNOTSUPP, "%s:%u: AllowedIPs= %s a default route, which %s the veth's default route: that cannot change in a running namespace; 'systemctl restart netns@%s' (or 'netnsctl down %s', 'netnsctl up %s') applies it.",
+                                       strempty(o->file), o->line, c->tunnel_default ? "now holds" : "no longer holds",
+                                       c->tunnel_default ? "replaces" : "gives back", c->name, c->name, c->name);
+        }
+
+        /* the device's own keys */
+        w->set.ifindex = w->undo.ifindex = l.ifindex;
+        if (!wg_key_equal(want->dev.private_key, have.private_key)) {
+                memcpy(w->set.private_key, want->dev.private_key, WG_KEY_SIZE);
+                memcpy(w->undo.private_key, have.private_key, WG_KEY_SIZE);
+                w->set.has_private_key = w->undo.has_private_key = true;
+        }
+        if (want->dev.has_listen_port && want->dev.listen_port != have.listen_port) {
+                w->set.listen_port = want->dev.listen_port;
+                w->undo.listen_port = have.listen_port;
+                w->set.has_listen_port = w->undo.has_listen_port = true;
+        }
+        if (want->dev.fwmark != have.fwmark) {
+                w->set.fwmark = want->dev.fwmark;
+                w->undo.fwmark = have.fwmark;
+                w->set.has_fwmark = w->undo.has_fwmark = true;
+        }
+        r = diff_peers(w, &want->dev, &have);
+        if (r < 0)
+                return log_oom();
+
+        /* addresses and routes: in force, and to be */
+        r = addrs_in_force(ns, l.ifindex, w);
+        if (r >= 0)
+                r = routes_in_force(c, ns, l.ifindex, w);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the addresses and routes of %s in '%s': %m", w->ifname, c->name);
+        if (want->n_addresses > 0) {
+                w->addrs_now = prefixes_dup(want->addresses, want->n_addresses);
+                if (!w->addrs_now)
+                        return log_oom();
+                w->n_addrs_now = want->n_addresses;
+        }
+        r = tunnel_routes(&want->dev, want->addresses, want->n_addresses, c->tunnel_default, &c->cfg->wg.origin,
+                          &w->routes_now, &w->n_routes_now);
+        if (r < 0)
+                return log_oom();
+        return 0;
+}
+
+/**
+ * wireguard_reload_needed() - does the device itself change (keys, port, mark, peers)?
+ * @w: the plan
+ * Return: true when wireguard_reload_set() has something to send.
+ */
+bool wireguard_reload_needed(const struct wg_change *w) {
+        return w->set.n_peers > 0 || w->set.has_private_key || w->set.has_listen_port || w->set.has_fwmark;
+}
+
+/**
+ * wireguard_reload_set() - send the difference (@forward), or what puts the state in force back
+ * @w: the plan
+ * @forward: true: the change; false: the undo (peers added removed, peers removed or changed
+ *           set as they were, the device's keys, port and mark as they were)
+ *
+ * Peers that do not change are not in the request: their sessions, handshakes and counters
+ * stay. A peer re-added by the undo has lost its session (it handshakes again).
+ * Return: 0 or -errno (logged).
+ */
+int wireguard_reload_set(struct wg_change *w, bool forward) {
+        int r;
+
+        r = wg_device_set(w->genl, w->family, forward ? &w->set : &w->undo);
+        if (r < 0)
+                return log_error_errno(r, "Failed to %s WireGuard device %s: %m%s", forward ? "reconfigure" : "put back", w->ifname,
+                                       nl_extack(w->genl));
+        return 0;
+}
+
+/**
+ * wireguard_reload_describe() - the device's changes, one line each; never a secret
+ * @w: the plan
+ * @f: where to
+ * Return: the number of lines.
+ */
+int wireguard_reload_describe(const struct wg_change *w, FILE *f) {
+        char key[WG_KEY_B64_LEN + 1], ep[INET6_ADDRSTRLEN + 8], buf[ADDR_PREFIX_STRLEN];
+        int n = 0;
+
+        if (w->set.has_private_key) {
+                fprintf(f, "~ wireguard %s private key (a new public key)\n", w->ifname);
+                n++;
+        }
+        if (w->set.has_listen_port) {
+                fprintf(f, "~ wireguard %s listen port %u\n", w->ifname, w->set.listen_port);
+                n++;
+        }
+        if (w->set.has_fwmark) {
+                fprintf(f, "~ wireguard %s firewall mark %" PRIu32 "\n", w->ifname, w->set.fwmark);
+                n++;
+        }
+        for (size_t i = 0; i < w->set.n_peers; i++) {
+                const struct wg_peer *p = &w->set.peers[i];
+                unsigned what = w->what[i];
+
+                wg_key_to_base64(p->public_key, key);
+                fprintf(f, "%c wireguard %s peer %s", what & WG_CHANGE_ADDED ? '+' : what & WG_CHANGE_REMOVED ? '-' : '~',
+                        w->ifname, key);
+                if (!(what & WG_CHANGE_REMOVED)) {
+                        if (what & (WG_CHANGE_ADDED | WG_CHANGE_ALLOWED_IPS)) {
+                                fputs(" allowed-ips ", f);
+                                for (size_t k = 0; k < p->n_allowed_ips; k++)
+                                        fprintf(f, "%s%s", k ? "," : "", addr_prefix_to_string(&p->allowed_ips[k], buf));
+                                if (p->n_allowed_ips == 0)
+                                        fputs("(none)", f);
+                        }
+                        if ((what & (WG_CHANGE_ADDED | WG_CHANGE_ENDPOINT)) && wg_endpoint_to_string(&p->endpoint, ep))
+                                fprintf(f, " endpoint %s", ep);
+                        if ((what & WG_CHANGE_KEEPALIVE) || ((what & WG_CHANGE_ADDED) && p->keepalive))
+                                fprintf(f, " persistent-keepalive %u", p->keepalive);
+                        if (what & WG_CHANGE_PRESHARED_KEY)
+                                fputs(" preshared-key (changed)", f);
+                }
+                fputc('\n', f);
+                n++;
+        }
+        return n;
+}
+
+/**
+ * wireguard_change_done() - free the plan; every key in it is wiped
+ * @w: the plan, may be all zeros
+ */
+void wireguard_change_done(struct wg_change *w) {
+        nl_close(w->genl);
+        wg_device_done(&w->set);
+        wg_device_done(&w->undo);
+        free(w->what);
+        free(w->addrs_was);
+        free(w->addrs_now);
+        free(w->routes_was);
+        free(w->routes_now);
+        *w = (struct wg_change) {};
 }

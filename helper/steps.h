@@ -9,6 +9,7 @@
 #include "mount.h"
 #include "nl.h"
 #include "record.h"
+#include "wireguard.h"
 
 /*
  * "up" first runs the plan of every step of updown.c's table, in order: the read-only part
@@ -136,6 +137,37 @@ void wireguard_plan_free(struct up_ctx *c);
 int wireguard_check_config_file(const struct netns_config *cfg);
 int undo_wg(struct undo_ctx *u, const struct record_entry *e);
 int undo_wg_host(struct undo_ctx *u, const struct record_entry *e);
+
+/* What "reload" changes on the tunnel in force (step-wireguard.c): the device's own keys and
+ * peers over generic netlink, and the addresses and routes inside that go with them (which
+ * reload.c changes as it changes the others). */
+struct wg_change {
+        char ifname[IFNAMSIZ];
+        struct nl_sock *genl;
+        uint16_t family;
+        struct wg_device set;             /* the difference: device keys, peers added, changed, removed */
+        struct wg_device undo;            /* what puts back the state in force */
+        unsigned *what;                   /* per peer of @set: WG_CHANGE_* */
+        struct netns_prefix *addrs_was, *addrs_now;
+        size_t n_addrs_was, n_addrs_now;
+        struct netns_route *routes_was, *routes_now; /* the tunnel's routes inside, in force and to be */
+        size_t n_routes_was, n_routes_now;
+};
+
+enum {
+        WG_CHANGE_ADDED = 1 << 0,
+        WG_CHANGE_REMOVED = 1 << 1,
+        WG_CHANGE_ALLOWED_IPS = 1 << 2,
+        WG_CHANGE_ENDPOINT = 1 << 3,
+        WG_CHANGE_KEEPALIVE = 1 << 4,
+        WG_CHANGE_PRESHARED_KEY = 1 << 5,
+};
+
+int wireguard_reload_plan(struct up_ctx *c, const struct netns_config *old, struct wg_change *w);
+bool wireguard_reload_needed(const struct wg_change *w);
+int wireguard_reload_set(struct wg_change *w, bool forward);
+int wireguard_reload_describe(const struct wg_change *w, FILE *f);
+void wireguard_change_done(struct wg_change *w);
 
 /* step-nat.c: Masquerade= and Port= (elements of "table inet netnsctl"), host forwarding */
 int step_nat(struct up_ctx *c);

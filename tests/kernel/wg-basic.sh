@@ -14,25 +14,11 @@
 command -v wg >/dev/null || { echo "skipped: no wg (Debian's wireguard-tools: the peer's side)"; exit 77; }
 link_need wireguard
 
-PIDS=()
-cleanup() {
-        local p
-        for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
-umask 077
-K=$T/keys
-mkdir -p "$K"
-for k in server client other; do
-        wg genkey >"$K/$k"
-        wg pubkey <"$K/$k" >"$K/$k.pub"
-done
+wg_start server client other
 SPUB=$(cat "$K/server.pub")
 CPUB=$(cat "$K/client.pub")
 CPRIV=$(cat "$K/client")
 OPUB=$(cat "$K/other.pub")
-umask 022
 
 # --- the world, and the VPN server between it and the host (its UDP port on 192.0.2.2)
 ip netns add vpnsrv
