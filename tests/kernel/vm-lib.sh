@@ -11,7 +11,8 @@
 #                              boots KDIR's kernel with INIT (a script on the host's root) as
 #                              the first init after the initramfs, APPEND on the kernel command
 #                              line (KEY=VALUE words the kernel does not know become INIT's
-#                              environment), each DIR shared read-write as 9p TAG; QEMU's own
+#                              environment), each DIR shared read-write as 9p TAG (TAG:ro=DIR:
+#                              read-only); QEMU's own
 #                              messages in LOG.qemu, the serial console in LOG.console. Returns
 #                              when the VM powers off or reboots, or after NETNSCTL_VM_TIMEOUT
 #                              seconds (default 540).
@@ -28,15 +29,20 @@ vm_qemu() { # KDIR LOG INIT APPEND TAG=DIR...
         local k=$1 log=$2 init=$3 append=$4 share args=()
         shift 4
         # (white space would split the kernel command line; a comma, QEMU's option syntax)
-        case "$k$log$init$append$*" in
+        case "$k$log$init$append$(printf %s "$@")" in
         *[,]*) echo "skipped: a path or setting has a comma; it cannot go on the QEMU command line"; exit 77 ;;
         esac
-        case "$k$log$init$*" in
+        case "$k$log$init$(printf %s "$@")" in
         *[[:space:]]*) echo "skipped: a path has white space; it cannot go on the kernel or QEMU command line"; exit 77 ;;
         esac
+        local tag ro
         for share in "$@"; do
-                args+=(-fsdev "local,id=${share%%=*},path=${share#*=},security_model=none,multidevs=remap"
-                        -device "virtio-9p-pci,fsdev=${share%%=*},mount_tag=${share%%=*}")
+                tag=${share%%=*} ro=off
+                case "$tag" in
+                *:ro) tag=${tag%:ro} ro=on ;;
+                esac
+                args+=(-fsdev "local,id=$tag,path=${share#*=},security_model=none,readonly=$ro,multidevs=remap"
+                        -device "virtio-9p-pci,fsdev=$tag,mount_tag=$tag")
         done
         # QEMU emulates the CPU (TCG; the kernel boots in about 2 s). Not KVM: on these machines
         # (nested virtualisation) a KVM guest runs the BIOS and then hangs in the kernel's first

@@ -22,7 +22,9 @@
 # Inside (NETNSCTL_IN_VM=1): ok, fail (ends the test), assert_eq ACTUAL EXPECTED WHAT.
 #
 # Environment: NETNSCTL_VM_TIMEOUT (seconds for the whole VM, default 540), KEEP=1 (keep the
-# job directory and print its path).
+# job directory and print its path), NETNSCTL_VM_APPEND (systemd's words on the kernel command
+# line instead of systemd.show_status=error; e.g. "systemd.log_level=debug
+# systemd.log_target=kmsg printk.devkmsg=on" puts PID 1's debug log, timed, in the journal).
 
 set -euo pipefail
 
@@ -134,7 +136,7 @@ EOF
         vm_enable netnsctl-vm-test.service
         echo "# booting systemd in a VM on Debian's kernel $(basename "$VM_KDIR")"
         local start=$SECONDS
-        vm_qemu "$VM_KDIR" "$VM_JOB/vm" "$VM_HERE/vm-systemd-init.sh" "systemd.show_status=error" "job=$VM_JOB"
+        vm_qemu "$VM_KDIR" "$VM_JOB/vm" "$VM_HERE/vm-systemd-init.sh" "${NETNSCTL_VM_APPEND:-systemd.show_status=error}" "job=$VM_JOB" "lower:ro=/"
         echo "# the VM ran $((SECONDS - start)) s"
         cat "$VM_JOB/log" 2>/dev/null || true
         rc=$(cat "$VM_JOB/rc" 2>/dev/null || true)
