@@ -317,8 +317,10 @@ int ns_peer_links(const char *name, const struct netns_config *cfg, struct ns_pe
                 _cleanup_close_ int fd = -1;
                 int level = log_get_max_level();
 
-                if (r < 0 || streq(*owner, name))
+                if (r < 0)
                         break;
+                if (streq(*owner, name))
+                        continue;
                 log_set_max_level(LOG_EMERG); /* its business; not up: nothing to show */
                 fd = peer_owner_open(*owner, &o);
                 log_set_max_level(level);

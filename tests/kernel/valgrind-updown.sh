@@ -137,6 +137,25 @@ snapshot "$T/after"
 assert_same_snapshot "$T/before" "$T/after"
 pass "failure paths: valgrind-clean"
 
+# --- links between namespaces: made by either side (the peer index), shown by status and list,
+# gc of a stale index entry
+printf '[Link]\nType=veth\nPeerNamespace=pb\nAddress=10.66.0.1/30\nPeerAddress=10.66.0.2/30\n[Route]\nDestination=10.67.0.0/24\nGateway=10.66.0.2\n' >/etc/netns/pa.conf
+printf '[Namespace]\n' >/etc/netns/pb.conf
+vg 0 "$NETNSCTL" up pa
+vg 0 "$NETNSCTL" up pb
+in_ns pa ping -c1 -W2 10.66.0.2 >/dev/null || fail "pa - pb: no ping"
+vg 0 "$NETNSCTL" status pa
+vg 0 "$NETNSCTL" --json status pb
+vg 0 "$NETNSCTL" --json list
+: >/run/netnsctl/.peers/pb/ghost
+vg 0 "$NETNSCTL" gc
+vg 0 "$NETNSCTL" down pb
+vg 0 "$NETNSCTL" down pa
+rm /etc/netns/pa.conf /etc/netns/pb.conf
+snapshot "$T/after"
+assert_same_snapshot "$T/before" "$T/after"
+pass "links between namespaces, status, list, gc: valgrind-clean"
+
 # --- the generator: good, broken and unsafe configs, drop-ins, name conflicts
 mkdir -m 0755 /etc/netns/full.conf.d
 printf '[Namespace]\nUnits=dnsmasq.service named.socket\n' >/etc/netns/full.conf.d/10-more.conf
