@@ -22,6 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${SAMPLES:=30}"
 : "${ORDER:=up}"
 export NETNSCTL SAMPLES ORDER
+. "$here/lib.sh"
 
 if [ -z "${NETNSCTL_BENCH_SANDBOX:-}" ]; then
         [ "$(id -u)" = 0 ] || { echo "chain.sh: needs root (unshare --net --mount)" >&2; exit 1; }
@@ -34,27 +35,10 @@ if [ -z "${NETNSCTL_BENCH_SANDBOX:-}" ]; then
                 case $n in ''|*[!0-9]*) echo "chain.sh: '$n' is no number of namespaces" >&2; exit 1 ;; esac
                 [ "$n" -ge 2 ] && [ "$n" -le 4000 ] || { echo "chain.sh: N=$n is out of range (2-4000)" >&2; exit 1; }
         done
-        [ -d /etc/netns ] || mkdir -m 0755 /etc/netns
-        exec unshare --net --mount --propagation private env NETNSCTL_BENCH_SANDBOX=1 bash "$0" "$@"
+        bench_enter "$@"
 fi
 
-mount -t tmpfs -o mode=0755 tmpfs /run
-mkdir -p /run/netns /run/netnsctl /run/bench
-mount -t tmpfs -o mode=0755 tmpfs /etc/netns
-mount --make-rshared /
-ip link set lo up
-# /run/netns as netnsctl makes it: a shared mount point in a peer group of its own, for all ways
-mount --bind /run/netns /run/netns
-mount --make-private /run/netns
-mount --make-shared /run/netns
-
-# copies of the binaries: a rebuild of the tree during the run cannot disturb it
-mkdir -p /run/bench/bin/tool
-if [ -x "$(dirname "$NETNSCTL")/tool/netnsctl" ]; then
-        cp "$NETNSCTL" /run/bench/bin/netnsctl
-        cp "$(dirname "$NETNSCTL")/tool/netnsctl" /run/bench/bin/tool/netnsctl
-        NETNSCTL=/run/bench/bin/netnsctl
-fi
+bench_sandbox # /run/netns in a peer group of its own is for all ways
 
 [ $# -gt 0 ] || set -- 10 100
 max=0

@@ -20,6 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${NETNSCTL:=$here/../build/helper/netnsctl}"
 : "${UDP_RATE:=5000}"
 export NETNSCTL UDP_RATE
+. "$here/lib.sh"
 
 if [ -z "${NETNSCTL_BENCH_SANDBOX:-}" ]; then
         [ "$(id -u)" = 0 ] || { echo "reload.sh: needs root (unshare --net --mount)" >&2; exit 1; }
@@ -33,38 +34,11 @@ if [ -z "${NETNSCTL_BENCH_SANDBOX:-}" ]; then
                 esac
         done
         [ "${1:-1000}" -ge 1 ] && [ "${1:-1000}" -le 5000 ] || { echo "reload.sh: N is out of range (1-5000)" >&2; exit 1; }
-        [ -d /etc/netns ] || mkdir -m 0755 /etc/netns
-        exec unshare --net --mount --propagation private env NETNSCTL_BENCH_SANDBOX=1 bash "$0" "$@"
+        bench_enter "$@"
 fi
 
-mount -t tmpfs -o mode=0755 tmpfs /run
-mkdir -p /run/netns /run/netnsctl /run/bench
-mount -t tmpfs -o mode=0755 tmpfs /etc/netns
-mount --make-rshared /
-ip link set lo up
-
-# copies of the binaries: a rebuild during the run cannot disturb it
-mkdir -p /run/bench/bin/tool
-if [ -x "$(dirname "$NETNSCTL")/tool/netnsctl" ]; then
-        cp "$NETNSCTL" /run/bench/bin/netnsctl
-        cp "$(dirname "$NETNSCTL")/tool/netnsctl" /run/bench/bin/tool/netnsctl
-        NETNSCTL=/run/bench/bin/netnsctl
-fi
-
-# /run/netns as netnsctl makes it: a shared mount point in a peer group of its own
-mount --bind /run/netns /run/netns
-mount --make-private /run/netns
-mount --make-shared /run/netns
-
-# the world outside, where the flows come from
-ip netns add bench-out
-ip link add bo0 type veth peer name bo1 netns bench-out
-ip addr add 192.0.2.1/24 dev bo0
-ip link set bo0 up
-ip -n bench-out addr add 192.0.2.2/24 dev bo1
-ip -n bench-out link set lo up
-ip -n bench-out link set bo1 up
-ip -n bench-out route add default via 192.0.2.1
+bench_sandbox
+bench_world # where the flows come from
 
 # the flows: receivers inside the namespace, senders outside; each writes its counts to a file
 # when told to stop (SIGTERM), then exits

@@ -38,6 +38,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${SAMPLES:=20}"
 : "${SHELL_NFT:=batch}"
 export NETNSCTL CONNRATE CONN_SECONDS CONN_RUNS CONN_CYCLES SAMPLES SHELL_NFT
+. "$here/lib.sh"
 
 if [ -z "${NETNSCTL_BENCH_SANDBOX:-}" ]; then
         [ "$(id -u)" = 0 ] || { echo "wiring.sh: needs root (unshare --net --mount)" >&2; exit 1; }
@@ -57,30 +58,15 @@ if [ -z "${NETNSCTL_BENCH_SANDBOX:-}" ]; then
                 esac
                 [ "$n" -ge 1 ] && [ "$n" -le 5000 ] || { echo "wiring.sh: N=$n is out of range (1-5000)" >&2; exit 1; }
         done
-        # the mount point for the sandbox's private /etc/netns (an empty dir; nothing is written to it)
-        [ -d /etc/netns ] || mkdir -m 0755 /etc/netns
-        exec unshare --net --mount --propagation private env NETNSCTL_BENCH_SANDBOX=1 bash "$0" "$@"
+        bench_enter "$@"
 fi
 
-mount -t tmpfs -o mode=0755 tmpfs /run
-mkdir -p /run/netns /run/netnsctl /run/bench
-mount -t tmpfs -o mode=0755 tmpfs /etc/netns
-# shared, as on a systemd host (PID 1 makes / rshared): netnsctl's prepared mount namespaces
-# are then copied from one another, not from the whole table (see lib/mount.c); within the
-# sandbox's own mount namespace, nothing propagates to the machine's
-mount --make-rshared /
-ip link set lo up
-
-# Copies of the binaries, so that a rebuild during the run (a shared tree) cannot disturb it.
-# The netnsctl command of a build tree runs tool/netnsctl next to itself (helper/launcher.c).
-mkdir -p /run/bench/bin/tool
+# /run/netns in a peer group of its own (bench_sandbox), for both ways: "ip netns add bench-out"
+# first would bind it in the peer group of /run, and with bench-out pinned below it, netnsctl
+# leaves it so: every later pin would also land in every prepared mount namespace
+bench_sandbox
 cp "$CONNRATE" /run/bench/bin/connrate
 CONNRATE=/run/bench/bin/connrate
-if [ -x "$(dirname "$NETNSCTL")/tool/netnsctl" ]; then
-        cp "$NETNSCTL" /run/bench/bin/netnsctl
-        cp "$(dirname "$NETNSCTL")/tool/netnsctl" /run/bench/bin/tool/netnsctl
-        NETNSCTL=/run/bench/bin/netnsctl
-fi
 
 [ $# -gt 0 ] || set -- 1 10 100 1000
 max=0
@@ -156,23 +142,8 @@ ip netns del "$n" 2>/dev/null
 true
 EOF
 
-# /run/netns as netnsctl makes it (lib/ns.c; netnsctl(8), FILES): a shared mount point in a
-# peer group of its own, for both ways. "ip netns add bench-out" first would bind it in the
-# peer group of /run, and with bench-out pinned below it, netnsctl leaves it so: every later
-# pin would also land in every prepared mount namespace (see netnsctl(8)).
-mount --bind /run/netns /run/netns
-mount --make-private /run/netns
-mount --make-shared /run/netns
-
 # --- the world outside: a namespace with its own link to the host, where the client runs
-ip netns add bench-out
-ip link add bo0 type veth peer name bo1 netns bench-out
-ip addr add 192.0.2.1/24 dev bo0
-ip link set bo0 up
-ip -n bench-out addr add 192.0.2.2/24 dev bo1
-ip -n bench-out link set lo up
-ip -n bench-out link set bo1 up
-ip -n bench-out route add default via 192.0.2.1
+bench_world
 
 # the rest in Python: timing, the tables, the connection rate (it starts and kills the server)
 exec python3 - "$@" <<'PY'
