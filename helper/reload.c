@@ -327,6 +327,9 @@ static int check_fixed(struct reload *r) {
                         return restart_needed(r, &b->origin, false, "[Link] Mode=/VLANId= changed");
                 if (a->mtu != b->mtu)
                         return restart_needed(r, &b->origin, false, "[Link] MTUBytes= changed");
+                if (a->vni != b->vni || !addr_eq(&a->remote, &b->remote) || !addr_eq(&a->group, &b->group) ||
+                    !addr_eq(&a->local, &b->local) || a->dport != b->dport)
+                        return restart_needed(r, &b->origin, false, "[Link] VNI=/Remote=/Group=/Local=/DestinationPort= changed");
                 if (!streq_null(a->peer_namespace, b->peer_namespace) || !streq_null(a->peer_name, b->peer_name) ||
                     !prefixes_eq(a->peer_addresses, a->n_peer_addresses, b->peer_addresses, b->n_peer_addresses))
                         return restart_needed(r, &b->origin, false, "[Link] PeerNamespace=/PeerName=/PeerAddress= changed");

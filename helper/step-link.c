@@ -21,7 +21,11 @@
  *       address: a move may renumber its ifindex) and to give it back as it was (its host
  *       name, MTU and up/down state).
  *   link-new NAMEINSIDE KIND
- *       a device made on a parent (KIND: its kernel kind, link-KIND.c), inside the namespace.
+ *       a device made on a parent (KIND: its kernel kind, link-KIND.c), inside the namespace;
+ *       or a device made on the host and moved in (written before the move).
+ *   link-host TMPNAME KIND
+ *       a device made on the host under a name of its own (host_tmp_name()) before it is moved
+ *       in: a crash between its creation and the move leaves it there, and undo deletes it.
  *
  * Moves come first, then creations, so that a device created on a moved link finds it; undo
  * runs backwards: created devices go first, then the moved links go home.
@@ -33,7 +37,9 @@ struct link_plan {
         const struct link_kind *kind;
         char name[IFNAMSIZ];              /* inside */
         const struct link_plan *on_moved; /* created on a link this namespace moves in */
-        struct nl_link host;              /* physical: the link; created: the parent (unless on_moved) */
+        struct nl_link host;              /* physical: the link; created: the parent (unless on_moved);
+                                           * a tunnel: its underlay, when known (ifindex > 0) */
+        uint32_t mtu;                     /* the MTU it is created with: MTU=, or a tunnel's derived one */
 };
 
 static const char *where(const struct netns_link *l, char *buf, size_t size) {
@@ -43,6 +49,51 @@ static const char *where(const struct netns_link *l, char *buf, size_t size) {
 
 static bool hwaddr_eq(const struct nl_link *l, const uint8_t *a, size_t n) {
         return n > 0 && l->hwaddr_len == n && memcmp(l->hwaddr, a, n) == 0;
+}
+
+/* The largest MTU @p can have on its parent or underlay (p->host): the parent's, less what a
+ * tunnel's headers take. 0 when it is not known. */
+static uint32_t tunnel_mtu(const struct link_plan *p) {
+        uint32_t over = p->kind->overhead ? p->kind->overhead(p->l) : 0;
+
+        return p->host.mtu > over ? p->host.mtu - over : 0;
+}
+
+/*
+ * A tunnel without Parent=: its underlay is the link the host routes its remote end through,
+ * and its MTU that link's less the tunnel's headers. With MTU= set nothing is looked up (the
+ * host may have no route yet at boot). Other kinds without Parent= have nothing to plan.
+ */
+static int plan_underlay(struct nl_sock *host, struct link_plan *p) {
+        const struct netns_addr *peer = p->kind->underlay_peer ? p->kind->underlay_peer(p->l) : NULL;
+        struct nl_prefix_use use = {};
+        char w[PATH_MAX], a[INET6_ADDRSTRLEN];
+        int r;
+
+        if (!peer || !p->kind->overhead || p->l->mtu > 0)
+                return 0;
+        addr_to_string(peer->family, &peer->addr, a);
+        r = nl_route_lookup(host, peer->family, &peer->addr, &use);
+        if (r < 0)
+                return log_error_errno(r, "%s: [Link] Remote=%s: the host's route to it does not carry traffic (%m); set Parent= or MTU=.",
+                                       where(p->l, w, sizeof(w)), a);
+        if (use.type == RTN_LOCAL)
+                return log_error_errno(EINVAL, "%s: [Link] Remote=%s is an address of this host.", where(p->l, w, sizeof(w)), a);
+        if (use.ifindex <= 0)
+                return log_error_errno(ENETUNREACH, "%s: [Link] Remote=%s: %s, so the MTU cannot be derived; set Parent= (the underlay link) or MTU=.",
+                                       where(p->l, w, sizeof(w)), a,
+                                       use.type == 0 ? "the host has no route to it" : "its route on the host goes through no single link");
+        r = nl_link_get_by_index(host, use.ifindex, &p->host);
+        if (r < 0)
+                return log_error_errno(r, "%s: Failed to look up the host link %d that Remote=%s is routed through: %m%s",
+                                       where(p->l, w, sizeof(w)), use.ifindex, a, nl_extack(host));
+        p->mtu = tunnel_mtu(p);
+        if (p->mtu < 68)
+                return log_error_errno(EINVAL, "%s: [Link] Remote=%s is routed through %s, whose MTU %u leaves too little for a %s; set MTU=.",
+                                       where(p->l, w, sizeof(w)), a, p->host.name, p->host.mtu, p->kind->name);
+        log_debug("%s: %s %s: underlay %s (MTU %u), MTU %u.", where(p->l, w, sizeof(w)), p->kind->name, p->name,
+                  p->host.name, p->host.mtu, p->mtu);
+        return 0;
 }
 
 /**
@@ -58,7 +109,7 @@ int plan_links(struct up_ctx *c) {
         size_t n = c->cfg->n_links;
         struct link_plan *p;
         struct nl_sock *host;
-        char w[PATH_MAX];
+        char w[PATH_MAX], w2[PATH_MAX];
         int r;
 
         if (n == 0)
@@ -81,13 +132,22 @@ int plan_links(struct up_ctx *c) {
         for (size_t i = 0; i < n; i++) {
                 const struct netns_link *l = p[i].l, *moved = link_parent_moved_in(c->cfg, l);
                 bool moves_in = p[i].kind->birth == LINK_BORN_MOVED_IN;
+                uint32_t limit;
 
+                p[i].mtu = l->mtu;
+                if (moved && p[i].kind->birth == LINK_BORN_ON_HOST_THEN_MOVED)
+                        return log_error_errno(EINVAL, "%s: [Link] Parent=%s is moved into the namespace by the [Link] at %s; the underlay of a %s stays on the host.",
+                                               where(l, w, sizeof(w)), l->parent, where(moved, w2, sizeof(w2)), p[i].kind->name);
                 if (moved) {
                         p[i].on_moved = &p[moved - c->cfg->links];
                         continue;
                 }
-                if (!p[i].kind->needs_parent)
+                if (!l->parent) {
+                        r = plan_underlay(host, &p[i]);
+                        if (r < 0)
+                                return r;
                         continue;
+                }
                 r = nl_link_get(host, l->parent, &p[i].host);
                 if (r == -ENODEV)
                         return log_error_errno(r, "%s: [Link] Parent=%s: no such link on the host%s.",
@@ -99,10 +159,19 @@ int plan_links(struct up_ctx *c) {
                 if (moves_in && c->cfg->has_veth && streq(l->parent, c->host_ifname))
                         return log_error_errno(EINVAL, "%s: [Link] Parent=%s is the host end of this namespace's own veth.",
                                                where(l, w, sizeof(w)), l->parent);
+                if (moves_in || p[i].host.mtu == 0)
+                        continue;
                 /* the kernel says only EINVAL for this: name the cause before anything is made */
-                if (!moves_in && l->mtu > 0 && p[i].host.mtu > 0 && l->mtu > p[i].host.mtu)
+                limit = tunnel_mtu(&p[i]);
+                if (!p[i].kind->overhead && l->mtu > limit)
                         return log_error_errno(EINVAL, "%s: [Link] MTU=%u is above the MTU of its parent %s (%u): a %s cannot be larger than its parent.",
                                                where(l, w, sizeof(w)), l->mtu, l->parent, p[i].host.mtu, p[i].kind->name);
+                if (p[i].kind->overhead && l->mtu > limit)
+                        return log_error_errno(EINVAL, "%s: [Link] MTU=%u is above what the underlay %s carries: its MTU %u less %u bytes of %s headers is %u.",
+                                               where(l, w, sizeof(w)), l->mtu, l->parent, p[i].host.mtu,
+                                               p[i].kind->overhead(l), p[i].kind->name, limit);
+                if (p[i].kind->overhead && l->mtu == 0)
+                        p[i].mtu = limit;
         }
         return 0;
 }
@@ -231,27 +300,51 @@ static int move_in(struct up_ctx *c, struct nl_sock *host, struct nl_sock *ns, c
 struct fill_data {
         const struct link_kind *kind;
         const struct netns_link *l;
+        int parent_ifindex;
 };
 
 static bool fill_info_data(const void *userdata, struct nlmsghdr *nlh, size_t room) {
         const struct fill_data *d = userdata;
 
-        return d->kind->fill_info_data ? d->kind->fill_info_data(d->l, nlh, room) : true;
+        return d->kind->fill_info_data ? d->kind->fill_info_data(d->l, d->parent_ifindex, nlh, room) : true;
+}
+
+/* Report a failed creation of @p's device as @n describes it. */
+static int report_create_failed(int r, struct nl_sock *on, const struct link_plan *p, const struct nl_link_new *n,
+                                const char *where_made) {
+        char w[PATH_MAX];
+
+        where(p->l, w, sizeof(w));
+        if (r == -EEXIST && p->kind->birth == LINK_BORN_ON_HOST_THEN_MOVED)
+                return log_error_errno(r, "%s: Failed to create %s %s on the host: a link of that name, or a %s with these settings (another namespace's?), exists there already%s.",
+                                       w, n->kind, n->name, n->kind, nl_extack(on));
+        if (r == -EEXIST)
+                return log_error_errno(r, "%s: Failed to create %s %s %s: a link of that name exists there already; set Name=.",
+                                       w, n->kind, n->name, where_made);
+        if (r == -EOPNOTSUPP)
+                return log_error_errno(r, "%s: Failed to create %s %s: this kernel cannot make %s devices (kernel module %s)%s.",
+                                       w, n->kind, n->name, n->kind, p->kind->module, nl_extack(on));
+        return log_error_errno(r, "%s: Failed to create %s %s%s%s %s: %m%s", w, n->kind, n->name, p->l->parent ? " on " : "",
+                               strempty(p->l->parent), where_made, nl_extack(on));
 }
 
 static int create_in(struct up_ctx *c, struct nl_sock *host, struct nl_sock *ns, const struct link_plan *p) {
         const struct netns_link *l = p->l;
-        const struct fill_data data = { p->kind, l };
+        struct fill_data data = { p->kind, l };
         struct nl_link_new n = {
                 .kind = p->kind->kernel_kind,
                 .name = p->name,
-                .mtu = l->mtu,
+                .mtu = p->mtu,
                 .fill_info_data = fill_info_data,
                 .userdata = &data,
         };
         struct nl_sock *on = host;
-        char w[PATH_MAX];
+        char w[PATH_MAX], in[NAME_MAX + 32];
+        uint8_t mac[6];
         int r;
+
+        if (p->kind->stable_hwaddr && link_stable_hwaddr(c->name, p->name, mac) >= 0)
+                n.hwaddr = mac;
 
         if (p->on_moved) {
                 /* the parent is inside already: create it there, next to it */
@@ -268,20 +361,77 @@ static int create_in(struct up_ctx *c, struct nl_sock *host, struct nl_sock *ns,
                 n.parent_ifindex = p->host.ifindex;
                 n.netns_fd = c->netns_fd;
         }
+        data.parent_ifindex = n.parent_ifindex;
 
         r = record_add_link_new(c->rec, p->name, n.kind);
         if (r < 0)
                 return log_error_errno(r, "Failed to write state record: %m");
         r = nl_link_add_on_parent(on, &n);
-        if (r == -EEXIST)
-                return log_error_errno(r, "%s: Failed to create %s %s in namespace '%s': a link of that name exists there already; set Name=.",
-                                       where(l, w, sizeof(w)), n.kind, p->name, c->name);
-        if (r == -EOPNOTSUPP)
-                return log_error_errno(r, "%s: Failed to create %s %s: this kernel cannot make %s devices (kernel module %s)%s.",
-                                       where(l, w, sizeof(w)), n.kind, p->name, n.kind, p->kind->module, nl_extack(on));
+        if (r < 0) {
+                (void) snprintf(in, sizeof(in), "in namespace '%s'", c->name);
+                return report_create_failed(r, on, p, &n, in);
+        }
+        return configure(c, ns, p, false);
+}
+
+/* The name of @p's device on the host between its creation and its move: one per namespace and
+ * name inside, so two "up"s never take each other's. "nn-" as the host ends of the veths, so
+ * "gc" finds one a crash left; the '+' at its fourth place no veth's name has. */
+static void host_tmp_name(const char *ns, const struct link_plan *p, char ret[static IFNAMSIZ]) {
+        _cleanup_free_ char *key = strdup_printf("%s/%s", ns, p->name);
+
+        (void) snprintf(ret, IFNAMSIZ, NETNS_IFNAME_PREFIX "+%.2s%08llx", p->kind->kernel_kind,
+                        (key ? netns_name_hash(key) : 0) & 0xffffffffULL);
+}
+
+/*
+ * A device whose socket must stay with the host (a VXLAN's UDP socket is opened in the
+ * namespace the device is created in, and stays there when the device moves): created on the
+ * host under a temporary name, with its underlay (Parent=) as the host numbers it, then moved
+ * in and renamed in one request.
+ */
+static int create_on_host(struct up_ctx *c, struct nl_sock *host, struct nl_sock *ns, const struct link_plan *p) {
+        const struct netns_link *l = p->l;
+        const struct fill_data data = { p->kind, l, l->parent ? p->host.ifindex : 0 };
+        char tmp[IFNAMSIZ], w[PATH_MAX];
+        struct nl_link_new n = {
+                .kind = p->kind->kernel_kind,
+                .name = tmp,
+                .netns_fd = -1,
+                .mtu = p->mtu,
+                .fill_info_data = fill_info_data,
+                .userdata = &data,
+        };
+        uint8_t mac[6];
+        int ifindex, r;
+
+        if (p->kind->stable_hwaddr && link_stable_hwaddr(c->name, p->name, mac) >= 0)
+                n.hwaddr = mac;
+        host_tmp_name(c->name, p, tmp);
+        r = record_add_link_host(c->rec, tmp, n.kind);
         if (r < 0)
-                return log_error_errno(r, "%s: Failed to create %s %s on %s in namespace '%s': %m%s", where(l, w, sizeof(w)), n.kind,
-                                       p->name, l->parent, c->name, nl_extack(on));
+                return log_error_errno(r, "Failed to write state record: %m");
+        r = nl_link_add_on_parent(host, &n);
+        if (r < 0)
+                return report_create_failed(r, host, p, &n, "on the host");
+        /* the tests' crash between the creation and the move: the device is left on the host */
+        r = up_test_hook("link-created");
+        if (r < 0)
+                return r;
+        ifindex = nl_link_ifindex(host, tmp);
+        if (ifindex < 0)
+                return log_error_errno(ifindex, "%s: Failed to find %s %s on the host: %m", where(l, w, sizeof(w)), n.kind, tmp);
+
+        r = record_add_link_new(c->rec, p->name, n.kind);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write state record: %m");
+        r = nl_link_move(host, ifindex, c->netns_fd, p->name, 0, -1);
+        if (r == -EEXIST)
+                return log_error_errno(r, "%s: Failed to move %s %s into namespace '%s': a link named '%s' exists there already; set Name=.",
+                                       where(l, w, sizeof(w)), n.kind, tmp, c->name, p->name);
+        if (r < 0)
+                return log_error_errno(r, "%s: Failed to move %s %s into namespace '%s' as %s: %m%s", where(l, w, sizeof(w)),
+                                       n.kind, tmp, c->name, p->name, nl_extack(host));
         return configure(c, ns, p, false);
 }
 
@@ -329,9 +479,12 @@ int step_links(struct up_ctx *c) {
                                 return r;
                         break;
                 case LINK_BORN_ON_HOST_THEN_MOVED:
+                        r = create_on_host(c, host, ns, &p[i]);
+                        if (r < 0)
+                                return r;
+                        break;
                 default:
-                        /* no kind is born so yet */
-                        return log_error_errno(EOPNOTSUPP, "%s:%u: Type=%s cannot be made yet.",
+                        return log_error_errno(EINVAL, "%s:%u: Type=%s: no way to make it.",
                                                strempty(p[i].l->origin.file), p[i].l->origin.line, p[i].kind->name);
                 }
         return 0;
@@ -498,20 +651,40 @@ int undo_link_moved(struct undo_ctx *u, const struct record_entry *e) {
         }
 }
 
+int link_delete_of_kind(struct nl_sock *nl, const char *ifname, const char *kind, const char *where) {
+        struct nl_link l;
+        int r;
+
+        r = nl_link_get(nl, ifname, &l);
+        if (r == -ENODEV)
+                return 0;
+        if (r < 0)
+                return log_error_errno(r, "Failed to look up link %s %s: %m%s", ifname, where, nl_extack(nl));
+        if (!streq(l.kind, kind)) {
+                log_warning("Link %s %s is no %s (kind: %s); not the one netnsctl made, leaving it alone.", ifname, where,
+                            kind, l.kind[0] ? l.kind : "none");
+                return 0;
+        }
+        r = nl_link_del(nl, l.ifindex);
+        if (r < 0 && r != -ENODEV)
+                return log_error_errno(r, "Failed to delete %s %s %s: %m%s", kind, ifname, where, nl_extack(nl));
+        return 0;
+}
+
 /**
  * undo_link_new() - undo a "link-new NAME KIND" record line
  * @u: the undo context
- * @e: the line: NAME (inside the namespace) and KIND (the kernel kind of a device made on a parent)
+ * @e: the line: NAME (inside the namespace) and KIND (the kernel kind of the device netnsctl made)
  *
  * Deletes the device from the recorded namespace. It would die with the namespace, but not
  * while anything else holds the namespace, and until then it keeps its hold on the parent
- * (an ipvlan's addresses stay claimed on it, a macvlan's MAC address stays on the wire).
+ * (an ipvlan's addresses stay claimed on it, a macvlan's MAC address stays on the wire, a
+ * VXLAN's UDP port stays taken on the host).
  * Return: 0 when the device is gone, else -errno (logged).
  */
 int undo_link_new(struct undo_ctx *u, const struct record_entry *e) {
-        const char *name = e->link_new.ifname, *kind = e->link_new.kind;
+        char where_ns[NAME_MAX + 32];
         struct nl_sock *ns;
-        struct nl_link l;
         int r;
 
         if (u->netns_fd < 0)
@@ -519,17 +692,25 @@ int undo_link_new(struct undo_ctx *u, const struct record_entry *e) {
         r = undo_nl_ns(u, &ns);
         if (r < 0)
                 return log_error_errno(r, "Failed to open netlink socket in namespace '%s': %m", u->name);
-        r = nl_link_get(ns, name, &l);
-        if (r == -ENODEV)
-                return 0;
+        (void) snprintf(where_ns, sizeof(where_ns), "in namespace '%s'", u->name);
+        return link_delete_of_kind(ns, e->link_new.ifname, e->link_new.kind, where_ns);
+}
+
+/**
+ * undo_link_host() - undo a "link-host TMPNAME KIND" record line
+ * @u: the undo context
+ * @e: the line: TMPNAME (on the host) and KIND
+ *
+ * Deletes the device an "up" made on the host and did not get to move in (a crash, or the
+ * move failed); once moved, nothing of that name is left on the host.
+ * Return: 0 when no such device is on the host, else -errno (logged).
+ */
+int undo_link_host(struct undo_ctx *u, const struct record_entry *e) {
+        struct nl_sock *host;
+        int r;
+
+        r = undo_nl_host(u, &host);
         if (r < 0)
-                return log_error_errno(r, "Failed to look up link %s in namespace '%s': %m%s", name, u->name, nl_extack(ns));
-        if (!streq(l.kind, kind)) {
-                log_warning("Link %s in namespace '%s' is no %s; not the one netnsctl made, leaving it alone.", name, u->name, kind);
-                return 0;
-        }
-        r = nl_link_del(ns, l.ifindex);
-        if (r < 0 && r != -ENODEV)
-                return log_error_errno(r, "Failed to delete %s %s in namespace '%s': %m%s", kind, name, u->name, nl_extack(ns));
-        return 0;
+                return log_error_errno(r, "Failed to open netlink socket on the host: %m");
+        return link_delete_of_kind(host, e->link_new.ifname, e->link_new.kind, "on the host");
 }

@@ -461,27 +461,8 @@ finish:
         return r < 0 ? r : 0;
 }
 
-/* Delete @ifname in @nl's namespace if it is a WireGuard device. */
-static int delete_wireguard(struct nl_sock *nl, const char *ifname) {
-        struct nl_link l;
-        int r;
-
-        r = nl_link_get(nl, ifname, &l);
-        if (r == -ENODEV)
-                return 0;
-        if (r < 0)
-                return r;
-        if (!streq(l.kind, "wireguard")) {
-                log_warning("%s is a %s device, not the WireGuard device netnsctl made; leaving it.", ifname,
-                            l.kind[0] ? l.kind : "plain");
-                return 0;
-        }
-        r = nl_link_del(nl, l.ifindex);
-        return r == -ENODEV ? 0 : r;
-}
-
 int undo_wg(struct undo_ctx *u, const struct record_entry *e) {
-        const char *args = e->wg;
+        char where[NAME_MAX + 32];
         struct nl_sock *ns;
         int r;
 
@@ -490,24 +471,18 @@ int undo_wg(struct undo_ctx *u, const struct record_entry *e) {
                 return 0; /* the namespace is gone, and its devices with it */
         if (r < 0)
                 return log_error_errno(r, "Failed to open rtnetlink in '%s': %m", u->name);
-        r = delete_wireguard(ns, args);
-        if (r < 0)
-                return log_error_errno(r, "Failed to delete WireGuard device %s in '%s': %m", args, u->name);
-        return 0;
+        (void) snprintf(where, sizeof(where), "in namespace '%s'", u->name);
+        return link_delete_of_kind(ns, e->wg, "wireguard", where);
 }
 
 int undo_wg_host(struct undo_ctx *u, const struct record_entry *e) {
-        const char *args = e->wg;
         struct nl_sock *host;
         int r;
 
         r = undo_nl_host(u, &host);
         if (r < 0)
                 return log_error_errno(r, "Failed to open rtnetlink: %m");
-        r = delete_wireguard(host, args);
-        if (r < 0)
-                return log_error_errno(r, "Failed to delete WireGuard device %s on the host: %m", args);
-        return 0;
+        return link_delete_of_kind(host, e->wg, "wireguard", "on the host");
 }
 
 /* ---- reload: the tunnel in force brought to the configuration, on the same device ---- */

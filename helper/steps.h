@@ -94,11 +94,22 @@ int plan_veth(struct up_ctx *c);
 int step_veth(struct up_ctx *c);
 int undo_veth(struct undo_ctx *u, const struct record_entry *e);
 
-/* step-link.c: [Link] devices; "link-moved ..." and "link-new ..." record lines */
+/* step-link.c: [Link] devices; "link-moved ...", "link-new ..." and "link-host ..." record lines */
 int plan_links(struct up_ctx *c);
 int step_links(struct up_ctx *c);
 int undo_link_moved(struct undo_ctx *u, const struct record_entry *e);
 int undo_link_new(struct undo_ctx *u, const struct record_entry *e);
+int undo_link_host(struct undo_ctx *u, const struct record_entry *e);
+/**
+ * link_delete_of_kind() - delete link @ifname of @nl's namespace if it is of @kind
+ * @nl: socket in the namespace
+ * @ifname: the link
+ * @kind: its IFLA_INFO_KIND as netnsctl made it; a link of that name of another kind is not
+ *        the one netnsctl made, and is left alone with a warning
+ * @where: "on the host", "in namespace 'NAME'": for messages
+ * Return: 0 when it is gone (or was never there, or is not ours), else -errno (logged).
+ */
+int link_delete_of_kind(struct nl_sock *nl, const char *ifname, const char *kind, const char *where);
 
 /* step-peer.c: veths between namespaces; "link-new NAME veth" and "peer NAME" record lines */
 int step_peers(struct up_ctx *c);

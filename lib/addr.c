@@ -48,6 +48,12 @@ struct netns_prefix addr_prefix_network(const struct netns_prefix *p) {
         return n;
 }
 
+bool addr_is_null(const struct netns_addr *a) {
+        static const union in_addr_union zero = {};
+
+        return memcmp(&a->addr, &zero, a->family == AF_INET ? 4 : 16) == 0;
+}
+
 bool addr_prefix_contains(const struct netns_prefix *p, int family, const union in_addr_union *a) {
         if (p->family != family || !family_bits(family))
                 return false;

@@ -23,6 +23,9 @@ const char *addr_prefix_to_string(const struct netns_prefix *p, char buf[static 
 /* ADDRESS in @buf; returns @buf */
 const char *addr_to_string(int family, const union in_addr_union *a, char buf[static INET6_ADDRSTRLEN]);
 
+/* Is @a the family's unspecified address (0.0.0.0, ::)? */
+bool addr_is_null(const struct netns_addr *a);
+
 /* @p with the host bits cleared (the network) */
 struct netns_prefix addr_prefix_network(const struct netns_prefix *p);
 /* Does @p contain address @a (same family)? */

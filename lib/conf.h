@@ -86,6 +86,11 @@ struct netns_link {
         /* the keys of its kind's own (link-KIND.c) */
         int mode;                    /* Mode=: enum netns_macvlan_mode / enum netns_ipvlan_mode, -1 = default */
         uint16_t vlan_id;            /* VLANId= 1..4094, VLAN only (required there) */
+        uint32_t vni;                /* VNI= 1..16777215, vxlan only (required there), 0 = unset */
+        struct netns_addr remote;    /* Remote=: vxlan's one peer (unicast); family AF_UNSPEC = unset */
+        struct netns_addr group;     /* Group=: vxlan's multicast group; family AF_UNSPEC = unset */
+        struct netns_addr local;     /* Local=: vxlan's source address; family AF_UNSPEC = unset */
+        uint16_t dport;              /* DestinationPort=, vxlan only; 0 = NETNS_VXLAN_PORT_DEFAULT */
         uint32_t mtu;                /* MTUBytes=/MTU=, 0 = unchanged */
         struct netns_prefix *addresses; /* Address=, repeatable */
         size_t n_addresses;
@@ -193,6 +198,7 @@ const char *netns_inbound_policy_to_string(enum netns_inbound_policy p);
 
 #define NETNS_WG_NAME_DEFAULT "wg0"
 #define NETNS_PEER_NAME_DEFAULT "host0"
+#define NETNS_VXLAN_PORT_DEFAULT 4789 /* IANA's; the kernel's own default, 8472, predates it */
 #define NETNS_AUTO_POOL_DEFAULT "10.250.0.0/16"
 
 struct netns_config {

@@ -10,7 +10,7 @@
 /* in the order of enum netns_ipvlan_mode */
 static const char *const modes[] = { "l2", "l3", "l3s", NULL };
 
-static bool fill_info_data(const struct netns_link *l, struct nlmsghdr *nlh, size_t room) {
+static bool fill_info_data(const struct netns_link *l, int parent_ifindex, struct nlmsghdr *nlh, size_t room) {
         uint16_t mode = l->mode == NETNS_IPVLAN_L2  ? IPVLAN_MODE_L2 :
                         l->mode == NETNS_IPVLAN_L3S ? IPVLAN_MODE_L3S :
                                                       IPVLAN_MODE_L3;

@@ -16,6 +16,7 @@ static const struct link_kind *const link_kinds[_NETNS_LINK_KIND_MAX] = {
         [NETNS_LINK_IPVLAN] = &link_kind_ipvlan,
         [NETNS_LINK_VLAN] = &link_kind_vlan,
         [NETNS_LINK_VETH] = &link_kind_veth,
+        [NETNS_LINK_VXLAN] = &link_kind_vxlan,
 };
 
 const struct link_kind *link_kind_get(enum netns_link_kind kind) {
@@ -80,6 +81,29 @@ int link_key_set_mode(const struct link_key *lk, struct netns_link *l, const cha
         return -EINVAL;
 }
 
+int link_stable_hwaddr(const char *ns, const char *ifname, uint8_t ret[static 6]) {
+        _cleanup_free_ char *id = NULL, *key = NULL;
+        unsigned long long h;
+        size_t n = 0;
+        int r;
+
+        r = read_full_file("/etc/machine-id", 64, &id, &n);
+        if (r < 0)
+                return r;
+        while (n > 0 && (id[n - 1] == '\n' || id[n - 1] == ' '))
+                id[--n] = 0;
+        if (n != 32 || strspn(id, "0123456789abcdef") != 32)
+                return -EBADMSG; /* empty (a first boot), "uninitialized", or damaged */
+        key = strdup_printf("netnsctl-hwaddr/%s/%s/%s", id, ns, ifname);
+        if (!key)
+                return -ENOMEM;
+        h = netns_name_hash(key);
+        for (size_t i = 0; i < 6; i++)
+                ret[i] = (uint8_t) (h >> (8 * i));
+        ret[0] = (uint8_t) ((ret[0] & 0xfe) | 0x02); /* unicast, locally administered */
+        return 0;
+}
+
 bool link_moves_in(const struct netns_link *l) {
         const struct link_kind *k = link_kind_get(l->kind);
 
@@ -119,6 +143,10 @@ int link_ifname(const struct netns_link *l, char ret[static IFNAMSIZ]) {
         }
         if (l->kind == NETNS_LINK_VETH && l->peer_namespace) {
                 name_cut("", l->peer_namespace, "", ret);
+                return 0;
+        }
+        if (k && k->default_name) {
+                k->default_name(l, ret);
                 return 0;
         }
         if (!l->parent)

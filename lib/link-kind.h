@@ -5,7 +5,9 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+struct netns_addr;
 struct netns_config;
 struct netns_link;
 struct nlmsghdr;
@@ -23,6 +25,7 @@ enum netns_link_kind {
         NETNS_LINK_IPVLAN,
         NETNS_LINK_VLAN,
         NETNS_LINK_VETH,     /* a veth to another namespace (PeerNamespace=) */
+        NETNS_LINK_VXLAN,    /* a VXLAN tunnel whose UDP socket stays in the host's namespace */
         _NETNS_LINK_KIND_MAX,
 };
 
@@ -80,18 +83,32 @@ struct link_kind {
         enum link_birth birth;
         bool needs_parent;         /* Parent= is required: the link moved in, or the one it is made on */
         bool stacked;              /* carries the hardware address of the link below it */
+        /* gets a MAC address of its own that is the same each time "up" makes it
+         * (link_stable_hwaddr()): what the other ends learned of it (neighbour entries, a
+         * VXLAN's forwarding table) stays right when its namespace restarts */
+        bool stable_hwaddr;
         const char *name_prefix;   /* derived name: PREFIX + Parent= (+ suffix); NULL: none */
         /* derived name's suffix (".ID") into @buf; NULL: none */
         void (*name_suffix)(const struct netns_link *l, char *buf, size_t size);
+        /* the derived name when it is not PREFIX + Parent= + suffix ("vxlan42"); NULL: that rule */
+        void (*default_name)(const struct netns_link *l, char ret[static IFNAMSIZ]);
         const struct link_key *keys;
         size_t n_keys;
         /* a problem of a complete [Link] of this kind ("[Link] with ... needs ..."), or NULL */
         const char *(*verify)(const struct netns_link *l);
-        /* its IFLA_INFO_DATA attributes for RTM_NEWLINK into @nlh (@room bytes); false if full */
-        bool (*fill_info_data)(const struct netns_link *l, struct nlmsghdr *nlh, size_t room);
+        /* its IFLA_INFO_DATA attributes for RTM_NEWLINK into @nlh (@room bytes); false if full.
+         * @parent_ifindex: Parent= as the namespace of the request numbers it, 0 = none */
+        bool (*fill_info_data)(const struct netns_link *l, int parent_ifindex, struct nlmsghdr *nlh, size_t room);
+        /* A tunnel: the bytes its encapsulation adds on the underlay, whose MTU less these is
+         * the device's unless MTU= is set. NULL: not a tunnel. */
+        uint32_t (*overhead)(const struct netns_link *l);
+        /* A tunnel without Parent=: the address it sends to, whose route on the host names the
+         * underlay. NULL (or a NULL result): none. */
+        const struct netns_addr *(*underlay_peer)(const struct netns_link *l);
 };
 
-extern const struct link_kind link_kind_physical, link_kind_macvlan, link_kind_ipvlan, link_kind_vlan, link_kind_veth;
+extern const struct link_kind link_kind_physical, link_kind_macvlan, link_kind_ipvlan, link_kind_vlan, link_kind_veth,
+        link_kind_vxlan;
 
 /**
  * link_kind_get() - the row of a kind
@@ -150,6 +167,19 @@ const struct link_key *link_key_find(const struct link_kind *k, const char *key)
  * Return: 0, or -EINVAL when @value is none of them.
  */
 int link_key_set_mode(const struct link_key *lk, struct netns_link *l, const char *value);
+
+/**
+ * link_stable_hwaddr() - the MAC address of a device that stays the same on this machine
+ * @ns: the namespace
+ * @ifname: the device's name inside
+ * @ret: 6 bytes: a locally administered unicast address
+ *
+ * A hash of /etc/machine-id, @ns and @ifname (the machine id itself does not show), as
+ * systemd-networkd derives the addresses of the devices it makes: other machines keep theirs
+ * apart, and a device made again (a restart) keeps its address.
+ * Return: 0, or -errno when the machine has no usable /etc/machine-id (then the kernel picks one).
+ */
+int link_stable_hwaddr(const char *ns, const char *ifname, uint8_t ret[static 6]);
 
 /* Is @l a host link that its namespace moves in (its kind is born LINK_BORN_MOVED_IN)? */
 bool link_moves_in(const struct netns_link *l);

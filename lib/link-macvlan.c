@@ -10,7 +10,7 @@
 /* in the order of enum netns_macvlan_mode */
 static const char *const modes[] = { "private", "vepa", "bridge", "passthru", "source", NULL };
 
-static bool fill_info_data(const struct netns_link *l, struct nlmsghdr *nlh, size_t room) {
+static bool fill_info_data(const struct netns_link *l, int parent_ifindex, struct nlmsghdr *nlh, size_t room) {
         uint32_t mode = l->mode == NETNS_MACVLAN_PRIVATE  ? MACVLAN_MODE_PRIVATE :
                         l->mode == NETNS_MACVLAN_VEPA     ? MACVLAN_MODE_VEPA :
                         l->mode == NETNS_MACVLAN_PASSTHRU ? MACVLAN_MODE_PASSTHRU :

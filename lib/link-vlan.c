@@ -26,7 +26,7 @@ static const char *verify(const struct netns_link *l) {
         return l->vlan_id == 0 ? "[Link] with Type=vlan needs VLANId=." : NULL;
 }
 
-static bool fill_info_data(const struct netns_link *l, struct nlmsghdr *nlh, size_t room) {
+static bool fill_info_data(const struct netns_link *l, int parent_ifindex, struct nlmsghdr *nlh, size_t room) {
         return mnl_attr_put_u16_check(nlh, room, IFLA_VLAN_ID, l->vlan_id);
 }
 

@@ -605,6 +605,33 @@ static bool link_has_ipv6(const struct nlattr *af_spec, int *ret_addr_gen_mode) 
         return false;
 }
 
+/* A vxlan's IFLA_INFO_DATA; what does not parse stays unset. */
+static void link_parse_vxlan(const struct nlattr *data, struct nl_vxlan *ret) {
+        const struct nlattr *tb[IFLA_VXLAN_MAX + 1] = {};
+        uint32_t v;
+
+        if (attrs_parse_nested(data, tb, IFLA_VXLAN_MAX) < 0)
+                return;
+        (void) attr_u32(tb[IFLA_VXLAN_ID], &ret->vni);
+        if (attr_u32(tb[IFLA_VXLAN_LINK], &v))
+                ret->underlay_ifindex = (int) v;
+        if (tb[IFLA_VXLAN_PORT] && mnl_attr_validate(tb[IFLA_VXLAN_PORT], MNL_TYPE_U16) >= 0)
+                ret->port = ntohs(mnl_attr_get_u16(tb[IFLA_VXLAN_PORT]));
+        if (attr_addr(tb[IFLA_VXLAN_GROUP], AF_INET, &ret->remote.addr))
+                ret->remote.family = AF_INET;
+        else if (attr_addr(tb[IFLA_VXLAN_GROUP6], AF_INET6, &ret->remote.addr))
+                ret->remote.family = AF_INET6;
+        if (attr_addr(tb[IFLA_VXLAN_LOCAL], AF_INET, &ret->local.addr))
+                ret->local.family = AF_INET;
+        else if (attr_addr(tb[IFLA_VXLAN_LOCAL6], AF_INET6, &ret->local.addr))
+                ret->local.family = AF_INET6;
+        /* the kernel reports an unset remote and local as the family's zero address */
+        if (ret->remote.family != AF_UNSPEC && addr_is_null(&ret->remote))
+                ret->remote.family = AF_UNSPEC;
+        if (ret->local.family != AF_UNSPEC && addr_is_null(&ret->local))
+                ret->local.family = AF_UNSPEC;
+}
+
 int nl_link_parse(const struct nlmsghdr *h, struct nl_link *ret) {
         const struct nlattr *tb[IFLA_MAX + 1] = {}, *info[IFLA_INFO_MAX + 1] = {};
         const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(h);
@@ -625,8 +652,11 @@ int nl_link_parse(const struct nlmsghdr *h, struct nl_link *ret) {
                 l.link_netnsid = (int) (int32_t) v;
         if (attr_u32(tb[IFLA_LINK], &v))
                 l.parent_ifindex = (int) v;
-        if (tb[IFLA_LINKINFO] && attrs_parse_nested(tb[IFLA_LINKINFO], info, IFLA_INFO_MAX) >= 0)
+        if (tb[IFLA_LINKINFO] && attrs_parse_nested(tb[IFLA_LINKINFO], info, IFLA_INFO_MAX) >= 0) {
                 attr_str(info[IFLA_INFO_KIND], l.kind, sizeof(l.kind));
+                if (streq(l.kind, "vxlan") && info[IFLA_INFO_DATA])
+                        link_parse_vxlan(info[IFLA_INFO_DATA], &l.vxlan);
+        }
         if (tb[IFLA_AF_SPEC])
                 l.ipv6 = link_has_ipv6(tb[IFLA_AF_SPEC], &l.addr_gen_mode);
         if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) <= sizeof(l.hwaddr)) {
@@ -767,7 +797,8 @@ static int link_get_cb(const struct nlmsghdr *h, void *data) {
         return nl_link_parse(h, data) < 0 ? MNL_CB_ERROR : MNL_CB_OK;
 }
 
-int nl_link_get(struct nl_sock *s, const char *name, struct nl_link *ret) {
+/* RTM_GETLINK of one link by @ifindex, else by @name */
+static int link_get(struct nl_sock *s, int ifindex, const char *name, struct nl_link *ret) {
         char buf[512];
         struct nlmsghdr *nlh = nl_msg_new(s, buf, RTM_GETLINK, 0);
         struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
@@ -775,7 +806,8 @@ int nl_link_get(struct nl_sock *s, const char *name, struct nl_link *ret) {
         int r;
 
         ifi->ifi_family = AF_UNSPEC;
-        if (!mnl_attr_put_strz_check(nlh, sizeof(buf), IFLA_IFNAME, name))
+        ifi->ifi_index = ifindex;
+        if (ifindex <= 0 && !mnl_attr_put_strz_check(nlh, sizeof(buf), IFLA_IFNAME, name))
                 return -EINVAL;
         r = nl_call(s, nlh, link_get_cb, &l);
         if (r == -ENODEV || (r >= 0 && l.ifindex <= 0))
@@ -784,6 +816,14 @@ int nl_link_get(struct nl_sock *s, const char *name, struct nl_link *ret) {
                 return r;
         *ret = l;
         return 0;
+}
+
+int nl_link_get(struct nl_sock *s, const char *name, struct nl_link *ret) {
+        return link_get(s, 0, name, ret);
+}
+
+int nl_link_get_by_index(struct nl_sock *s, int ifindex, struct nl_link *ret) {
+        return ifindex > 0 ? link_get(s, ifindex, NULL, ret) : -ENODEV;
 }
 
 static int nsid_cb(const struct nlmsghdr *h, void *data) {
@@ -1026,11 +1066,14 @@ int nl_link_add_on_parent(struct nl_sock *s, const struct nl_link_new *n) {
         nlh = newlink_start(&b, n->name, &room, &ok);
         if (!nlh)
                 return -ENOBUFS;
-        ok = ok && mnl_attr_put_u32_check(nlh, room, IFLA_LINK, (uint32_t) n->parent_ifindex);
+        if (ok && n->parent_ifindex > 0)
+                ok = mnl_attr_put_u32_check(nlh, room, IFLA_LINK, (uint32_t) n->parent_ifindex);
         if (ok && n->netns_fd >= 0)
                 ok = mnl_attr_put_u32_check(nlh, room, IFLA_NET_NS_FD, (uint32_t) n->netns_fd);
         if (ok && n->mtu > 0)
                 ok = mnl_attr_put_u32_check(nlh, room, IFLA_MTU, n->mtu);
+        if (ok && n->hwaddr)
+                ok = mnl_attr_put_check(nlh, room, IFLA_ADDRESS, 6, n->hwaddr);
         ok = ok && (info = mnl_attr_nest_start_check(nlh, room, IFLA_LINKINFO));
         ok = ok && mnl_attr_put_strz_check(nlh, room, IFLA_INFO_KIND, n->kind);
         ok = ok && (data = mnl_attr_nest_start_check(nlh, room, IFLA_INFO_DATA));

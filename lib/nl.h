@@ -218,6 +218,15 @@ struct nl_link {
         int addr_gen_mode;       /* IFLA_INET6_ADDR_GEN_MODE (IN6_ADDR_GEN_MODE_*), -1 unknown */
         uint8_t hwaddr[32];      /* IFLA_ADDRESS */
         size_t hwaddr_len;       /* 0: the link has no hardware address (tun, wireguard) */
+        struct nl_vxlan {        /* kind "vxlan": its IFLA_INFO_DATA */
+                uint32_t vni;                /* IFLA_VXLAN_ID */
+                struct netns_addr remote;    /* IFLA_VXLAN_GROUP(6): the unicast remote or the
+                                              * multicast group; family AF_UNSPEC = none */
+                struct netns_addr local;     /* IFLA_VXLAN_LOCAL(6) */
+                uint16_t port;               /* IFLA_VXLAN_PORT, host byte order */
+                int underlay_ifindex;        /* IFLA_VXLAN_LINK, as the namespace of its socket
+                                              * (link_netnsid) numbers it; 0 = none */
+        } vxlan;
 };
 
 /* An address (RTM_NEWADDR/RTM_DELADDR). */
@@ -285,6 +294,8 @@ int nl_route_parse(const struct nlmsghdr *h, struct nl_route_entry *ret);
  * Return: 0, -ENODEV when there is no such link, or -errno
  */
 int nl_link_get(struct nl_sock *s, const char *name, struct nl_link *ret);
+/* nl_link_get() by ifindex */
+int nl_link_get_by_index(struct nl_sock *s, int ifindex, struct nl_link *ret);
 
 /**
  * nl_dump_links() - every link of @s's namespace, parsed by nl_link_parse()
@@ -393,9 +404,11 @@ int nl_link_add_kind(struct nl_sock *s, const char *kind, const char *name);
 struct nl_link_new {
         const char *kind;        /* IFLA_INFO_KIND */
         const char *name;        /* IFLA_IFNAME, in the namespace it is created in */
-        int parent_ifindex;      /* IFLA_LINK, as @s's namespace numbers it */
+        int parent_ifindex;      /* IFLA_LINK, as @s's namespace numbers it; 0 = none (a kind
+                                  * that names its underlay in its own attributes) */
         int netns_fd;            /* create it in this namespace (IFLA_NET_NS_FD), -1 = @s's */
         uint32_t mtu;            /* 0 = the kernel's default (the parent's) */
+        const uint8_t *hwaddr;   /* IFLA_ADDRESS, 6 bytes; NULL = the kernel's choice */
         /* the kind's IFLA_INFO_DATA attributes into @nlh (@room bytes): false if they do not
          * fit; NULL = none */
         bool (*fill_info_data)(const void *userdata, struct nlmsghdr *nlh, size_t room);

@@ -332,10 +332,11 @@ static int parse_link_moved(char *const *w, size_t n, const char *args, struct r
         return 0;
 }
 
+/* link-new IFNAME KIND, link-host IFNAME KIND */
 static int parse_link_new(char *const *w, size_t n, const char *args, struct record_entry *e, const char **ret_reason) {
-        /* KIND: the kernel kind of a [Link] kind born on a parent (link-kind.h) */
+        /* KIND: the kernel kind of a [Link] kind netnsctl makes (link-kind.h) */
         if (n != 3 || !ifname_is_valid(w[1]) || !link_kind_made_by_kernel_kind(w[2]) || strlen(w[2]) >= sizeof(e->link_new.kind))
-                return bad(ret_reason, "expected \"link-new IFNAME KIND\", KIND a device netnsctl makes on a parent");
+                return bad(ret_reason, "expected \"link-new IFNAME KIND\" or \"link-host IFNAME KIND\", KIND a device netnsctl makes");
         ifname_copy(e->link_new.ifname, w[1]);
         memcpy(e->link_new.kind, w[2], strlen(w[2]) + 1);
         return 0;
@@ -406,6 +407,7 @@ UNDO_HANDLER(undo_netns);
 UNDO_HANDLER(undo_veth);
 UNDO_HANDLER(undo_link_moved);
 UNDO_HANDLER(undo_link_new);
+UNDO_HANDLER(undo_link_host);
 UNDO_HANDLER(undo_wg);
 UNDO_HANDLER(undo_wg_host);
 UNDO_HANDLER(undo_nat);
@@ -427,6 +429,7 @@ static const struct record_key_info {
         [RECORD_VETH]       = { "veth",       parse_veth,       undo_veth },
         [RECORD_LINK_MOVED] = { "link-moved", parse_link_moved, undo_link_moved },
         [RECORD_LINK_NEW]   = { "link-new",   parse_link_new,   undo_link_new },
+        [RECORD_LINK_HOST]  = { "link-host",  parse_link_new,   undo_link_host },
         [RECORD_WG_HOST]    = { "wg-host",    parse_wg,         undo_wg_host },
         [RECORD_WG]         = { "wg",         parse_wg,         undo_wg },
         [RECORD_NAT]        = { "nat",        parse_nat,        undo_nat },
@@ -531,6 +534,10 @@ int record_add_link_moved(struct record *r, const char *orig, const char *inside
 
 int record_add_link_new(struct record *r, const char *ifname, const char *kind) {
         return record_add(r, "link-new %s %s", ifname, kind);
+}
+
+int record_add_link_host(struct record *r, const char *ifname, const char *kind) {
+        return record_add(r, "link-host %s %s", ifname, kind);
 }
 
 int record_add_nat_elem(struct record *r, const struct nat_elem *e) {

@@ -80,6 +80,7 @@ enum record_key {
         RECORD_VETH,            /* veth IFNAME: the host end of the veth pair */
         RECORD_LINK_MOVED,      /* link-moved ORIGNAME NAMEINSIDE MAC|- MTU up|down: a host link moved in */
         RECORD_LINK_NEW,        /* link-new NAMEINSIDE KIND: a device made inside */
+        RECORD_LINK_HOST,       /* link-host TMPNAME KIND: a device made on the host, before its move */
         RECORD_WG_HOST,         /* wg-host TMPNAME: a WireGuard device made on the host, before its move */
         RECORD_WG,              /* wg NAME: that device inside, after the move */
         RECORD_NAT,             /* nat ...: see enum record_nat */
@@ -124,7 +125,7 @@ struct record_entry {
                 struct {
                         char ifname[IFNAMSIZ];
                         char kind[16];
-                } link_new;                             /* RECORD_LINK_NEW */
+                } link_new;                             /* RECORD_LINK_NEW, RECORD_LINK_HOST */
                 char wg[IFNAMSIZ];                      /* RECORD_WG, RECORD_WG_HOST */
                 char peer[NETNS_NAME_MAX + 1];          /* RECORD_PEER */
                 struct {
@@ -159,6 +160,8 @@ int record_add_veth(struct record *r, const char *host_ifname);
 int record_add_link_moved(struct record *r, const char *orig, const char *inside, const uint8_t *mac, size_t mac_len,
                           uint32_t mtu, bool up);
 int record_add_link_new(struct record *r, const char *ifname, const char *kind);
+/* link-host TMPNAME KIND */
+int record_add_link_host(struct record *r, const char *ifname, const char *kind);
 /* nat link|masq|fwd ...: -EINVAL also when @e cannot be written (nat_elem_format()) */
 int record_add_nat_elem(struct record *r, const struct nat_elem *e);
 /* nat localnet IF, nat lo6 IF (@what RECORD_NAT_LOCALNET or RECORD_NAT_LO6), nat sysctl KEY */

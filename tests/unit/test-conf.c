@@ -647,7 +647,7 @@ static void test_link(void) {
         CHECK(bad("[Link]\nType=macvlan\nParent=eth0\nMode=fast\n", "t.conf:4: Mode=fast: expected private, vepa"));
         CHECK(ok("[Link]\nType=macvlan\nParent=eth0\nMode=l2\nMode=\n"));
 
-        CHECK(bad("[Link]\nType=bridge\nParent=eth0\n", "t.conf:2: Type=bridge: expected physical, macvlan, ipvlan, vlan or veth."));
+        CHECK(bad("[Link]\nType=bridge\nParent=eth0\n", "t.conf:2: Type=bridge: expected physical, macvlan, ipvlan, vlan, veth or vxlan."));
         CHECK(bad("[Link]\nParent=eth0\n", "t.conf:1: [Link] without Type="));
         CHECK(bad("[Link]\nType=macvlan\n", "t.conf:1: [Link] without Parent="));
         CHECK(bad("[Link]\nType=vlan\nParent=eth0\n", "t.conf:1: [Link] with Type=vlan needs VLANId=."));
@@ -699,6 +699,59 @@ static void test_link(void) {
         CHECK(bad("[Link]\nType=physical\nParent=eth0\nName=x\n[Link]\nType=physical\nParent=eth0\nName=y\n",
                   "t.conf:5: Host link \"eth0\" is already moved into the namespace by the [Link] at t.conf:1."));
         CHECK(ok("[Link]\nType=macvlan\nParent=eth0\nName=a\n[Link]\nType=macvlan\nParent=eth0\nName=b\n"));
+}
+
+/* ---- [Link] Type=vxlan ---- */
+
+static void test_link_vxlan(void) {
+        struct netns_config *c;
+        char name[IFNAMSIZ];
+
+        c = parse_ok("[Link]\nType=vxlan\nVNI=42\nRemote=192.0.2.2\nAddress=10.42.0.1/24\n"
+                     "[Link]\nVNI=16777215\nGroup=ff05::42\nLocal=2001:db8::1\nParent=eth0\nDestinationPort=8472\nType=vxlan\nName=seg\nMTU=1400\n");
+        CHECK(c->n_links == 2);
+        CHECK(c->links[0].kind == NETNS_LINK_VXLAN && c->links[0].vni == 42 && c->links[0].dport == 0);
+        CHECK(c->links[0].remote.family == AF_INET && streq(ntop(AF_INET, &c->links[0].remote.addr), "192.0.2.2"));
+        CHECK(c->links[0].group.family == AF_UNSPEC && c->links[0].local.family == AF_UNSPEC && !c->links[0].parent);
+        CHECK(link_ifname(&c->links[0], name) == 0 && streq(name, "vxlan42"));
+        CHECK(c->links[1].vni == 16777215 && c->links[1].dport == 8472 && c->links[1].mtu == 1400);
+        CHECK(c->links[1].group.family == AF_INET6 && streq(ntop(AF_INET6, &c->links[1].group.addr), "ff05::42"));
+        CHECK(c->links[1].local.family == AF_INET6 && c->links[1].remote.family == AF_UNSPEC);
+        CHECK(link_ifname(&c->links[1], name) == 0 && streq(name, "seg"));
+        netns_config_free(c);
+        /* the row: born on the host, a tunnel whose MTU derives from the underlay */
+        CHECK(link_kind_get(NETNS_LINK_VXLAN)->birth == LINK_BORN_ON_HOST_THEN_MOVED);
+        CHECK(link_kind_made_by_kernel_kind("vxlan") == link_kind_get(NETNS_LINK_VXLAN));
+        c = parse_ok("[Link]\nType=vxlan\nVNI=1\nRemote=2001:db8::2\n[Link]\nType=vxlan\nVNI=2\nRemote=192.0.2.2\n");
+        CHECK(link_kind_get(NETNS_LINK_VXLAN)->overhead(&c->links[0]) == 70);
+        CHECK(link_kind_get(NETNS_LINK_VXLAN)->overhead(&c->links[1]) == 50);
+        netns_config_free(c);
+
+        /* each key's value at its line */
+        CHECK(bad("[Link]\nType=vxlan\nVNI=0\nRemote=192.0.2.2\n", "t.conf:3: VNI=0: a VNI is a number 1...16777215."));
+        CHECK(bad("[Link]\nType=vxlan\nVNI=16777216\nRemote=192.0.2.2\n", "t.conf:3: VNI=16777216:"));
+        CHECK(bad("[Link]\nType=vxlan\nVNI=x\nRemote=192.0.2.2\n", "t.conf:3: VNI=x:"));
+        CHECK(bad("[Link]\nType=vxlan\nVNI=1\nRemote=239.1.1.1\n", "t.conf:4: Remote=239.1.1.1: expected one unicast"));
+        CHECK(bad("[Link]\nType=vxlan\nVNI=1\nRemote=0.0.0.0\n", "t.conf:4: Remote=0.0.0.0:"));
+        CHECK(bad("[Link]\nType=vxlan\nVNI=1\nRemote=192.0.2.2/24\n", "t.conf:4: Remote=192.0.2.2/24:"));
+        CHECK(bad("[Link]\nType=vxlan\nVNI=1\nParent=eth0\nGroup=192.0.2.9\n", "t.conf:5: Group=192.0.2.9: expected one multicast"));
+        CHECK(bad("[Link]\nType=vxlan\nVNI=1\nRemote=192.0.2.2\nLocal=::\n", "t.conf:5: Local=:::"));
+        CHECK(bad("[Link]\nType=vxlan\nVNI=1\nRemote=192.0.2.2\nDestinationPort=65536\n", "t.conf:5: DestinationPort=65536: a port is a number 1...65535."));
+        CHECK(bad("[Link]\nType=vlan\nParent=eth0\nVLANId=3\nRemote=192.0.2.2\n", "t.conf:5: Remote= is only valid for Type=vxlan."));
+        CHECK(bad("[Link]\nType=vxlan\nVNI=1\nRemote=192.0.2.2\nVLANId=3\n", "t.conf:5: VLANId= is only valid for Type=vlan."));
+        /* across keys, at the [Link] */
+        CHECK(bad("[Link]\nType=vxlan\nRemote=192.0.2.2\n", "t.conf:1: [Link] with Type=vxlan needs VNI="));
+        CHECK(bad("[Link]\nType=vxlan\nVNI=1\n", "t.conf:1: [Link] with Type=vxlan needs Remote= (the other host's address on the underlay) or Group="));
+        CHECK(bad("[Link]\nType=vxlan\nVNI=1\nParent=eth0\nRemote=192.0.2.2\nGroup=239.1.1.1\n",
+                  "t.conf:1: [Link] with Type=vxlan: Remote= and Group= exclude each other"));
+        CHECK(bad("[Link]\nType=vxlan\nVNI=1\nGroup=239.1.1.1\n", "t.conf:1: [Link] with Type=vxlan and Group= needs Parent="));
+        CHECK(bad("[Link]\nType=vxlan\nVNI=1\nRemote=192.0.2.2\nLocal=2001:db8::1\n",
+                  "t.conf:1: [Link] with Type=vxlan: Local= and Remote= are of different address families."));
+        CHECK(bad("[Link]\nType=vxlan\nVNI=1\nParent=eth0\nGroup=ff05::1\nLocal=192.0.2.1\n",
+                  "t.conf:1: [Link] with Type=vxlan: Local= and Group= are of different address families."));
+        CHECK(bad("[Link]\nType=vxlan\nVNI=1\nRemote=fe80::2\n", "t.conf:1: [Link] with Type=vxlan and an IPv6 link-local Remote="));
+        CHECK(ok("[Link]\nType=vxlan\nVNI=1\nRemote=fe80::2\nParent=eth0\n"));
+        CHECK(ok("[Link]\nType=vxlan\nVNI=1\nRemote=192.0.2.2\nRemote=192.0.2.3\n"));
 }
 
 /* ---- [Route], HostRoute= ---- */
@@ -1242,6 +1295,7 @@ int main(void) {
         test_firewall();
         test_load();
         test_big();
+        test_link_vxlan();
         test_man_examples();
         return TAP_END();
 }

@@ -310,6 +310,7 @@ static void test_record_lines(void) {
                 "nat fwd 4 tcp * 8080 10.250.0.2 80", "nat fwd 6 udp 2001:db8::1 5353-5360 fd00::2 53",
                 "link-moved eth1 eth1 52:54:00:12:34:56 1500 up", "link-moved eth1 wan0 - 9000 down",
                 "link-new mv-eth1 macvlan", "link-new iv-eth1 ipvlan", "link-new eth1.42 vlan",
+                "link-new vx0 vxlan", "link-host nn-+vx1a2b3c4d vxlan",
                 "future-key whatever it says",
         };
         static const char *const bad[] = {
@@ -326,6 +327,7 @@ static void test_record_lines(void) {
                 "link-moved eth1 eth1 52:54:0:12:34:56 1500 up", "link-moved eth1 eth1 zz:54:00:12:34:56 1500 up",
                 "link-moved eth1 eth1 - 0 up", "link-moved eth1 eth1 - 1500 sideways",
                 "link-new mv-eth1", "link-new a/b macvlan", "link-new mv-eth1 bridge",
+                "link-host nn-+vx1a2b3c4d", "link-host ../x vxlan", "link-host nn-+vx1a2b3c4d bridge",
         };
         const char *reason;
 
