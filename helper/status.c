@@ -527,11 +527,62 @@ static const char *link_name(const struct status *s, int ifindex) {
         return NULL;
 }
 
+/* The link @ifindex of the namespace @l's lower links are in (its link_netnsid), when that is
+ * the host's: its name there. */
+static bool lower_on_host(const struct status *s, const struct nl_link *l, int ifindex, char name[static IFNAMSIZ]) {
+        if (ifindex <= 0 || l->link_netnsid < 0 || l->link_netnsid != s->host_nsid)
+                return false;
+        return if_indextoname((unsigned) ifindex, name) != NULL;
+}
+
 /* The peer of a veth inside, when it is on the host: its name there. */
 static bool link_peer_on_host(const struct status *s, const struct nl_link *l, char name[static IFNAMSIZ]) {
-        if (!streq(l->kind, "veth") || l->parent_ifindex <= 0 || l->link_netnsid < 0 || l->link_netnsid != s->host_nsid)
-                return false;
-        return if_indextoname((unsigned) l->parent_ifindex, name) != NULL;
+        return streq(l->kind, "veth") && lower_on_host(s, l, l->parent_ifindex, name);
+}
+
+/* A VXLAN's multicast group, or its unicast remote (the kernel has both in one attribute) */
+static const char *vxlan_addr(const struct netns_addr *a, bool multicast, char buf[static INET6_ADDRSTRLEN]) {
+        bool m = a->family == AF_INET ? IN_MULTICAST(ntohl(a->addr.in.s_addr)) : IN6_IS_ADDR_MULTICAST(&a->addr.in6);
+
+        if (a->family == AF_UNSPEC || m != multicast)
+                return NULL;
+        return addr_to_string(a->family, &a->addr, buf);
+}
+
+static void print_json_vxlan(struct json *j, const struct status *s, const struct nl_link *l) {
+        char a[INET6_ADDRSTRLEN], under[IFNAMSIZ];
+
+        if (!streq(l->kind, "vxlan")) {
+                json_null(j, "vxlan");
+                return;
+        }
+        json_object_begin(j, "vxlan");
+        json_uint(j, "vni", l->vxlan.vni);
+        json_string(j, "remote", vxlan_addr(&l->vxlan.remote, false, a));
+        json_string(j, "group", vxlan_addr(&l->vxlan.remote, true, a));
+        json_string(j, "local", l->vxlan.local.family ? addr_to_string(l->vxlan.local.family, &l->vxlan.local.addr, a) : NULL);
+        json_uint(j, "port", l->vxlan.port);
+        json_string(j, "underlay", lower_on_host(s, l, l->vxlan.underlay_ifindex, under) ? under : NULL);
+        json_object_end(j);
+}
+
+/* ", vni 42, remote 192.0.2.2, port 4789 on the host via eth0" */
+static void print_text_vxlan(const struct status *s, const struct nl_link *l) {
+        char a[INET6_ADDRSTRLEN], under[IFNAMSIZ];
+        const char *x;
+
+        if (!streq(l->kind, "vxlan"))
+                return;
+        printf(", vni %u", l->vxlan.vni);
+        if ((x = vxlan_addr(&l->vxlan.remote, false, a)))
+                printf(", remote %s", x);
+        if ((x = vxlan_addr(&l->vxlan.remote, true, a)))
+                printf(", group %s", x);
+        if (l->vxlan.local.family)
+                printf(", local %s", addr_to_string(l->vxlan.local.family, &l->vxlan.local.addr, a));
+        printf(", port %u on the host", l->vxlan.port);
+        if (lower_on_host(s, l, l->vxlan.underlay_ifindex, under))
+                printf(" via %s", under);
 }
 
 static void print_json_wireguard(struct json *j, const struct status *s) {
@@ -647,6 +698,7 @@ static void print_json(const struct status *s) {
                         json_string(&j, "mac", link_mac(l, mac));
                         json_string(&j, "host_peer", link_peer_on_host(s, l, peer) ? peer : NULL);
                         json_string(&j, "peer_namespace", s->link_peer_ns ? s->link_peer_ns[i] : NULL);
+                        print_json_vxlan(&j, s, l);
                         json_array_begin(&j, "addresses");
                         for (size_t k = 0; k < s->n_addrs; k++) {
                                 struct netns_prefix p;
@@ -868,6 +920,7 @@ static void print_text(const struct status *s) {
                                 printf(", peer %s on the host", peer);
                         else if (s->link_peer_ns && s->link_peer_ns[i])
                                 printf(", peer in namespace %s", s->link_peer_ns[i]);
+                        print_text_vxlan(s, l);
                         /* both states, each named: "UP" alone reads as "works" while the
                          * carrier may be down (operational lower-layer-down) */
                         printf(") admin %s%s%s, oper %s%s%s, mtu %u\n",

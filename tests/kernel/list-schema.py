@@ -65,6 +65,14 @@ STATUS = {
         "mac": opt(STR),
         "host_peer": opt(STR),
         "peer_namespace": opt(STR),
+        "vxlan": opt({
+            "vni": INT,
+            "remote": opt(STR),
+            "group": opt(STR),
+            "local": opt(STR),
+            "port": INT,
+            "underlay": opt(STR),
+        }),
         "addresses": array({"address": STR, "scope": enum("global", "site", "link", "host")}),
     })),
     "routes": opt(array({
