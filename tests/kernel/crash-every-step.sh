@@ -1,7 +1,8 @@
 #!/bin/bash
 # crash-every-step.sh - a fully wired namespace (veth, NAT with masquerading and a port, DNS,
-# a sysctl, /etc/netns/NAME/hosts, [Firewall] Inbound=drop) and, for every step of "up" as
-# helper/updown.c lists them:
+# a sysctl, /etc/netns/NAME/hosts, [Firewall] Inbound=drop, a VXLAN born on the host) and, for
+# every step of "up" as helper/updown.c lists them and the point between the VXLAN's creation
+# and its move:
 # SIGKILL after the step then "down" leaves the host exactly as before; SIGKILL after the step
 # then "up" cleans up and succeeds (pinned, the peer answers ping, /etc inside as configured)
 # and its "down" leaves the host as before; an injected failure after the step leaves nothing.
@@ -25,6 +26,16 @@ assert_eq "$n_steps" "$n_fns" "steps parsed vs. step_ entries in helper/updown.c
 for s in namespace firewall veth nat resolv mntns; do
         echo "$steps" | grep -qx "$s" || fail "step '$s' not found in helper/updown.c"
 done
+# and the points inside a step where "up" has made something on the host that is not in the
+# namespace yet: the [Link] Type=vxlan of the configuration below, between its creation on the
+# host and its move (when the kernel has VXLAN)
+vxlan=
+if ip link add nnprobe0 type vxlan id 1 dstport 4789 2>/dev/null; then
+        ip link del nnprobe0
+        vxlan=yes
+        steps="$steps
+link-created"
+fi
 echo "steps: $(echo $steps)"
 
 make_world
@@ -49,6 +60,10 @@ PeerName=to-full
 Address=10.77.0.1/30
 PeerAddress=10.77.0.2/30
 X
+if [ -n "$vxlan" ]; then
+        # born on the host, moved in; MTU= set, so no route to the remote is needed
+        printf '[Link]\nType=vxlan\nVNI=7\nRemote=192.0.2.99\nMTU=1400\nAddress=10.7.0.1/24\n' >>/etc/netns/full.conf
+fi
 conf side </dev/null
 conf owner <<'X'
 [Link]
@@ -82,6 +97,12 @@ print(a[0] if a else "")')
         # both links between namespaces: the one it owns, the one "owner" has to it
         in_ns full ping -c 1 -W 2 10.77.0.2 >/dev/null || fail "$1: side does not answer over the link full owns"
         in_ns full ping -c 1 -W 2 10.78.0.1 >/dev/null || fail "$1: owner does not answer over its link to full"
+        if [ -n "$vxlan" ]; then
+                assert_eq "$(in_ns full ip -d -j link show vxlan7 | python3 -c '
+import json, sys
+l = json.load(sys.stdin)[0]
+print(l["linkinfo"]["info_kind"], l["linkinfo"]["info_data"]["id"], l["mtu"])')" "vxlan 7 1400" "$1: vxlan7 inside"
+        fi
 }
 
 # the host's snapshot, and the links inside the two other namespaces
