@@ -128,6 +128,16 @@ grep -q "vx0 (vxlan, vni 42, remote 192.0.2.2, port 4789 on the host)" "$T/statu
         { cat "$T/status.txt" >&2; fail "status: vx0's line"; }
 pass "status and status --json show VNI, remote and port"
 
+# a second namespace of host A with the same VNI and port: the kernel has one such device per
+# socket of the host; refused naming the [Link], nothing of it made
+printf '[Link]\nType=vxlan\nVNI=42\nRemote=192.0.2.3\nMTU=1400\n' >/etc/netns/twin.conf
+nnc_fails up twin
+grep -q "/etc/netns/twin.conf:1: Failed to create vxlan nn-+vx[0-9a-f]* on the host: .*another namespace's" "$T/err" ||
+        fail "a second VXLAN of VNI 42 on host A: message"
+assert_eq "$(link_names)" "eth0 lo" "links on host A after the refused twin"
+[ ! -e /run/netns/twin ] || fail "the refused twin is pinned"
+rm /etc/netns/twin.conf
+
 # a changed VNI needs a restart: reload refuses it naming the [Link], and changes nothing
 sed -i 's/^VNI=42$/VNI=43/' /etc/netns/blue.conf
 nnc_fails reload blue
