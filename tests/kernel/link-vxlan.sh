@@ -21,25 +21,35 @@ if ! ip link add nnprobe0 type vxlan id 1 dstport 4789 2>"$T/probe"; then
 fi
 ip link del nnprobe0
 
-# Host B: a second sandbox, its namespaces pinned by bind mounts on files of host A's /run (they
-# go with this sandbox's mount namespace; no process holds them)
-# go with this sandbox's mount namespace; no process holds them), and a machine id of its own
-touch "$T/b.net" "$T/b.mnt"
+# Host B: a second sandbox (its own network and mount namespace, /run, /etc/netns and machine
+# id), held by a process of its own that this test ends on exit. (Not pinned by bind mounts
+# of its namespace files: this kernel may number a new mount namespace below an older one,
+# and then refuses to bind it, EINVAL.)
 echo 0123456789abcdef0123456789abcdef >"$T/b.machine-id"
 [ "$(cat /etc/machine-id 2>/dev/null)" != "$(cat "$T/b.machine-id")" ] || fail "host A has host B's machine id"
-unshare --net="$T/b.net" --mount="$T/b.mnt" --propagation private bash -c '
+unshare --net --mount --propagation private bash -c '
         mount --bind "$0" /etc/machine-id &&
         mount -t tmpfs -o mode=0755 tmpfs /run && mkdir -p /run/netns /run/netnsctl &&
-        mount -t tmpfs -o mode=0755 tmpfs /etc/netns && ip link set lo up' "$T/b.machine-id" || fail "cannot make host B"
+        mount -t tmpfs -o mode=0755 tmpfs /etc/netns && ip link set lo up && touch /run/.ready &&
+        exec sleep infinity' "$T/b.machine-id" &
+BPID=$!
+trap 'kill "$BPID" 2>/dev/null || true' EXIT
 hostb() {
-        nsenter --net="$T/b.net" --mount="$T/b.mnt" -- "$@"
+        nsenter -t "$BPID" --net --mount -- "$@"
 }
+for ((i = 0; i < 100; i++)); do
+        hostb test -e /run/.ready 2>/dev/null && break
+        kill -0 "$BPID" 2>/dev/null || fail "cannot make host B"
+        sleep 0.1
+done
+hostb test -e /run/.ready || fail "host B did not get ready"
+hostb rm /run/.ready
 # snapshot() of host B
 snapshot_b() { # FILE
         hostb bash -c "$(declare -f snapshot); snapshot /dev/stdout" >"$1"
 }
 # the underlay: eth0 on each host, 192.0.2.1 / 2001:db8::1 on A, .2 / ::2 on B
-ip link add eth0 type veth peer name eth0 netns "$T/b.net"
+ip link add eth0 type veth peer name eth0 netns "$BPID"
 ip addr add 192.0.2.1/24 dev eth0
 ip addr add 2001:db8::1/64 dev eth0 nodad
 ip link set eth0 up
