@@ -2,6 +2,7 @@
 /* nl.c - rtnetlink over libmnl: one socket per namespace, one builder per message */
 
 #include <assert.h>
+#include <linux/fib_rules.h>
 #include <linux/ipv6.h>
 #include <linux/net_namespace.h>
 #include <linux/netlink.h>
@@ -518,6 +519,27 @@ int nl_route_add_default(struct nl_sock *s, int family, const union in_addr_unio
 
         nl_batch_init(&b, s, buf, sizeof(buf));
         return run_one(&b, nl_batch_route_add_default(&b, family, gw, ifindex, onlink));
+}
+
+int nl_batch_rule_add(struct nl_batch *b, int family, uint32_t mark, uint32_t table, uint32_t priority) {
+        struct fib_rule_hdr *frh;
+        struct nlmsghdr *nlh;
+        size_t room;
+        bool ok;
+
+        nlh = batch_msg(b, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct fib_rule_hdr));
+        if (!nlh)
+                return -ENOBUFS;
+        room = batch_room(b, nlh);
+        frh = mnl_nlmsg_get_payload(nlh);
+        frh->family = (uint8_t) family;
+        frh->table = table < 256 ? (uint8_t) table : RT_TABLE_UNSPEC;
+        frh->action = FR_ACT_TO_TBL;
+        ok = mnl_attr_put_u32_check(nlh, room, FRA_PRIORITY, priority) &&
+             mnl_attr_put_u32_check(nlh, room, FRA_FWMARK, mark) &&
+             mnl_attr_put_u32_check(nlh, room, FRA_FWMASK, UINT32_MAX) &&
+             mnl_attr_put_u32_check(nlh, room, FRA_TABLE, table);
+        return batch_end(b, nlh, ok);
 }
 
 /* ------------------------------------------------------------------------------------------

@@ -200,6 +200,17 @@ int nl_batch_route_add(struct nl_batch *b, const struct nl_route *rt);
 /* RTM_DELROUTE of the route @rt describes (any scope, as "ip route del"); -ESRCH when absent */
 int nl_batch_route_del(struct nl_batch *b, const struct nl_route *rt);
 
+/**
+ * nl_batch_rule_add() - append an RTM_NEWRULE "fwmark @mark lookup @table" at @priority to @b
+ * @b: the batch
+ * @family: AF_INET or AF_INET6
+ * @mark: the packet mark the rule matches (all 32 bits)
+ * @table: the routing table it looks up
+ * @priority: its place among the rules (lower first; "main" is at 32766)
+ * Return: its index in the batch, -ENOBUFS when it does not fit
+ */
+int nl_batch_rule_add(struct nl_batch *b, int family, uint32_t mark, uint32_t table, uint32_t priority);
+
 /* A link, as a lookup, a dump or a notification (RTM_NEWLINK/RTM_DELLINK) tells it. */
 struct nl_link {
         int ifindex;
