@@ -817,3 +817,80 @@ int nft_fw_table_msgs(const char *table, const struct fw_rule *rules, size_t n, 
         *ret_len = b.len;
         return 0;
 }
+
+/*
+ * The reply table inside a namespace whose veth carries no default route (nft.h,
+ * nft_reply_load()), as "nft -f" has it:
+ *
+ *   table inet netnsctl-reply {
+ *     comment "Replies to what came in through the veth go back through it; managed by netnsctl, ..."
+ *     chain veth_in {
+ *       type filter hook prerouting priority mangle; policy accept;
+ *       iifname IFNAME ct state new ct mark set MARK
+ *     }
+ *     chain veth_reply {
+ *       type route hook output priority mangle; policy accept;
+ *       ct mark MARK meta mark set MARK
+ *     }
+ *   }
+ *
+ * A connection is marked only when its first packet came in through the veth; what the
+ * namespace itself opens (whatever address it binds) never carries the mark, so the rule
+ * "fwmark MARK lookup TABLE" sends nothing but those replies to the veth. A route chain
+ * routes a packet again when its mark changed.
+ */
+#define REPLY_TABLE_COMMENT "Replies to what came in through the veth go back through it; " NFT_NAT_TABLE_MARK ", see netns.conf(5)"
+
+static const struct chain_def reply_chains[] = {
+        { "veth_in", "filter", NF_INET_PRE_ROUTING, -150 /* mangle */ },
+        { "veth_reply", "route", NF_INET_LOCAL_OUT, -150 /* mangle */ },
+};
+
+/* "immediate reg 1 @v" then "ct|meta @key set reg 1" (@is_ct: ct, else meta) */
+static void set_u32(struct builder *b, bool is_ct, uint32_t key, uint32_t v) {
+        struct nftnl_expr *e = expr_new(b, "immediate");
+
+        if (!e)
+                return;
+        nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
+        expr_add(b, e, nftnl_expr_set_data(e, NFTNL_EXPR_IMM_DATA, &v, sizeof(v)) >= 0);
+        e = expr_new(b, is_ct ? "ct" : "meta");
+        if (!e)
+                return;
+        nftnl_expr_set_u32(e, is_ct ? NFTNL_EXPR_CT_KEY : NFTNL_EXPR_META_KEY, key);
+        nftnl_expr_set_u32(e, is_ct ? NFTNL_EXPR_CT_SREG : NFTNL_EXPR_META_SREG, NFT_REG_1);
+        expr_add(b, e, true);
+}
+
+int nft_reply_table_msgs(const char *table, const char *ifname, uint32_t mark, char **ret_buf, size_t *ret_len) {
+        struct builder b = { .table = table };
+        int r;
+
+        r = table_msg(&b, REPLY_TABLE_COMMENT);
+        for (size_t i = 0; i < ELEMENTSOF(reply_chains) && r >= 0; i++)
+                r = chain_msg(&b, &reply_chains[i]);
+        if (r < 0) {
+                free(b.buf);
+                return r;
+        }
+
+        rule_start(&b, reply_chains[0].name);
+        iifname(&b, ifname);
+        ct_bits(&b, NFT_CT_STATE, NF_CT_STATE_BIT(IP_CT_NEW));
+        set_u32(&b, true, NFT_CT_MARK, mark);
+        rule_end(&b);
+
+        rule_start(&b, reply_chains[1].name);
+        ct(&b, NFT_CT_MARK, NFT_REG_1);
+        cmp_u32(&b, NFT_CMP_EQ, mark);
+        set_u32(&b, false, NFT_META_MARK, mark);
+        rule_end(&b);
+
+        if (b.error < 0) {
+                free(b.buf);
+                return b.error;
+        }
+        *ret_buf = b.buf;
+        *ret_len = b.len;
+        return 0;
+}

@@ -34,3 +34,17 @@ struct fw_rule;
  * Return: 0 or -ENOMEM
  */
 int nft_fw_table_msgs(const char *table, const struct fw_rule *rules, size_t n, char **ret_buf, size_t *ret_len);
+
+/**
+ * nft_reply_table_msgs() - the messages that create the reply table inside a namespace
+ * @table: its name
+ * @ifname: the veth's end inside
+ * @mark: the conntrack mark of connections that came in through it, and the packet mark of
+ *        their replies
+ * @ret_buf: the messages, as nft_table_msgs() returns them
+ * @ret_len: their length in bytes
+ *
+ * The definition in nft's language is in nft-table.c.
+ * Return: 0 or -ENOMEM
+ */
+int nft_reply_table_msgs(const char *table, const char *ifname, uint32_t mark, char **ret_buf, size_t *ret_len);

@@ -1061,8 +1061,8 @@ int nft_fw_state(int netns_fd) {
         return r < 0 ? r : table_state_of(sock, NFT_FW_TABLE);
 }
 
-/* The firewall table of @netns_fd replaced by @msgs (NULL: deleted), one transaction */
-static int fw_replace(int netns_fd, const char *msgs, size_t len, char **ret_error) {
+/* Table @table of @netns_fd replaced by @msgs (NULL: deleted), one transaction */
+static int table_replace(int netns_fd, const char *table, const char *msgs, size_t len, char **ret_error) {
         struct mnl_socket **sock;
         struct nfbatch b;
         int r;
@@ -1072,7 +1072,7 @@ static int fw_replace(int netns_fd, const char *msgs, size_t len, char **ret_err
                 return r;
         r = nfbatch_begin(&b);
         if (r >= 0)
-                r = nfbatch_table_delete(&b, NFT_FW_TABLE);
+                r = nfbatch_table_delete(&b, table);
         if (r >= 0 && msgs)
                 r = nfbatch_msgs(&b, msgs, len);
         if (r >= 0)
@@ -1081,21 +1081,32 @@ static int fw_replace(int netns_fd, const char *msgs, size_t len, char **ret_err
         return r;
 }
 
+/* Table @table of @netns_fd made anew from @msgs, unless a table of that name is someone
+ * else's (-EUCLEAN): the old table and the new in one transaction, never none, never half of one */
+static int table_load(int netns_fd, const char *table, const char *msgs, size_t len, char **ret_error) {
+        struct mnl_socket **sock;
+        int r;
+
+        r = fw_sock_get(netns_fd, &sock);
+        if (r < 0)
+                return r;
+        r = table_state_of(sock, table);
+        if (r < 0)
+                return r;
+        if (r == TABLE_FOREIGN)
+                return -EUCLEAN;
+        return table_replace(netns_fd, table, msgs, len, ret_error);
+}
+
 int nft_fw_load(int netns_fd, const struct fw_rule *rules, size_t n, char **ret_error) {
         _cleanup_free_ char *msgs = NULL;
         size_t len;
         int r;
 
-        r = nft_fw_state(netns_fd);
-        if (r < 0)
-                return r;
-        if (r == NFT_FW_FOREIGN)
-                return -EUCLEAN;
         r = nft_fw_table_msgs(NFT_FW_TABLE, rules, n, &msgs, &len);
         if (r < 0)
                 return r;
-        /* the old table and the new in one transaction: never none, never half of one */
-        return fw_replace(netns_fd, msgs, len, ret_error);
+        return table_load(netns_fd, NFT_FW_TABLE, msgs, len, ret_error);
 }
 
 int nft_fw_remove(int netns_fd) {
@@ -1106,8 +1117,19 @@ int nft_fw_remove(int netns_fd) {
                 return r;
         if (r != NFT_FW_OURS)
                 return 0; /* gone, or someone else's */
-        r = fw_replace(netns_fd, NULL, 0, NULL);
+        r = table_replace(netns_fd, NFT_FW_TABLE, NULL, 0, NULL);
         return r == -ENOENT ? 0 : r;
+}
+
+int nft_reply_load(int netns_fd, const char *ifname, char **ret_error) {
+        _cleanup_free_ char *msgs = NULL;
+        size_t len;
+        int r;
+
+        r = nft_reply_table_msgs(NFT_REPLY_TABLE, ifname, NETNS_REPLY_MARK, &msgs, &len);
+        if (r < 0)
+                return r;
+        return table_load(netns_fd, NFT_REPLY_TABLE, msgs, len, ret_error);
 }
 
 /* ---- watching ---- */

@@ -166,6 +166,31 @@ int nft_fw_load(int netns_fd, const struct fw_rule *rules, size_t n, char **ret_
  */
 int nft_fw_remove(int netns_fd);
 
+/*
+ * Replies through the veth: inside a namespace whose veth carries no default route (a tunnel
+ * owns it, or [Veth] DefaultRoute=no), connections that came in through the veth (Port=
+ * forwards from any address of the host, clients the host routes in) are marked, and their
+ * replies are routed back through it by the rule "fwmark NETNS_REPLY_MARK lookup
+ * NETNS_REPLY_ROUTE_TABLE" (priority NETNS_REPLY_RULE_PRIORITY), whose table holds one default
+ * route through the host end. Nothing else the namespace sends carries the mark. The table,
+ * the rule and the route live and die with the namespace (no record lines).
+ */
+#define NFT_REPLY_TABLE "netnsctl-reply"
+#define NETNS_REPLY_MARK 0x6e6e0001U          /* "nn", 1 */
+#define NETNS_REPLY_ROUTE_TABLE 28270U        /* 0x6e6e */
+#define NETNS_REPLY_RULE_PRIORITY 28270U
+
+/**
+ * nft_reply_load() - make the reply table in namespace @netns_fd, for the veth end @ifname
+ * @netns_fd: the namespace
+ * @ifname: the veth's end inside
+ * @ret_error: as for nft_nat_add()
+ *
+ * One transaction, as nft_fw_load().
+ * Return: 0, -EUCLEAN when a table of that name is someone else's, other -errno
+ */
+int nft_reply_load(int netns_fd, const char *ifname, char **ret_error);
+
 /* Watching nftables for changes made to the table by others: see nft_watch_process(). */
 struct nft_watch;
 
