@@ -7,6 +7,7 @@
 #include "link-deleter.h"
 #include "log.h"
 #include "name.h"
+#include "nft.h"
 #include "ns.h"
 #include "steps.h"
 #include "util.h"
@@ -404,6 +405,55 @@ static int configure_end(struct up_ctx *c, struct nl_sock *nl, const struct nl_l
         return 0;
 }
 
+/*
+ * Replies to what came in through the veth, when the veth carries no default route (nft.h):
+ * for each family it has a gateway for, a default route through it in the reply table and the
+ * rule that looks that table up for marked packets; then the table that marks them. Like the
+ * addresses inside, they go with the namespace.
+ */
+static int configure_replies(struct up_ctx *c, struct nl_sock *ns, const struct nl_link *peer) {
+        _cleanup_free_ char *err = NULL;
+        const struct netns_prefix *gws[2] = {};
+        unsigned failed = 0, n = 0;
+        char buf[1024];
+        struct nl_batch b;
+        int r;
+
+        nl_batch_init(&b, ns, buf, sizeof(buf));
+        for (int f = 0; f < 2; f++) {
+                int family = f ? AF_INET6 : AF_INET;
+                bool onlink = false;
+                const struct netns_prefix *gw = pick_gateway(c, family, &onlink);
+
+                if (!gw)
+                        continue;
+                gws[n++] = gw;
+                (void) nl_batch_route_add(&b, &(struct nl_route) { .family = family, .gateway = &gw->addr,
+                                                                   .ifindex = peer->ifindex, .onlink = onlink,
+                                                                   .table = NETNS_REPLY_ROUTE_TABLE });
+                (void) nl_batch_rule_add(&b, family, NETNS_REPLY_MARK, NETNS_REPLY_ROUTE_TABLE, NETNS_REPLY_RULE_PRIORITY);
+        }
+        if (n == 0)
+                return 0;
+        r = nl_batch_run(&b, &failed);
+        if (r < 0) {
+                char g[INET6_ADDRSTRLEN];
+                const struct netns_prefix *gw = gws[failed / 2 < n ? failed / 2 : 0];
+
+                return log_error_errno(r, "Failed to route replies via %s dev %s back through the veth (table %u) in namespace '%s': %m%s",
+                                       addr_to_string(gw->family, &gw->addr, g), c->peer_ifname, NETNS_REPLY_ROUTE_TABLE,
+                                       c->name, nl_extack(ns));
+        }
+        r = nft_reply_load(c->netns_fd, c->peer_ifname, &err);
+        if (r == -EUCLEAN)
+                return log_error_errno(r, "Failed to mark what comes in through %s in namespace '%s': it has a table %s %s that netnsctl did not make.",
+                                       c->peer_ifname, c->name, NFT_NAT_FAMILY, NFT_REPLY_TABLE);
+        if (r < 0)
+                return log_error_errno(r, "Failed to mark what comes in through %s in namespace '%s' (table %s %s): %s",
+                                       c->peer_ifname, c->name, NFT_NAT_FAMILY, NFT_REPLY_TABLE, err ?: strerror(-r));
+        return 0;
+}
+
 /* Drop the automatic IPv6 addresses (the second of the two automatic entries plan() put first
  * in each list) when IPv6 does not work on one of the ends: a host with IPv6 disabled, or an
  * MTU below 1280, still gets working IPv4. Static IPv6 addresses stay, and fail loudly. */
@@ -473,6 +523,7 @@ int step_veth(struct up_ctx *c) {
         struct netns_prefix ll;
         struct nl_sock *host, *ns;
         struct nl_link l, peer;
+        bool routes;
         int r;
 
         if (!c->cfg->has_veth)
@@ -513,8 +564,12 @@ int step_veth(struct up_ctx *c) {
         if (r < 0)
                 return r;
         /* a tunnel that owns a default route is the only way out (kill switch) */
-        return configure_end(c, ns, &peer, c->name, c->peer_addrs, c->n_peer_addrs, NULL,
-                             v->default_route && !c->tunnel_default);
+        routes = v->default_route && !c->tunnel_default;
+        r = configure_end(c, ns, &peer, c->name, c->peer_addrs, c->n_peer_addrs, NULL, routes);
+        if (r < 0 || routes)
+                return r;
+        /* but what came in through the veth still gets its replies */
+        return configure_replies(c, ns, &peer);
 }
 
 

@@ -56,6 +56,15 @@ for ((i = 0; i < 100; i++)); do in_ns vpnsrv ip link show tun0 >/dev/null 2>&1 &
 in_ns vpnsrv ip link show tun0 >/dev/null 2>&1 || { cat "$T/server.log" >&2; fail "the server made no tun0"; }
 world_wait
 assert_eq "$(seen_as "" 203.0.113.1)" 198.51.100.1 "the world sees the host (a leak's way out works)"
+# a LAN behind the host, which routes it
+ip netns add lan
+ip link add lan0 type veth peer name eth0 netns lan
+ip addr add 192.0.2.1/24 dev lan0
+ip link set lan0 addrgenmode none up
+in_ns lan ip addr add 192.0.2.2/24 dev eth0
+in_ns lan ip link set eth0 up
+in_ns lan ip route add default via 192.0.2.1
+sysctl -qw net.ipv4.ip_forward=1
 snapshot "$T/before"
 
 # --- the recipe: the namespace, then the client as openvpn-client@provider.service runs it
@@ -74,6 +83,49 @@ in_ns ovpn ip route show 128.0.0.0/1 | grep -q "dev tun0" || { cat "$T/client.lo
 in_ns ovpn ip route show 0.0.0.0/1 | grep -q "dev tun0" || fail "no 0.0.0.0/1 through tun0: $(in_ns ovpn ip -4 route)"
 assert_eq "$(seen_as ovpn 203.0.113.1)" 203.0.113.7 "the world sees (through the tunnel)"
 pass "the recipe as pasted: openvpn inside reaches its server through the veth; a TCP connection reaches the world as the server"
+
+# --- the web interface (Port=tcp:9091) from the host's own address and from a LAN behind the
+# host, while the tunnel owns the way out: replies to what came in through the veth go back
+# through it, by the mark of their connection
+assert_eq "$(in_ns ovpn ip -4 rule show fwmark 0x6e6e0001 | tr -s '\t ' ' ')" "28270: from all fwmark 0x6e6e0001 lookup 28270" "the reply rule inside"
+assert_eq "$(in_ns ovpn ip -4 route show table 28270 | tr -s ' ')" "default via 10.250.99.0 dev host0 proto static " "the reply route inside"
+assert_eq "$(in_ns ovpn ip -6 rule show fwmark 0x6e6e0001)" "" "an IPv6 reply rule (the veth has no IPv6)"
+in_ns ovpn nft -j list table inet netnsctl-reply >/dev/null || fail "no table inet netnsctl-reply inside"
+nsenter --net=/run/netns/ovpn -- python3 -c '
+import socket
+s = socket.create_server(("0.0.0.0", 9091))
+while True:
+    c, a = s.accept()
+    c.sendall(f"ui {a[0]}\n".encode())
+    c.close()' &
+UIPID=$!
+PIDS+=($UIPID)
+ui() { # FROM ADDR: what the web interface answers, empty when nothing
+        ${1:+in_ns "$1"} python3 -c '
+import socket, sys
+try:
+    print(socket.create_connection((sys.argv[1], 9091), timeout=3).recv(100).decode().strip())
+except OSError:
+    pass' "$2"
+}
+for ((i = 0; i < 50; i++)); do [ -n "$(ui "" 127.0.0.1)" ] && break; sleep 0.1; done
+assert_eq "$(ui "" 127.0.0.1)" "ui 10.250.99.0" "the web interface from the host's 127.0.0.1"
+assert_eq "$(ui "" 198.51.100.1)" "ui 198.51.100.1" "the web interface from the host's own address"
+assert_eq "$(ui lan 192.0.2.1)" "ui 192.0.2.2" "the web interface from the LAN, at the host's address there"
+assert_eq "$(ui lan 10.250.99.1)" "ui 192.0.2.2" "the web interface from the LAN, routed by the host to the namespace"
+# a connection the namespace opens from the veth's address inside is not a reply: the tunnel
+# carries it (the server masquerades it into the world), never the veth
+assert_eq "$(in_ns ovpn python3 -c '
+import socket
+s = socket.socket()
+s.bind(("10.250.99.1", 0))
+s.settimeout(2)
+try:
+    s.connect(("192.0.2.2", 22))
+    print("connected")
+except OSError as e:
+    print(type(e).__name__)')" "TimeoutError" "a socket bound to the veth's address inside, to the LAN (refused: it got there)"
+pass "Port=tcp:9091 answers the host's own and the LAN's clients through the veth while the tunnel owns the way out"
 
 # --- kill switch: the client dies; nothing leaves but what goes to the server
 nft -f - <<'X'
@@ -94,10 +146,10 @@ assert_eq "$(in_ns ovpn ip -4 route show default | cut -d' ' -f1-2)" "unreachabl
 in_ns ovpn python3 - <<'PY' || fail "a connection attempt did not fail at once as unreachable"
 import errno, socket, sys, time
 for i in range(20):
-    for dest in ("203.0.113.1", "2001:db8::1"):
+    for dest, src in (("203.0.113.1", None), ("2001:db8::1", None), ("203.0.113.1", "10.250.99.1"), ("192.0.2.2", "10.250.99.1")):
         t = time.monotonic()
         try:
-            socket.create_connection((dest, 8000), timeout=2).close()
+            socket.create_connection((dest, 8000), timeout=2, source_address=(src, 0) if src else None).close()
             sys.exit(f"attempt {i} to {dest} connected")
         except OSError as e:
             if e.errno not in (errno.EHOSTUNREACH, errno.ENETUNREACH) or time.monotonic() - t > 0.5:
@@ -109,8 +161,10 @@ print(" ".join(str(e["counter"]["packets"]) for o in json.load(sys.stdin)["nftab
 assert_eq "$counts" "0 0" "packets from inside on the veth's host end, but to the server (v4, v6)"
 assert_eq "$(world_count)" "$w_before" "connections arriving in the world"
 nft delete table inet ovpntest
-pass "the client SIGKILLed: 40 connection attempts fail at once (unreachable), no packet on the veth or into the world"
+pass "the client SIGKILLed: 80 connection attempts (20 from the veth's address inside) fail at once (unreachable), no packet on the veth or into the world"
 
+kill "$UIPID"
+wait "$UIPID" 2>/dev/null || true
 nnc down ovpn
 snapshot "$T/after"
 assert_same_snapshot "$T/before" "$T/after"
