@@ -15,7 +15,7 @@ pkgs=(
         iproute2 nftables util-linux mandoc python3 socat jq curl iputils-ping
         systemd systemd-container dbus dnsmasq valgrind acl
         bash-completion debhelper dpkg-dev lintian
-        qemu-system-x86 cpio kmod wireguard-tools debootstrap bird2 openvpn openssl
+        qemu-system-x86 cpio kmod wireguard-tools debootstrap bird2 openvpn openssl iperf3
 )
 # Debian 13 ships systemd.pc (pkg-config systemd: unit, generator, tmpfiles dirs) in systemd-dev
 apt-cache show systemd-dev >/dev/null 2>&1 && pkgs+=(systemd-dev)
