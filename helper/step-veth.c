@@ -444,6 +444,26 @@ static int configure_replies(struct up_ctx *c, struct nl_sock *ns, const struct 
                                        addr_to_string(gw->family, &gw->addr, g), c->peer_ifname, NETNS_REPLY_ROUTE_TABLE,
                                        c->name, nl_extack(ns));
         }
+        /* a TCP connection accepted takes the mark of its SYN: its answers are routed with it
+         * from the start, also when the main table has no route for them at all */
+        r = netns_sysctl_set(c->netns_fd, "net.ipv4.tcp_fwmark_accept", "1");
+        if (r < 0)
+                return log_error_errno(r, "Failed to set net.ipv4.tcp_fwmark_accept=1 in namespace '%s': %m", c->name);
+        /* a strict (or loose) rp_filter, inherited from the host, looks the way back up with the
+         * packet's mark: the reply table's route */
+        if (gws[0]->family == AF_INET) {
+                char ifname[IFNAMSIZ], key[64];
+
+                /* a '.' of the name is a '/' in the key (struct netns_sysctl) */
+                (void) snprintf(ifname, sizeof(ifname), "%s", c->peer_ifname);
+                for (char *p = ifname; *p; p++)
+                        if (*p == '.')
+                                *p = '/';
+                (void) snprintf(key, sizeof(key), "net.ipv4.conf.%s.src_valid_mark", ifname);
+                r = netns_sysctl_set(c->netns_fd, key, "1");
+                if (r < 0)
+                        return log_error_errno(r, "Failed to set %s=1 in namespace '%s': %m", key, c->name);
+        }
         r = nft_reply_load(c->netns_fd, c->peer_ifname, &err);
         if (r == -EUCLEAN)
                 return log_error_errno(r, "Failed to mark what comes in through %s in namespace '%s': it has a table %s %s that netnsctl did not make.",

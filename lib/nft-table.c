@@ -504,11 +504,10 @@ static void nfproto(struct builder *b, uint8_t proto) {
 }
 
 /* "fib daddr type local goto port_forward" */
-static void fib_local_goto(struct builder *b, const char *chain) {
-        struct nftnl_expr *e;
+/* "fib daddr type local" */
+static void fib_daddr_local(struct builder *b) {
+        struct nftnl_expr *e = expr_new(b, "fib");
 
-        rule_start(b, chain);
-        e = expr_new(b, "fib");
         if (e) {
                 nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_DADDR);
                 nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
@@ -516,6 +515,11 @@ static void fib_local_goto(struct builder *b, const char *chain) {
                 expr_add(b, e, true);
         }
         cmp_u32(b, NFT_CMP_EQ, RTN_LOCAL);
+}
+
+static void fib_local_goto(struct builder *b, const char *chain) {
+        rule_start(b, chain);
+        fib_daddr_local(b);
         verdict(b, NFT_GOTO, "port_forward");
         rule_end(b);
 }
@@ -827,6 +831,7 @@ int nft_fw_table_msgs(const char *table, const struct fw_rule *rules, size_t n, 
  *     chain veth_in {
  *       type filter hook prerouting priority mangle; policy accept;
  *       iifname IFNAME ct state new ct mark set MARK
+ *       iifname IFNAME ct mark MARK fib daddr type local meta mark set MARK
  *     }
  *     chain veth_reply {
  *       type route hook output priority mangle; policy accept;
@@ -837,7 +842,9 @@ int nft_fw_table_msgs(const char *table, const struct fw_rule *rules, size_t n, 
  * A connection is marked only when its first packet came in through the veth; what the
  * namespace itself opens (whatever address it binds) never carries the mark, so the rule
  * "fwmark MARK lookup TABLE" sends nothing but those replies to the veth. A route chain
- * routes a packet again when its mark changed.
+ * routes a packet again when its mark changed. The packets that come in get the mark too
+ * (those for the namespace itself: what it forwards keeps its routes), so that with the
+ * veth's src_valid_mark a strict rp_filter finds their way back on the veth.
  */
 #define REPLY_TABLE_COMMENT "Replies to what came in through the veth go back through it; " NFT_NAT_TABLE_MARK ", see netns.conf(5)"
 
@@ -878,6 +885,14 @@ int nft_reply_table_msgs(const char *table, const char *ifname, uint32_t mark, c
         iifname(&b, ifname);
         ct_bits(&b, NFT_CT_STATE, NF_CT_STATE_BIT(IP_CT_NEW));
         set_u32(&b, true, NFT_CT_MARK, mark);
+        rule_end(&b);
+
+        rule_start(&b, reply_chains[0].name);
+        iifname(&b, ifname);
+        ct(&b, NFT_CT_MARK, NFT_REG_1);
+        cmp_u32(&b, NFT_CMP_EQ, mark);
+        fib_daddr_local(&b);
+        set_u32(&b, false, NFT_META_MARK, mark);
         rule_end(&b);
 
         rule_start(&b, reply_chains[1].name);
