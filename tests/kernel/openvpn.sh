@@ -100,13 +100,13 @@ while True:
     c.close()' &
 UIPID=$!
 PIDS+=($UIPID)
-ui() { # FROM ADDR: what the web interface answers, empty when nothing
+ui() { # FROM ADDR [PORT]: what the web interface answers, empty when nothing
         ${1:+in_ns "$1"} python3 -c '
 import socket, sys
 try:
-    print(socket.create_connection((sys.argv[1], 9091), timeout=3).recv(100).decode().strip())
+    print(socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3).recv(100).decode().strip())
 except OSError:
-    pass' "$2"
+    pass' "$2" "${3:-9091}"
 }
 # the namespace may inherit a strict rp_filter from the host: the mark finds the way back
 assert_eq "$(in_ns ovpn sysctl -n net.ipv4.conf.host0.src_valid_mark)" 1 "src_valid_mark on the veth inside"
@@ -129,6 +129,14 @@ try:
 except OSError as e:
     print(type(e).__name__)')" "TimeoutError" "a socket bound to the veth's address inside, to the LAN (refused: it got there)"
 pass "Port=tcp:9091 answers the host's own and the LAN's clients through the veth while the tunnel owns the way out"
+
+# a Port= added by reload: answered the same way (the replies do not depend on the forwards)
+sed -i 's/^Port=tcp:9091$/&\nPort=tcp:9092:9091/' /etc/netns/ovpn.conf
+nnc reload ovpn
+assert_eq "$(ui "" 198.51.100.1 9092)" "ui 198.51.100.1" "a Port= added by reload, from the host's own address"
+assert_eq "$(ui lan 192.0.2.1 9092)" "ui 192.0.2.2" "a Port= added by reload, from the LAN"
+assert_eq "$(in_ns ovpn ip -4 rule show fwmark 0x6e6e0001 | tr -s '\t ' ' ')" "28270: from all fwmark 0x6e6e0001 lookup 28270" "the reply rule after reload"
+pass "a Port= added by reload answers the host's own and the LAN's clients too"
 
 # --- kill switch: the client dies; nothing leaves but what goes to the server
 nft -f - <<'X'
