@@ -89,6 +89,7 @@ struct status {
         struct fw_rule *fw_rules;
         size_t n_fw_rules;
         int fw_table;                /* the table inside: NFT_FW_ABSENT, _OURS, _FOREIGN; -1: not looked */
+        int reply_table;             /* the reply table inside (nft.h), as fw_table */
 
         struct status_sysctl *sysctls;
         size_t n_sysctls;
@@ -280,6 +281,11 @@ static int load_record_nat(struct status *s) {
         return r < 0 ? r : 0;
 }
 
+/* the veth's end inside, as the configuration names it; NULL without a [Veth] */
+static const char *veth_inside(const struct status *s) {
+        return s->cfg && s->cfg->has_veth ? s->cfg->veth.name ?: NETNS_PEER_NAME_DEFAULT : NULL;
+}
+
 static int load_firewall(struct status *s) {
         int r;
 
@@ -289,8 +295,7 @@ static int load_firewall(struct status *s) {
                         return r;
                 s->fw_inbound = r > 0 ? NETNS_INBOUND_DROP : NETNS_INBOUND_ACCEPT;
         } else if (s->cfg) {
-                r = fw_rules_make(s->cfg, s->cfg->has_veth ? s->cfg->veth.name ?: NETNS_PEER_NAME_DEFAULT : NULL, NULL, 0,
-                                  &s->fw_rules, &s->n_fw_rules);
+                r = fw_rules_make(s->cfg, veth_inside(s), NULL, 0, &s->fw_rules, &s->n_fw_rules);
                 if (r < 0)
                         return r;
                 s->fw_inbound = (int) s->cfg->inbound;
@@ -300,9 +305,14 @@ static int load_firewall(struct status *s) {
                 if (r < 0)
                         log_debug_errno(r, "Cannot look for the firewall table inside '%s': %m", s->name);
                 s->fw_table = r < 0 ? -1 : r;
+                r = nft_reply_state(s->netns_fd);
+                if (r < 0)
+                        log_debug_errno(r, "Cannot look for the reply table inside '%s': %m", s->name);
+                s->reply_table = r < 0 ? -1 : r;
         }
         return 0;
 }
+
 
 static const char *fw_table_state(int t) {
         switch (t) {
@@ -782,6 +792,10 @@ static void print_json(const struct status *s) {
         json_object_end(&j);
 
         print_json_firewall(&j, s);
+        json_object_begin(&j, "replies");
+        json_string(&j, "table", fw_table_state(s->reply_table));
+        json_string(&j, "ifname", s->reply_table == NFT_FW_OURS ? veth_inside(s) : NULL);
+        json_object_end(&j);
 
         json_array_begin(&j, "sysctls");
         for (size_t i = 0; i < s->n_sysctls; i++) {
@@ -1052,6 +1066,15 @@ static void print_text(const struct status *s) {
                 } else
                         printf(" (no table)\n");
         }
+        if (s->reply_table == NFT_FW_OURS || s->reply_table == NFT_FW_FOREIGN) {
+                label("Replies");
+                if (s->reply_table == NFT_FW_OURS)
+                        printf("through %s: connections that come in on it are marked %#x, their answers routed by table %u\n",
+                               strempty(veth_inside(s)), NETNS_REPLY_MARK, NETNS_REPLY_ROUTE_TABLE);
+                else
+                        printf("table %s %s %snot made by netnsctl%s\n", NFT_NAT_FAMILY, NFT_REPLY_TABLE, color_on(COLOR_RED),
+                               color_off());
+        }
 
         for (size_t i = 0; i < s->n_sysctls; i++) {
                 const struct status_sysctl *x = &s->sysctls[i];
@@ -1097,7 +1120,7 @@ static void print_text(const struct status *s) {
 }
 
 int verb_status(int argc, char **argv) {
-        struct status s = { .netns_fd = -1, .host_nsid = -1, .fw_inbound = -1, .fw_table = -1 };
+        struct status s = { .netns_fd = -1, .host_nsid = -1, .fw_inbound = -1, .fw_table = -1, .reply_table = -1 };
         int r;
 
         /* without a name: the overview, which is what "list" shows */

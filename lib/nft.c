@@ -1121,6 +1121,13 @@ int nft_fw_remove(int netns_fd) {
         return r == -ENOENT ? 0 : r;
 }
 
+int nft_reply_state(int netns_fd) {
+        struct mnl_socket **sock;
+        int r = fw_sock_get(netns_fd, &sock);
+
+        return r < 0 ? r : table_state_of(sock, NFT_REPLY_TABLE);
+}
+
 int nft_reply_load(int netns_fd, const char *ifname, char **ret_error) {
         _cleanup_free_ char *msgs = NULL;
         size_t len;

@@ -191,6 +191,9 @@ int nft_fw_remove(int netns_fd);
  */
 int nft_reply_load(int netns_fd, const char *ifname, char **ret_error);
 
+/* nft_reply_state() - as nft_fw_state(), for the reply table */
+int nft_reply_state(int netns_fd);
+
 /* Watching nftables for changes made to the table by others: see nft_watch_process(). */
 struct nft_watch;
 

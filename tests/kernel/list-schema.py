@@ -123,6 +123,7 @@ STATUS = {
             "ports": opt(STR),
         }),
     },
+    "replies": {"table": opt(enum("present", "absent", "foreign")), "ifname": opt(STR)},
     "sysctls": array({"key": STR, "configured": STR, "value": opt(STR)}),
     "processes": opt(array({"pid": INT, "unit": opt(STR), "command": opt(STR)})),
     "record": opt(array(STR)),

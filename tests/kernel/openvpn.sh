@@ -91,6 +91,11 @@ assert_eq "$(in_ns ovpn ip -4 rule show fwmark 0x6e6e0001 | tr -s '\t ' ' ')" "2
 assert_eq "$(in_ns ovpn ip -4 route show table 28270 | tr -s ' ')" "default via 10.250.99.0 dev host0 proto static " "the reply route inside"
 assert_eq "$(in_ns ovpn ip -6 rule show fwmark 0x6e6e0001)" "" "an IPv6 reply rule (the veth has no IPv6)"
 in_ns ovpn nft -j list table inet netnsctl-reply >/dev/null || fail "no table inet netnsctl-reply inside"
+"$NETNSCTL" status --json ovpn | python3 "$(dirname "$0")/list-schema.py" status || fail "status --json does not match its schema"
+assert_eq "$("$NETNSCTL" status --json ovpn | python3 -c 'import json, sys; r = json.load(sys.stdin)["replies"]; print(r["table"], r["ifname"])')" \
+        "present host0" "status --json: the replies"
+"$NETNSCTL" status ovpn | grep -q "Replies: *through host0: connections that come in on it are marked 0x6e6e0001" ||
+        fail "status shows no replies: $("$NETNSCTL" status ovpn)"
 nsenter --net=/run/netns/ovpn -- python3 -c '
 import socket
 s = socket.create_server(("0.0.0.0", 9091))
