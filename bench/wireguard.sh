@@ -21,6 +21,7 @@
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../tests/kernel/lib.sh"
 . "$here/../tests/kernel/link-lib.sh"
+. "$here/../tests/kernel/wg-lib.sh"
 for c in wg iperf3; do
         command -v "$c" >/dev/null || { echo "wireguard.sh: $c is missing (Debian: wireguard-tools, iperf3)" >&2; exit 1; }
 done

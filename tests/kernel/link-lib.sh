@@ -155,18 +155,3 @@ link_snapshot() { # FILE
         snapshot "$1.raw"
         sort "$1.raw" >"$1"
 }
-
-# The WireGuard tests' start (after link_need wireguard): PIDS, the processes started in the
-# background, killed at exit; and for each NAME a key pair made by Debian's wg: $K/NAME
-# (private, mode 0600 as netnsctl wants a key file) and $K/NAME.pub.
-wg_start() { # NAME...
-        local k
-        PIDS=()
-        trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
-        K=$T/keys
-        mkdir -p -m 0700 "$K"
-        for k in "$@"; do
-                (umask 077 && wg genkey >"$K/$k")
-                wg pubkey <"$K/$k" >"$K/$k.pub"
-        done
-}

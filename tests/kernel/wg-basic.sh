@@ -11,6 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/link-lib.sh"
 . "$(dirname "$0")/world-lib.sh"
+. "$(dirname "$0")/wg-lib.sh"
 command -v wg >/dev/null || { echo "skipped: no wg (Debian's wireguard-tools: the peer's side)"; exit 77; }
 link_need wireguard
 
@@ -21,20 +22,8 @@ CPRIV=$(cat "$K/client")
 OPUB=$(cat "$K/other.pub")
 
 # --- the world, and the VPN server between it and the host (its UDP port on 192.0.2.2)
-ip netns add vpnsrv
-ip link add up0 type veth peer name eth0 netns vpnsrv
-ip addr add 192.0.2.1/24 dev up0
-ip link set up0 up
-in_ns vpnsrv ip link set lo up
-in_ns vpnsrv ip addr add 192.0.2.2/24 dev eth0
-in_ns vpnsrv ip link set eth0 up
+wg_server vpnsrv up0 192.0.2.1 192.0.2.2 server "10.2.0.1/24 fd00::1/64" client:10.2.0.2/32,fd00::2/128
 world_make vpnsrv "198.51.100.2/24 2001:db8:1::2/64" "198.51.100.1/24 2001:db8:1::1/64"
-in_ns vpnsrv ip link add wg0 type wireguard
-in_ns vpnsrv wg set wg0 private-key "$K/server" listen-port 51820 \
-        peer "$CPUB" allowed-ips 10.2.0.2/32,fd00::2/128
-in_ns vpnsrv ip addr add 10.2.0.1/24 dev wg0
-in_ns vpnsrv ip addr add fd00::1/64 dev wg0 nodad
-in_ns vpnsrv ip link set wg0 up
 in_ns vpnsrv sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 in_ns vpnsrv nft -f - <<'X'
 table inet srv {
@@ -44,9 +33,6 @@ table inet srv {
         }
 }
 X
-wg_on_host() {
-        ip -j -d link show type wireguard | python3 -c 'import json,sys; print(" ".join(l["ifname"] for l in json.load(sys.stdin)))'
-}
 for ((i = 0; i < 50; i++)); do [ -n "$(seen_as world 198.51.100.1)" ] && break; sleep 0.1; done
 snapshot "$T/before"
 

@@ -11,6 +11,7 @@
 # leaves the host as it was. One VM boot for all of it (link-lib.sh).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/link-lib.sh"
+. "$(dirname "$0")/wg-lib.sh"
 command -v wg >/dev/null || { echo "skipped: no wg (Debian's wireguard-tools: the peers' side)"; exit 77; }
 command -v ping >/dev/null || { echo "skipped: no ping (iputils-ping)"; exit 77; }
 link_need wireguard
@@ -24,22 +25,11 @@ CPRIV=$(cat "$K/client")
 PSK=$(cat "$K/psk")
 
 # --- two servers, each behind a veth of the (sandbox) host: UDP 51820 on 192.0.2.2 and 192.0.3.2
-server() { # NS HOSTIF HOSTADDR SRVADDR KEY TUNADDR
-        ip netns add "$1"
-        ip link add "$2" type veth peer name eth0 netns "$1"
-        ip addr add "$3/24" dev "$2"
-        ip link set "$2" up
-        in_ns "$1" ip link set lo up
-        in_ns "$1" ip addr add "$4/24" dev eth0
-        in_ns "$1" ip link set eth0 up
-        in_ns "$1" ip link add wg0 type wireguard
-        in_ns "$1" wg set wg0 private-key "$5" listen-port 51820 peer "$CPUB" allowed-ips 10.2.0.2/32
-        in_ns "$1" ip addr add "$6/24" dev wg0
-        in_ns "$1" ip link set wg0 up
-        in_ns "$1" ip route add 10.2.0.2/32 dev wg0 2>/dev/null || true
-}
-server srv1 up1 192.0.2.1 192.0.2.2 "$K/srv1" 10.2.0.1
-server srv2 up2 192.0.3.1 192.0.3.2 "$K/srv2" 10.3.0.1
+wg_server srv1 up1 192.0.2.1 192.0.2.2 srv1 10.2.0.1/24 client:10.2.0.2/32
+wg_server srv2 up2 192.0.3.1 192.0.3.2 srv2 10.3.0.1/24 client:10.2.0.2/32
+# (the client's tunnel address is outside server 2's subnet)
+in_ns srv1 ip route add 10.2.0.2/32 dev wg0 2>/dev/null || true
+in_ns srv2 ip route add 10.2.0.2/32 dev wg0 2>/dev/null || true
 snapshot "$T/before"
 
 handshake() { # SERVER-NS: the latest handshake of the client's peer there (0 = never)

@@ -14,36 +14,20 @@
 #   name is left alone.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/link-lib.sh"
+. "$(dirname "$0")/wg-lib.sh"
 command -v wg >/dev/null || { echo "skipped: no wg (Debian's wireguard-tools: the peer's side)"; exit 77; }
 link_need wireguard
 
 SCHEMA="$(dirname "$0")/list-schema.py"
 
-umask 077
-K=$T/keys
-mkdir -p "$K"
-for k in server client other; do
-        wg genkey >"$K/$k"
-        wg pubkey <"$K/$k" >"$K/$k.pub"
-done
+wg_start server client other
 SPUB=$(cat "$K/server.pub")
 CPUB=$(cat "$K/client.pub")
 CPRIV=$(cat "$K/client")
 OPUB=$(cat "$K/other.pub")
-umask 022
 
 # the VPN server, its UDP port on 192.0.2.2 beside the host (no IPv6 route on the host)
-ip netns add vpnsrv
-ip link add up0 type veth peer name eth0 netns vpnsrv
-ip addr add 192.0.2.1/24 dev up0
-ip link set up0 up
-in_ns vpnsrv ip link set lo up
-in_ns vpnsrv ip addr add 192.0.2.2/24 dev eth0
-in_ns vpnsrv ip link set eth0 up
-in_ns vpnsrv ip link add wg0 type wireguard
-in_ns vpnsrv wg set wg0 private-key "$K/server" listen-port 51820 peer "$CPUB" allowed-ips 10.2.0.2/32
-in_ns vpnsrv ip addr add 10.2.0.1/24 dev wg0
-in_ns vpnsrv ip link set wg0 up
+wg_server vpnsrv up0 192.0.2.1 192.0.2.2 server 10.2.0.1/24 client:10.2.0.2/32
 
 # names for Endpoint=, in the sandbox's own /etc/hosts: the unroutable IPv6 address first; a
 # resolver that answers at once (nothing listens on the sandbox's 127.0.0.1:53)
@@ -54,9 +38,6 @@ mount --bind "$T/resolv.conf" /etc/resolv.conf
 getent ahosts vpn.test | grep -q 2001:db8:99::2 || fail "the sandbox's /etc/hosts is not used: $(getent ahosts vpn.test)"
 
 # (few python3 runs: each takes seconds in the emulated VM)
-wg_on_host() {
-        ip -o link show type wireguard | cut -d: -f2 | tr -d ' ' | tr '\n' ' ' | sed 's/ $//'
-}
 list_tunnels() { # NAME...: "NAME=TUNNEL" of each, from list --json (checked against the schema) and from
                  # the table's TUNNEL column (cut where the header has it: empty cells have no word)
         "$NETNSCTL" list --json >"$T/list.json" || fail "list --json failed"
