@@ -41,6 +41,40 @@ Boot=no
 DNS=192.0.2.53
 Units=dnsprobe.service
 CONF
+# a tunnel over the host's network (after network-online.target) and a namespace linked to
+# it (after it only): no ordering cycle with the ones before network-pre.target
+ct_write /etc/netns/wg.conf <<'CONF'
+[Namespace]
+Boot=no
+
+[WireGuard]
+PrivateKey=aGVsbG8taGVsbG8taGVsbG8taGVsbG8taGVsbG8tMDA=
+Address=10.64.0.2/32
+
+[WireGuardPeer]
+PublicKey=d29ybGQtd29ybGQtd29ybGQtd29ybGQtd29ybGQtMDA=
+Endpoint=vpn.example.net:51820
+AllowedIPs=0.0.0.0/0
+CONF
+ct_write /etc/netns/overlay.conf <<'CONF'
+[Namespace]
+Boot=no
+
+[Link]
+Type=vxlan
+VNI=42
+Remote=192.0.2.2
+Address=10.42.0.1/24
+CONF
+ct_write /etc/netns/edge.conf <<'CONF'
+[Namespace]
+Boot=no
+
+[Link]
+Type=veth
+PeerNamespace=overlay
+Address=10.99.0.1/31
+CONF
 for u in probe dnsprobe; do
         ct_write /etc/systemd/system/$u.service <<'UNIT'
 [Unit]
@@ -69,8 +103,36 @@ for u in netns@nat.service netns@lan.service probe.service probe.socket dnsprobe
         esac
 done
 
+# the place in the boot: before the host's network, or after it for a tunnel over it
+for u in plain nat lan; do
+        case " $(in_ct systemctl show -P Before netns@$u.service) " in
+        *" network-pre.target "*) ok "netns@$u: before network-pre.target" ;;
+        *) fail "netns@$u: not before network-pre.target" ;;
+        esac
+done
+for u in wg overlay; do
+        case " $(in_ct systemctl show -P After netns@$u.service) " in
+        *" network-online.target "*) ok "netns@$u: after network-online.target" ;;
+        *) fail "netns@$u: not after network-online.target" ;;
+        esac
+        case " $(in_ct systemctl show -P Before netns@$u.service) " in
+        *" network-pre.target "*) fail "netns@$u: before network-pre.target as well (a cycle)" ;;
+        esac
+done
+# edge comes after overlay, which comes after network-online.target: before network-pre.target
+# too would be a cycle (which verify does not report), so it is ordered after its peer only
+case " $(in_ct systemctl show -P After netns@edge.service) " in
+*" netns@overlay.service "*) ok "netns@edge: after netns@overlay" ;;
+*) fail "netns@edge: not after netns@overlay" ;;
+esac
+case " $(in_ct systemctl show -P Before netns@edge.service) " in
+*" network-pre.target "*) fail "netns@edge: before network-pre.target, after a namespace after network-online.target: a cycle" ;;
+*) ok "netns@edge: not before network-pre.target" ;;
+esac
+
 units=(netns@plain.service netns@nat.service netns@lan.service netnsctl-nat-watch.service
-        run-netns.mount probe.service probe.socket dnsprobe.service)
+        run-netns.mount probe.service probe.socket dnsprobe.service
+        netns@wg.service netns@overlay.service netns@edge.service)
 # (the man pages Documentation= names are installed: verify checks them with man(1) when it is there)
 out=$(in_ct systemd-analyze verify --generators=yes --recursive-errors=no "${units[@]}" 2>&1)
 rc=$?
