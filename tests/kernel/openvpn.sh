@@ -7,7 +7,11 @@
 # world too (as itself), so a packet the namespace put on its veth would get there. After
 # SIGKILL of the client: its tun device and routes gone, the unreachable default left,
 # connection attempts from inside fail at once and put no packet on the veth (counted on
-# its host end) nor into the world; down leaves the host as it was.
+# its host end) nor into the world; down leaves the host as it was. The recipe's Port=
+# (a web interface inside) answers at the host's own address and to a "LAN" namespace the
+# host routes, with the tunnel up and after the client died (a strict rp_filter inside),
+# also a Port= added by reload; a socket bound to the veth's address inside never gets out
+# through the veth; status shows the replies' way.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/world-lib.sh"
 command -v openvpn >/dev/null || { echo "skipped: no openvpn (Debian's openvpn: both ends of the tunnel)"; exit 77; }
