@@ -6,6 +6,7 @@
 # veth's address does not get out through the veth (counted on its host end).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/link-lib.sh"
+. "$(dirname "$0")/wg-lib.sh"
 command -v wg >/dev/null || { echo "skipped: no wg (Debian's wireguard-tools: the peer's side)"; exit 77; }
 link_need wireguard
 
