@@ -20,7 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 pkgs=(
         # boot and the tests' own tools inside (in_ct runs them from this root)
         systemd systemd-sysv dbus iproute2 nftables python3 curl socat jq iputils-ping procps
-        kmod dnsmasq man-db openvpn openssl
+        kmod dnsmasq man-db openvpn openssl bird2
         # building netnsctl, and its .deb (deb.sh)
         build-essential gcc libc6-dev meson ninja-build pkgconf libsystemd-dev systemd-dev libmount-dev libmnl-dev libnftnl-dev
         bash-completion debhelper dpkg-dev lintian

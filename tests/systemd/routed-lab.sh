@@ -11,6 +11,7 @@ command -v bird >/dev/null || skip "bird2 is not installed (tests/deps.sh instal
 command -v jq >/dev/null || skip "jq missing"
 
 ct_setup
+[ -x "$CT_ROOT/usr/sbin/bird" ] || skip "no bird in the root the container boots (Debian's bird2; release-prepare.sh installs it)"
 # Every example file of the section into the container's root: each .EX block after the path
 # the text names last before it. r1's lab.env stands for r2's and r3's (as the page says).
 python3 - "$(dirname "$0")/../../man/netns.conf.5" "$CT_ROOT" >"$CT_DIR/enable" <<'PY' || die "the man page example could not be read"
