@@ -227,6 +227,16 @@ static void array_reset(const struct conf_key *k, void *base) {
         *n = 0;
 }
 
+/* An array key's value, a list of words each @fn parses and appends; empty resets the array. */
+static int array_words(struct conf_parser *p, const struct conf_key *k, const char *value, void *base,
+                       int (*fn)(struct conf_parser *p, const struct conf_key *k, const char *word, void *base)) {
+        if (!*value) {
+                array_reset(k, base);
+                return 0;
+        }
+        return conf_foreach_word(p, k, value, base, fn);
+}
+
 /* PeerName=, PeerAddress=: the 0.1 spellings, when [Veth] Address= meant the host end. Refused
  * with what to write now, never guessed: the same word has the opposite meaning. */
 static int config_parse_renamed(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
@@ -283,11 +293,7 @@ static int addr_word(struct conf_parser *p, const struct conf_key *k, const char
 }
 
 static int config_parse_addrs(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
-        if (!*value) {
-                array_reset(k, base);
-                return 0;
-        }
-        return conf_foreach_word(p, k, value, base, addr_word);
+        return array_words(p, k, value, base, addr_word);
 }
 
 /* Append @str (taken, freed on failure) to the NULL-terminated list at @k of *@n entries. */
@@ -468,11 +474,7 @@ static int port_word(struct conf_parser *p, const struct conf_key *k, const char
 }
 
 static int config_parse_ports(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
-        if (!*value) {
-                array_reset(k, base);
-                return 0;
-        }
-        return conf_foreach_word(p, k, value, base, port_word);
+        return array_words(p, k, value, base, port_word);
 }
 
 static int config_parse_pool(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
@@ -543,11 +545,7 @@ static int inbound_word(struct conf_parser *p, const struct conf_key *k, const c
 }
 
 static int config_parse_inbound(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
-        if (!*value) {
-                array_reset(k, base);
-                return 0;
-        }
-        return conf_foreach_word(p, k, value, base, inbound_word);
+        return array_words(p, k, value, base, inbound_word);
 }
 
 static int firewall_section_start(struct conf_parser *p, void *base) {
@@ -621,11 +619,7 @@ static int network_word(struct conf_parser *p, const struct conf_key *k, const c
 }
 
 static int config_parse_networks(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
-        if (!*value) {
-                array_reset(k, base);
-                return 0;
-        }
-        return conf_foreach_word(p, k, value, base, network_word);
+        return array_words(p, k, value, base, network_word);
 }
 
 static int config_parse_addr(struct conf_parser *p, const struct conf_key *k, const char *value, void *base) {
